@@ -1,0 +1,210 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { FhekitError } from '../errors.js';
+
+/** Chain id `ZamaEthereumConfig` (`@fhevm/solidity`) maps to the local host-contract addresses. */
+export const LOCAL_CHAIN_ID = 31337;
+
+export interface AnvilOptions {
+  /** Loopback port; a free one is picked when omitted. */
+  port?: number;
+  chainId?: number;
+  /** Seconds between blocks; omitted = a block per transaction (instant mining). */
+  blockTimeSeconds?: number;
+  /** Load chain state from this file if it exists, and dump it there on exit and every few seconds. */
+  stateFile?: string;
+  /** anvil's stdout/stderr are appended here. */
+  logFile: string;
+  /** EIP-170 limit override in bytes, for oversized test contracts. */
+  codeSizeLimit?: number;
+  /** Give up waiting for "Listening on" after this long. */
+  readyTimeoutMs?: number;
+}
+
+export interface AnvilProcess {
+  readonly pid: number;
+  readonly port: number;
+  readonly rpcUrl: string;
+  readonly wsUrl: string;
+  readonly chainId: number;
+  readonly logFile: string;
+  /** SIGTERM (anvil dumps its state), then SIGKILL after `timeoutMs`. Idempotent. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+// Periodic dumps bound what a crash (or a SIGKILL of the parent) can lose.
+const STATE_DUMP_INTERVAL_SECONDS = 5;
+
+/** The platform binary inside the `@foundry-rs/anvil-<os>-<arch>` package npm installed next to `@foundry-rs/anvil`. */
+export function anvilBinaryPath(): string {
+  const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch as string];
+  const pkg = `@foundry-rs/anvil-${process.platform}-${arch}`;
+  const require = createRequire(import.meta.url);
+  let packageJson: string;
+  try {
+    packageJson = require.resolve(`${pkg}/package.json`);
+  } catch (cause) {
+    throw new FhekitError('FHE_ANVIL_MISSING', `anvil binary package ${pkg} is not installed.`, {
+      hint: 'Reinstall fhekit with optional dependencies enabled (npm install --include=optional).',
+      cause,
+    });
+  }
+  return join(dirname(packageJson), 'bin', process.platform === 'win32' ? 'anvil.exe' : 'anvil');
+}
+
+export async function startAnvil(options: AnvilOptions): Promise<AnvilProcess> {
+  if (options.port !== undefined) {
+    if (!(await isPortFree(options.port))) {
+      throw new FhekitError('FHE_PORT_IN_USE', `Port ${options.port} on ${HOST} is already in use.`, {
+        hint: 'Stop whatever listens there (another `fhe dev up`?) or pick another port with --port.',
+      });
+    }
+    return spawnAnvil(options, options.port);
+  }
+  // A port found free can be taken by someone else before anvil binds it; try a few.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnAnvil(options, await findFreePort());
+    } catch (error) {
+      if (attempt === 3 || !(error instanceof FhekitError && error.code === 'FHE_PORT_IN_USE')) throw error;
+    }
+  }
+}
+
+async function spawnAnvil(options: AnvilOptions, port: number): Promise<AnvilProcess> {
+  const chainId = options.chainId ?? LOCAL_CHAIN_ID;
+  const args = ['--host', HOST, '--port', String(port), '--chain-id', String(chainId)];
+  if (options.blockTimeSeconds !== undefined) args.push('--block-time', String(options.blockTimeSeconds));
+  if (options.codeSizeLimit !== undefined) args.push('--code-size-limit', String(options.codeSizeLimit));
+  if (options.stateFile !== undefined) {
+    args.push('--state', options.stateFile, '--state-interval', String(STATE_DUMP_INTERVAL_SECONDS));
+  }
+
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const closeLog = exited.then(() => new Promise<void>((resolve) => log.end(resolve)));
+
+  try {
+    await waitUntilListening(child, options.readyTimeoutMs ?? 15_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await closeLog;
+    throw decorateStartError(error, options.logFile, port);
+  }
+
+  const pid = child.pid!;
+  // Last resort when the host process exits without calling stop(): 'exit' handlers must be synchronous.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.on('exit', killOnExit);
+  const onSignal = (signal: NodeJS.Signals) => {
+    void stop().then(() => {
+      // Our listener replaced Node's default "terminate on signal"; restore it unless the host handles it.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let stopping: Promise<void> | undefined;
+  function stop(timeoutMs = 10_000): Promise<void> {
+    stopping ??= (async () => {
+      process.off('exit', killOnExit);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        await exited;
+        clearTimeout(timer);
+      }
+      await closeLog;
+    })();
+    return stopping;
+  }
+
+  return {
+    pid,
+    port,
+    rpcUrl: `http://${HOST}:${port}`,
+    wsUrl: `ws://${HOST}:${port}`,
+    chainId,
+    logFile: options.logFile,
+    stop,
+  };
+}
+
+function waitUntilListening(child: ChildProcess, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => finish(new Error(`anvil was not ready after ${timeoutMs} ms`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      seen = (seen + chunk.toString('utf8')).slice(-4096);
+      if (seen.includes('Listening on')) finish();
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      finish(new Error(`anvil exited before it was ready (code ${code}, signal ${signal})`));
+    const onError = (error: Error) => finish(error);
+    function finish(error?: Error) {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+      child.off('error', onError);
+      if (error) reject(error);
+      else resolve();
+    }
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
+    child.once('error', onError);
+  });
+}
+
+function decorateStartError(error: unknown, logFile: string, port: number): FhekitError {
+  const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+  if (/address already in use/i.test(tail)) {
+    return new FhekitError(
+      'FHE_PORT_IN_USE',
+      `anvil could not bind ${HOST}:${port}: address already in use.`,
+      {
+        hint: 'Pick another port with --port, or stop the process using it.',
+        cause: error,
+      },
+    );
+  }
+  return new FhekitError('FHE_ANVIL_START_FAILED', `anvil failed to start: ${(error as Error).message}`, {
+    hint: `See the anvil log ${logFile}:\n${tail}`,
+    cause: error,
+  });
+}
+
+function listenOnce(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen({ host: HOST, port }, () => {
+      const address = server.address();
+      const bound = typeof address === 'object' && address !== null ? address.port : port;
+      server.close(() => resolve(bound));
+    });
+  });
+}
+
+function findFreePort(): Promise<number> {
+  return listenOnce(0);
+}
+
+async function isPortFree(port: number): Promise<boolean> {
+  try {
+    await listenOnce(port);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,50 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Hex } from 'viem';
+import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
+import { FhekitError } from '../errors.js';
+
+/**
+ * The stack's own signing keys: the coprocessor signs input verifications (InputVerifier), the KMS
+ * signs decryption results (KMSVerifier). They are registered on-chain at install time, so they must
+ * survive restarts together with the chain state.
+ */
+export interface StackSigners {
+  coprocessor: PrivateKeyAccount;
+  kms: PrivateKeyAccount;
+}
+
+interface SignersFile {
+  coprocessorPrivateKey: Hex;
+  kmsPrivateKey: Hex;
+}
+
+export const SIGNERS_FILE_NAME = 'signers.json';
+
+/** Reads `<dir>/signers.json`, or generates fresh keys and writes them there (owner-only permissions). */
+export function loadOrCreateSigners(dir: string): StackSigners {
+  const path = join(dir, SIGNERS_FILE_NAME);
+  if (!existsSync(path)) {
+    const fresh: SignersFile = {
+      coprocessorPrivateKey: generatePrivateKey(),
+      kmsPrivateKey: generatePrivateKey(),
+    };
+    writeFileSync(path, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600 });
+    return toSigners(fresh);
+  }
+  try {
+    return toSigners(JSON.parse(readFileSync(path, 'utf8')) as SignersFile);
+  } catch (cause) {
+    throw new FhekitError('FHE_SIGNERS_CORRUPT', `Cannot read the stack signer keys in ${path}.`, {
+      hint: 'Delete the state directory to start a fresh chain with new keys.',
+      cause,
+    });
+  }
+}
+
+function toSigners(file: SignersFile): StackSigners {
+  return {
+    coprocessor: privateKeyToAccount(file.coprocessorPrivateKey),
+    kms: privateKeyToAccount(file.kmsPrivateKey),
+  };
+}

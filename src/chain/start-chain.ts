@@ -1,0 +1,155 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type Account,
+  type Chain,
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  defineChain,
+  http,
+  type PublicClient,
+  type TestClient,
+  type Transport,
+  type WalletClient,
+} from 'viem';
+import { type HDAccount, mnemonicToAccount } from 'viem/accounts';
+import { type AnvilProcess, LOCAL_CHAIN_ID, startAnvil } from './anvil.js';
+import {
+  DEFAULT_GATEWAY,
+  type GatewayConfig,
+  HOST_ADDRESSES,
+  type HostContractAddresses,
+  type InstallOutcome,
+  installHostContracts,
+} from './host-contracts.js';
+import { loadOrCreateSigners, type StackSigners } from './signers.js';
+
+/** anvil's default dev mnemonic: its accounts are funded at genesis. */
+export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
+
+export interface ChainConfig {
+  /** Keeps chain state, signer keys and the anvil log across restarts; a temporary directory otherwise. */
+  stateDir?: string;
+  port?: number;
+  /** Defaults to 31337, the chain id `ZamaEthereumConfig` knows. */
+  chainId?: number;
+  /** Seconds between blocks; omitted = instant mining. */
+  blockTimeSeconds?: number;
+  codeSizeLimit?: number;
+  gateway?: GatewayConfig;
+}
+
+export interface ChainHandle {
+  rpcUrl: string;
+  wsUrl: string;
+  chainId: number;
+  chain: Chain;
+  /** anvil's process id (to check nothing is left behind). */
+  pid: number;
+  stateDir: string;
+  logFile: string;
+  addresses: HostContractAddresses;
+  gateway: GatewayConfig;
+  signers: StackSigners;
+  /** Owner of the host contracts (ACL owner) and default sender of transactions; anvil dev account 0. */
+  deployer: HDAccount;
+  /** Whether the host contracts were installed now or came back with a restored state. */
+  hostContracts: InstallOutcome;
+  publicClient: PublicClient<Transport, Chain>;
+  walletClient: WalletClient<Transport, Chain, Account>;
+  testClient: TestClient<'anvil', Transport, Chain>;
+  /** Lines for a terminal: RPC URL, chain ids, contract addresses. */
+  describe(): string[];
+  /** Stops anvil (dumping its state into the state dir); removes the directory if it was temporary. */
+  stop(): Promise<void>;
+}
+
+export const ANVIL_STATE_FILE = 'anvil-state.json';
+export const ANVIL_LOG_FILE = 'anvil.log';
+
+/** Starts anvil and makes it an fhEVM host chain: the real host contracts, initialised with this stack's signers. */
+export async function startChain(config: ChainConfig = {}): Promise<ChainHandle> {
+  const temporary = config.stateDir === undefined;
+  const stateDir = config.stateDir ?? mkdtempSync(join(tmpdir(), 'fhekit-chain-'));
+  mkdirSync(stateDir, { recursive: true });
+  const signers = loadOrCreateSigners(stateDir);
+  const gateway = config.gateway ?? DEFAULT_GATEWAY;
+
+  const anvil = await startAnvil({
+    port: config.port,
+    chainId: config.chainId ?? LOCAL_CHAIN_ID,
+    blockTimeSeconds: config.blockTimeSeconds,
+    codeSizeLimit: config.codeSizeLimit,
+    stateFile: temporary ? undefined : join(stateDir, ANVIL_STATE_FILE),
+    logFile: join(stateDir, ANVIL_LOG_FILE),
+  });
+  const stop = async () => {
+    await anvil.stop();
+    if (temporary) rmSync(stateDir, { recursive: true, force: true });
+  };
+
+  try {
+    const chain = localChain(anvil);
+    const transport = http(anvil.rpcUrl);
+    const deployer = mnemonicToAccount(ANVIL_MNEMONIC);
+    // viem polls receipts every 4 s by default; anvil mines instantly, so poll often.
+    const publicClient = createPublicClient({ chain, transport, pollingInterval: 100 });
+    const walletClient = createWalletClient({ chain, transport, account: deployer, pollingInterval: 100 });
+    const testClient = createTestClient({ chain, transport, mode: 'anvil' });
+    const hostContracts = await installHostContracts({
+      publicClient,
+      walletClient,
+      testClient,
+      signers,
+      gateway,
+    });
+
+    return {
+      rpcUrl: anvil.rpcUrl,
+      wsUrl: anvil.wsUrl,
+      chainId: anvil.chainId,
+      chain,
+      pid: anvil.pid,
+      stateDir,
+      logFile: anvil.logFile,
+      addresses: HOST_ADDRESSES,
+      gateway,
+      signers,
+      deployer,
+      hostContracts,
+      publicClient,
+      walletClient,
+      testClient,
+      describe: () => describeChain(anvil, gateway, signers),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function localChain(anvil: AnvilProcess): Chain {
+  return defineChain({
+    id: anvil.chainId,
+    name: 'fhekit local',
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [anvil.rpcUrl], webSocket: [anvil.wsUrl] } },
+  });
+}
+
+function describeChain(anvil: AnvilProcess, gateway: GatewayConfig, signers: StackSigners): string[] {
+  const a = HOST_ADDRESSES;
+  return [
+    `RPC            ${anvil.rpcUrl} (ws ${anvil.wsUrl}), chain id ${anvil.chainId}`,
+    `ACL            ${a.acl}`,
+    `FHEVMExecutor  ${a.executor}`,
+    `InputVerifier  ${a.inputVerifier}`,
+    `KMSVerifier    ${a.kmsVerifier}`,
+    `HCULimit       ${a.hcuLimit}`,
+    `Gateway        chain id ${gateway.chainId}, InputVerification ${gateway.inputVerification}, Decryption ${gateway.decryption}`,
+    `Signers        coprocessor ${signers.coprocessor.address}, KMS ${signers.kms.address}`,
+  ];
+}
