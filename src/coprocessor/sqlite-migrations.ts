@@ -1,0 +1,121 @@
+/**
+ * Versioned schema of the SQLite store, modelled on Zama's coprocessor schema (fhevm-spec §4.2) and
+ * simplified for one node: no tenants, no gateway/SnS bookkeeping. Append new migrations; never edit
+ * an applied one. Handles and hashes are 32-byte BLOBs, addresses lowercase 0x-hex TEXT, times are
+ * Unix milliseconds.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE ciphertexts (
+        handle BLOB PRIMARY KEY,
+        type INTEGER NOT NULL,
+        bytes BLOB NOT NULL,
+        tx_hash BLOB,
+        block_number INTEGER,
+        input_blob_hash BLOB,
+        input_index INTEGER,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX ciphertexts_by_block ON ciphertexts(block_number) WHERE block_number IS NOT NULL;
+
+      CREATE TABLE computations (
+        output_handle BLOB NOT NULL,
+        tx_hash BLOB NOT NULL,
+        op INTEGER NOT NULL,
+        result_type INTEGER NOT NULL,
+        is_scalar INTEGER NOT NULL,
+        seed BLOB,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'error')),
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        retry_at INTEGER NOT NULL DEFAULT 0,
+        block_number INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        PRIMARY KEY (output_handle, tx_hash)
+      );
+      CREATE INDEX computations_pending ON computations(block_number, log_index) WHERE status = 'pending';
+      CREATE INDEX computations_by_block ON computations(block_number);
+
+      -- Operands in order: a ciphertext handle or a 32-byte big-endian scalar (Zama's dependencies[]).
+      CREATE TABLE computation_operands (
+        output_handle BLOB NOT NULL,
+        tx_hash BLOB NOT NULL,
+        position INTEGER NOT NULL,
+        handle BLOB,
+        scalar BLOB,
+        CHECK ((handle IS NULL) <> (scalar IS NULL)),
+        PRIMARY KEY (output_handle, tx_hash, position),
+        FOREIGN KEY (output_handle, tx_hash) REFERENCES computations ON DELETE CASCADE
+      );
+      CREATE INDEX computation_operands_by_handle ON computation_operands(handle) WHERE handle IS NOT NULL;
+
+      -- event_type 0 = Allowed(handle, account), 1 = AllowedForDecryption (account '').
+      CREATE TABLE allowed_handles (
+        handle BLOB NOT NULL,
+        account TEXT NOT NULL,
+        event_type INTEGER NOT NULL CHECK (event_type IN (0, 1)),
+        tx_hash BLOB NOT NULL,
+        block_number INTEGER NOT NULL,
+        PRIMARY KEY (handle, account, event_type)
+      );
+      CREATE INDEX allowed_handles_by_block ON allowed_handles(block_number);
+
+      -- DelegatedForUserDecryption / RevokedDelegationForUserDecryption (new_expiration '0').
+      -- uint64 values are decimal TEXT: SQLite integers are signed 64-bit.
+      CREATE TABLE delegations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        delegator TEXT NOT NULL,
+        delegate TEXT NOT NULL,
+        contract_address TEXT NOT NULL,
+        delegation_counter TEXT NOT NULL,
+        old_expiration TEXT NOT NULL,
+        new_expiration TEXT NOT NULL,
+        tx_hash BLOB NOT NULL,
+        block_number INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        UNIQUE (tx_hash, log_index)
+      );
+      CREATE INDEX delegations_by_pair ON delegations(delegator, delegate);
+      CREATE INDEX delegations_by_block ON delegations(block_number);
+
+      CREATE TABLE input_proofs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        chain_id INTEGER NOT NULL,
+        contract_address TEXT NOT NULL,
+        user_address TEXT NOT NULL,
+        input BLOB NOT NULL,
+        extra_data BLOB NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'verified', 'rejected')),
+        handles BLOB,
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        verified_at INTEGER
+      );
+
+      -- Recent ingested blocks, for reorg detection (parent-hash walk back).
+      CREATE TABLE blocks (
+        number INTEGER PRIMARY KEY,
+        hash BLOB NOT NULL,
+        parent_hash BLOB NOT NULL,
+        ingested_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE listener_cursor (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        block_number INTEGER NOT NULL,
+        block_hash BLOB NOT NULL
+      );
+    `,
+  },
+];

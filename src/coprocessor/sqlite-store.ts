@@ -1,0 +1,561 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Hex } from 'viem';
+import type { FheOp } from '../engine/fhe-op.js';
+import type { FheType } from '../engine/fhe-type.js';
+import { FhekitError } from '../errors.js';
+import { MIGRATIONS } from './sqlite-migrations.js';
+import type {
+  AllowedEventType,
+  AllowedRow,
+  BlockId,
+  BlockRef,
+  ComputationKey,
+  ComputationStatus,
+  CoprocessorStore,
+  DelegationRow,
+  IngestedBlock,
+  InputCiphertext,
+  NewInputProof,
+  ReadyComputation,
+  RollbackSummary,
+  StoreCounts,
+  StoredCiphertext,
+  StoredComputation,
+  StoredInputProof,
+  StoredOperand,
+} from './store.js';
+
+/** Blocks kept for reorg detection; a reorg deeper than this cannot be rolled back. */
+export const KEPT_BLOCKS = 1024;
+
+export function openSqliteStore(path: string): SqliteCoprocessorStore {
+  let db: Database.Database;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+  } catch (cause) {
+    throw new FhekitError('FHE_STORE_OPEN', `Cannot open the coprocessor database ${path}.`, {
+      hint: 'Check that the state directory is writable, or pass another --state-dir.',
+      cause,
+    });
+  }
+  db.pragma('journal_mode = WAL');
+  // NORMAL is durable with WAL except for the last commits on power loss (not on process crash).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, path);
+  return new SqliteCoprocessorStore(db);
+}
+
+function migrate(db: Database.Database, path: string): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const applied =
+    (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  const latest = MIGRATIONS.at(-1)?.version ?? 0;
+  if (applied > latest) {
+    throw new FhekitError(
+      'FHE_STORE_SCHEMA_TOO_NEW',
+      `The coprocessor database ${path} has schema version ${applied}; this fhekit knows up to ${latest}.`,
+      { hint: 'Upgrade fhekit, or start from a fresh state directory.' },
+    );
+  }
+  for (const migration of MIGRATIONS.filter((m) => m.version > applied)) {
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+    })();
+  }
+}
+
+const blob = (hex: Hex): Buffer => Buffer.from(hex.slice(2), 'hex');
+const hex = (buffer: Buffer): Hex => `0x${buffer.toString('hex')}`;
+const bytesOf = (buffer: Buffer): Uint8Array =>
+  new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+const lower = (address: Hex): Hex => address.toLowerCase() as Hex;
+
+interface ComputationRow {
+  output_handle: Buffer;
+  tx_hash: Buffer;
+  op: number;
+  result_type: number;
+  is_scalar: number;
+  seed: Buffer | null;
+  status: ComputationStatus;
+  error: string | null;
+  attempts: number;
+  block_number: number;
+  log_index: number;
+  created_at: number;
+  completed_at: number | null;
+}
+
+interface CiphertextRow {
+  handle: Buffer;
+  type: number;
+  bytes: Buffer;
+  tx_hash: Buffer | null;
+  block_number: number | null;
+  input_blob_hash: Buffer | null;
+  input_index: number | null;
+}
+
+const READY_CONDITION = `c.status = 'pending' AND c.retry_at <= @now AND NOT EXISTS (
+    SELECT 1 FROM computation_operands o
+    WHERE o.output_handle = c.output_handle AND o.tx_hash = c.tx_hash AND o.handle IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM ciphertexts x WHERE x.handle = o.handle))`;
+
+export class SqliteCoprocessorStore implements CoprocessorStore {
+  private readonly statements;
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = {
+      cursor: db.prepare('SELECT block_number, block_hash FROM listener_cursor WHERE id = 1'),
+      block: db.prepare('SELECT number, hash, parent_hash FROM blocks WHERE number = ?'),
+      insertBlock: db.prepare(
+        'INSERT OR REPLACE INTO blocks (number, hash, parent_hash, ingested_at) VALUES (?, ?, ?, ?)',
+      ),
+      pruneBlocks: db.prepare('DELETE FROM blocks WHERE number < ?'),
+      setCursor: db.prepare(
+        'INSERT OR REPLACE INTO listener_cursor (id, block_number, block_hash) VALUES (1, ?, ?)',
+      ),
+      clearCursor: db.prepare('DELETE FROM listener_cursor'),
+      insertComputation: db.prepare(`INSERT OR IGNORE INTO computations
+        (output_handle, tx_hash, op, result_type, is_scalar, seed, block_number, log_index, created_at)
+        VALUES (@outputHandle, @txHash, @op, @resultType, @isScalar, @seed, @blockNumber, @logIndex, @now)`),
+      insertOperand: db.prepare(
+        'INSERT INTO computation_operands (output_handle, tx_hash, position, handle, scalar) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertAllowed: db.prepare(`INSERT OR IGNORE INTO allowed_handles
+        (handle, account, event_type, tx_hash, block_number) VALUES (?, ?, ?, ?, ?)`),
+      insertDelegation: db.prepare(`INSERT OR IGNORE INTO delegations
+        (delegator, delegate, contract_address, delegation_counter, old_expiration, new_expiration,
+         tx_hash, block_number, log_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      ready:
+        db.prepare(`SELECT c.*, EXISTS (SELECT 1 FROM ciphertexts x WHERE x.handle = c.output_handle) AS output_exists
+        FROM computations c WHERE ${READY_CONDITION} ORDER BY c.block_number, c.log_index LIMIT @limit`),
+      countReady: db.prepare(`SELECT COUNT(*) AS n FROM computations c WHERE ${READY_CONDITION}`),
+      operands: db.prepare(
+        'SELECT handle, scalar FROM computation_operands WHERE output_handle = ? AND tx_hash = ? ORDER BY position',
+      ),
+      computation: db.prepare('SELECT * FROM computations WHERE output_handle = ? AND tx_hash = ?'),
+      computationsFor: db.prepare(
+        'SELECT * FROM computations WHERE output_handle = ? ORDER BY block_number, log_index',
+      ),
+      markDone: db.prepare(`UPDATE computations SET status = 'done', error = NULL, completed_at = ?
+        WHERE output_handle = ? AND tx_hash = ? AND status = 'pending'`),
+      insertComputedCiphertext: db.prepare(`INSERT OR IGNORE INTO ciphertexts
+        (handle, type, bytes, tx_hash, block_number, created_at)
+        SELECT output_handle, ?, ?, tx_hash, block_number, ? FROM computations WHERE output_handle = ? AND tx_hash = ?`),
+      recordFailure: db.prepare(`UPDATE computations SET attempts = attempts + 1, error = @error,
+        status = CASE WHEN attempts + 1 >= @maxAttempts THEN 'error' ELSE 'pending' END, retry_at = @retryAt
+        WHERE output_handle = @outputHandle AND tx_hash = @txHash AND status = 'pending' RETURNING status`),
+      ciphertext: db.prepare('SELECT * FROM ciphertexts WHERE handle = ?'),
+      insertInputCiphertext: db.prepare(`INSERT OR IGNORE INTO ciphertexts
+        (handle, type, bytes, input_blob_hash, input_index, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+      createInputProof: db.prepare(`INSERT INTO input_proofs
+        (chain_id, contract_address, user_address, input, extra_data, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+      completeInputProof: db.prepare(`UPDATE input_proofs SET status = 'verified', handles = ?, error = NULL,
+        verified_at = ? WHERE id = ?`),
+      rejectInputProof: db.prepare(`UPDATE input_proofs SET status = 'rejected', error = ?, verified_at = ?
+        WHERE id = ?`),
+      inputProof: db.prepare('SELECT * FROM input_proofs WHERE id = ?'),
+      isAllowed: db.prepare(
+        'SELECT 1 FROM allowed_handles WHERE handle = ? AND account = ? AND event_type = 0',
+      ),
+      isAllowedForDecryption: db.prepare('SELECT 1 FROM allowed_handles WHERE handle = ? AND event_type = 1'),
+      allowedRows: db.prepare(
+        'SELECT * FROM allowed_handles WHERE handle = ? ORDER BY block_number, event_type',
+      ),
+      delegations: db.prepare(
+        'SELECT * FROM delegations WHERE delegator = ? AND delegate = ? ORDER BY block_number, log_index',
+      ),
+      statusCounts: db.prepare('SELECT status, COUNT(*) AS n FROM computations GROUP BY status'),
+      countCiphertexts: db.prepare('SELECT COUNT(*) AS n FROM ciphertexts'),
+      countAllowed: db.prepare('SELECT COUNT(*) AS n FROM allowed_handles'),
+    };
+  }
+
+  async getCursor(): Promise<BlockId | null> {
+    const row = this.statements.cursor.get() as { block_number: number; block_hash: Buffer } | undefined;
+    return row ? { number: row.block_number, hash: hex(row.block_hash) } : null;
+  }
+
+  async getBlock(number: number): Promise<BlockRef | null> {
+    const row = this.statements.block.get(number) as
+      | { number: number; hash: Buffer; parent_hash: Buffer }
+      | undefined;
+    return row ? { number: row.number, hash: hex(row.hash), parentHash: hex(row.parent_hash) } : null;
+  }
+
+  async ingestBlock(block: IngestedBlock): Promise<void> {
+    const s = this.statements;
+    const now = Date.now();
+    this.db.transaction(() => {
+      const cursor = s.cursor.get() as { block_number: number; block_hash: Buffer } | undefined;
+      if (
+        cursor &&
+        (cursor.block_number !== block.number - 1 || hex(cursor.block_hash) !== block.parentHash)
+      ) {
+        throw new Error(
+          `block ${block.number} (parent ${block.parentHash}) does not extend the cursor ${cursor.block_number} ${hex(cursor.block_hash)}`,
+        );
+      }
+      for (const c of block.computations) {
+        const inserted = s.insertComputation.run({
+          outputHandle: blob(c.outputHandle),
+          txHash: blob(c.txHash),
+          op: c.op,
+          resultType: c.resultType,
+          isScalar: c.isScalar ? 1 : 0,
+          seed: c.seed === null ? null : blob(c.seed),
+          blockNumber: c.blockNumber,
+          logIndex: c.logIndex,
+          now,
+        });
+        if (inserted.changes === 0) continue;
+        c.operands.forEach((operand, position) => {
+          const [handle, scalar] =
+            'handle' in operand ? [blob(operand.handle), null] : [null, blob(operand.scalar)];
+          s.insertOperand.run(blob(c.outputHandle), blob(c.txHash), position, handle, scalar);
+        });
+      }
+      for (const a of block.allowed) {
+        s.insertAllowed.run(
+          blob(a.handle),
+          a.account === '' ? '' : lower(a.account),
+          a.eventType,
+          blob(a.txHash),
+          block.number,
+        );
+      }
+      for (const d of block.delegations) {
+        s.insertDelegation.run(
+          lower(d.delegator),
+          lower(d.delegate),
+          lower(d.contractAddress),
+          d.delegationCounter.toString(),
+          d.oldExpiration.toString(),
+          d.newExpiration.toString(),
+          blob(d.txHash),
+          block.number,
+          d.logIndex,
+        );
+      }
+      s.insertBlock.run(block.number, blob(block.hash), blob(block.parentHash), now);
+      s.pruneBlocks.run(block.number - KEPT_BLOCKS);
+      s.setCursor.run(block.number, blob(block.hash));
+    })();
+  }
+
+  async rollbackAfter(blockNumber: number): Promise<RollbackSummary> {
+    const db = this.db;
+    return db.transaction(() => {
+      const target =
+        blockNumber >= 0
+          ? (this.statements.block.get(blockNumber) as { hash: Buffer } | undefined)
+          : undefined;
+      if (blockNumber >= 0 && !target) {
+        throw new FhekitError(
+          'FHE_REORG_TOO_DEEP',
+          `Cannot roll back to block ${blockNumber}: it is not recorded.`,
+          {
+            hint: `Reorgs deeper than ${KEPT_BLOCKS} blocks are not supported; start from a fresh state directory.`,
+          },
+        );
+      }
+      const blocks = db.prepare('DELETE FROM blocks WHERE number > ?').run(blockNumber).changes;
+      const computations = db
+        .prepare('DELETE FROM computations WHERE block_number > ?')
+        .run(blockNumber).changes;
+      // A ciphertext computed for a dropped block survives if a remaining computation produces the same handle.
+      const ciphertexts = db
+        .prepare(`DELETE FROM ciphertexts WHERE block_number > ?
+          AND NOT EXISTS (SELECT 1 FROM computations c WHERE c.output_handle = ciphertexts.handle)`)
+        .run(blockNumber).changes;
+      const allowed = db
+        .prepare('DELETE FROM allowed_handles WHERE block_number > ?')
+        .run(blockNumber).changes;
+      const delegations = db
+        .prepare('DELETE FROM delegations WHERE block_number > ?')
+        .run(blockNumber).changes;
+      if (target) this.statements.setCursor.run(blockNumber, target.hash);
+      else this.statements.clearCursor.run();
+      return { blocks, computations, allowed, delegations, ciphertexts };
+    })();
+  }
+
+  async readyComputations(limit: number, now: number): Promise<ReadyComputation[]> {
+    const rows = this.statements.ready.all({ limit, now }) as (ComputationRow & { output_exists: number })[];
+    return rows.map((row) => ({
+      ...this.toNewComputation(row),
+      attempts: row.attempts,
+      outputExists: row.output_exists === 1,
+    }));
+  }
+
+  async completeComputation(
+    key: ComputationKey,
+    result: { type: FheType; bytes: Uint8Array } | null,
+  ): Promise<boolean> {
+    const s = this.statements;
+    const now = Date.now();
+    return this.db.transaction(() => {
+      const updated = s.markDone.run(now, blob(key.outputHandle), blob(key.txHash)).changes === 1;
+      if (updated && result) {
+        s.insertComputedCiphertext.run(
+          result.type,
+          result.bytes,
+          now,
+          blob(key.outputHandle),
+          blob(key.txHash),
+        );
+      }
+      return updated;
+    })();
+  }
+
+  async recordComputationFailure(
+    key: ComputationKey,
+    error: string,
+    policy: { maxAttempts: number; retryAt: number },
+  ): Promise<ComputationStatus> {
+    const row = this.statements.recordFailure.get({
+      outputHandle: blob(key.outputHandle),
+      txHash: blob(key.txHash),
+      error,
+      maxAttempts: policy.maxAttempts,
+      retryAt: policy.retryAt,
+    }) as { status: ComputationStatus } | undefined;
+    return row?.status ?? 'error';
+  }
+
+  async getComputation(key: ComputationKey): Promise<StoredComputation | null> {
+    const row = this.statements.computation.get(blob(key.outputHandle), blob(key.txHash)) as
+      | ComputationRow
+      | undefined;
+    return row ? this.toStoredComputation(row) : null;
+  }
+
+  async computationsFor(outputHandle: Hex): Promise<StoredComputation[]> {
+    const rows = this.statements.computationsFor.all(blob(outputHandle)) as ComputationRow[];
+    return rows.map((row) => this.toStoredComputation(row));
+  }
+
+  async getCiphertext(handle: Hex): Promise<StoredCiphertext | null> {
+    const row = this.statements.ciphertext.get(blob(handle)) as CiphertextRow | undefined;
+    return row ? toStoredCiphertext(row) : null;
+  }
+
+  async getCiphertexts(handles: readonly Hex[]): Promise<Map<Hex, StoredCiphertext>> {
+    const found = new Map<Hex, StoredCiphertext>();
+    for (const handle of handles) {
+      const ciphertext = await this.getCiphertext(handle);
+      if (ciphertext) found.set(handle, ciphertext);
+    }
+    return found;
+  }
+
+  async insertInputCiphertexts(inputs: readonly InputCiphertext[]): Promise<void> {
+    this.db.transaction(() => this.insertInputs(inputs))();
+  }
+
+  async createInputProof(proof: NewInputProof): Promise<number> {
+    const result = this.statements.createInputProof.run(
+      proof.chainId,
+      lower(proof.contractAddress),
+      lower(proof.userAddress),
+      proof.input,
+      proof.extraData,
+      Date.now(),
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  async completeInputProof(
+    id: number,
+    handles: readonly Hex[],
+    ciphertexts: readonly InputCiphertext[],
+  ): Promise<void> {
+    this.db.transaction(() => {
+      const packed = Buffer.concat(handles.map(blob));
+      if (this.statements.completeInputProof.run(packed, Date.now(), id).changes !== 1) {
+        throw new Error(`input proof ${id} does not exist`);
+      }
+      this.insertInputs(ciphertexts);
+    })();
+  }
+
+  async rejectInputProof(id: number, error: string): Promise<void> {
+    this.statements.rejectInputProof.run(error, Date.now(), id);
+  }
+
+  async getInputProof(id: number): Promise<StoredInputProof | null> {
+    const row = this.statements.inputProof.get(id) as
+      | {
+          id: number;
+          chain_id: number;
+          contract_address: Hex;
+          user_address: Hex;
+          input: Buffer;
+          extra_data: Buffer;
+          status: StoredInputProof['status'];
+          handles: Buffer | null;
+          error: string | null;
+          created_at: number;
+          verified_at: number | null;
+        }
+      | undefined;
+    if (!row) return null;
+    const handles: Hex[] = [];
+    for (let offset = 0; row.handles && offset < row.handles.length; offset += 32) {
+      handles.push(hex(row.handles.subarray(offset, offset + 32)));
+    }
+    return {
+      id: row.id,
+      chainId: row.chain_id,
+      contractAddress: row.contract_address,
+      userAddress: row.user_address,
+      input: bytesOf(row.input),
+      extraData: bytesOf(row.extra_data),
+      status: row.status,
+      handles,
+      error: row.error,
+      createdAt: row.created_at,
+      verifiedAt: row.verified_at,
+    };
+  }
+
+  async isAllowed(handle: Hex, account: Hex): Promise<boolean> {
+    return this.statements.isAllowed.get(blob(handle), lower(account)) !== undefined;
+  }
+
+  async isAllowedForDecryption(handle: Hex): Promise<boolean> {
+    return this.statements.isAllowedForDecryption.get(blob(handle)) !== undefined;
+  }
+
+  async allowedRows(handle: Hex): Promise<AllowedRow[]> {
+    const rows = this.statements.allowedRows.all(blob(handle)) as {
+      handle: Buffer;
+      account: string;
+      event_type: AllowedEventType;
+      tx_hash: Buffer;
+      block_number: number;
+    }[];
+    return rows.map((row) => ({
+      handle: hex(row.handle),
+      account: row.account as Hex | '',
+      eventType: row.event_type,
+      txHash: hex(row.tx_hash),
+      blockNumber: row.block_number,
+    }));
+  }
+
+  async delegations(delegator: Hex, delegate: Hex): Promise<DelegationRow[]> {
+    const rows = this.statements.delegations.all(lower(delegator), lower(delegate)) as {
+      delegator: Hex;
+      delegate: Hex;
+      contract_address: Hex;
+      delegation_counter: string;
+      old_expiration: string;
+      new_expiration: string;
+      tx_hash: Buffer;
+      block_number: number;
+      log_index: number;
+    }[];
+    return rows.map((row) => ({
+      delegator: row.delegator,
+      delegate: row.delegate,
+      contractAddress: row.contract_address,
+      delegationCounter: BigInt(row.delegation_counter),
+      oldExpiration: BigInt(row.old_expiration),
+      newExpiration: BigInt(row.new_expiration),
+      txHash: hex(row.tx_hash),
+      blockNumber: row.block_number,
+      logIndex: row.log_index,
+    }));
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const s = this.statements;
+    const computations: Record<ComputationStatus, number> = { pending: 0, done: 0, error: 0 };
+    for (const row of s.statusCounts.all() as { status: ComputationStatus; n: number }[]) {
+      computations[row.status] = row.n;
+    }
+    return {
+      computations,
+      ready: (s.countReady.get({ now: Date.now() }) as { n: number }).n,
+      ciphertexts: (s.countCiphertexts.get() as { n: number }).n,
+      allowed: (s.countAllowed.get() as { n: number }).n,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private insertInputs(inputs: readonly InputCiphertext[]): void {
+    const now = Date.now();
+    for (const input of inputs) {
+      this.statements.insertInputCiphertext.run(
+        blob(input.handle),
+        input.type,
+        input.bytes,
+        blob(input.blobHash),
+        input.index,
+        now,
+      );
+    }
+  }
+
+  private toNewComputation(row: ComputationRow) {
+    const operandRows = this.statements.operands.all(row.output_handle, row.tx_hash) as {
+      handle: Buffer | null;
+      scalar: Buffer | null;
+    }[];
+    const operands: StoredOperand[] = operandRows.map((o) =>
+      o.handle ? { handle: hex(o.handle) } : { scalar: hex(o.scalar!) },
+    );
+    return {
+      outputHandle: hex(row.output_handle),
+      txHash: hex(row.tx_hash),
+      op: row.op as FheOp,
+      resultType: row.result_type as FheType,
+      operands,
+      isScalar: row.is_scalar === 1,
+      seed: row.seed ? hex(row.seed) : null,
+      blockNumber: row.block_number,
+      logIndex: row.log_index,
+    };
+  }
+
+  private toStoredComputation(row: ComputationRow): StoredComputation {
+    return {
+      ...this.toNewComputation(row),
+      status: row.status,
+      error: row.error,
+      attempts: row.attempts,
+      createdAt: row.created_at,
+      completedAt: row.completed_at,
+    };
+  }
+}
+
+function toStoredCiphertext(row: CiphertextRow): StoredCiphertext {
+  return {
+    handle: hex(row.handle),
+    type: row.type as FheType,
+    bytes: bytesOf(row.bytes),
+    txHash: row.tx_hash ? hex(row.tx_hash) : null,
+    blockNumber: row.block_number,
+    inputBlobHash: row.input_blob_hash ? hex(row.input_blob_hash) : null,
+    inputIndex: row.input_index,
+  };
+}

@@ -1,0 +1,202 @@
+import type { Hex } from 'viem';
+import type { FheOp } from '../engine/fhe-op.js';
+import type { FheType } from '../engine/fhe-type.js';
+
+/**
+ * The coprocessor's durable state, behind an interface so that a PostgreSQL backend can replace the
+ * embedded SQLite one. Every method is one unit of work: a backend runs it in one transaction.
+ * Handles, hashes and addresses are lowercase 0x-hex; ciphertexts are node-tfhe `safe_serialize` bytes.
+ */
+export interface CoprocessorStore {
+  // ── listener ──
+  /** The last block fully ingested, or null before the first one. */
+  getCursor(): Promise<BlockId | null>;
+  /** A block recorded by an earlier `ingestBlock` (recent ones are kept for reorg detection). */
+  getBlock(number: number): Promise<BlockRef | null>;
+  /**
+   * Records every row of one block and moves the cursor to it, atomically. The block's parent must be
+   * the cursor (or the cursor must be empty); otherwise nothing is written and it throws.
+   */
+  ingestBlock(block: IngestedBlock): Promise<void>;
+  /**
+   * Drops every row that blocks after `blockNumber` produced (computations, ACL rows, delegations, the
+   * ciphertexts computed only for them) and moves the cursor back to `blockNumber` (-1: to empty).
+   */
+  rollbackAfter(blockNumber: number): Promise<RollbackSummary>;
+
+  // ── scheduler ──
+  /** Pending computations whose encrypted operands all have ciphertexts, oldest event first. */
+  readyComputations(limit: number, now: number): Promise<ReadyComputation[]>;
+  /** Stores the result and marks the computation done in one transaction; false if it no longer exists. */
+  completeComputation(
+    key: ComputationKey,
+    result: { type: FheType; bytes: Uint8Array } | null,
+  ): Promise<boolean>;
+  /** Counts a failed attempt; it becomes `error` at `maxAttempts`, otherwise it is retried from `retryAt`. */
+  recordComputationFailure(
+    key: ComputationKey,
+    error: string,
+    policy: { maxAttempts: number; retryAt: number },
+  ): Promise<ComputationStatus>;
+  getComputation(key: ComputationKey): Promise<StoredComputation | null>;
+  /** Every computation that produces `outputHandle` (one per transaction that emitted it). */
+  computationsFor(outputHandle: Hex): Promise<StoredComputation[]>;
+
+  // ── ciphertexts (scheduler, inputs, KMS) ──
+  getCiphertext(handle: Hex): Promise<StoredCiphertext | null>;
+  getCiphertexts(handles: readonly Hex[]): Promise<Map<Hex, StoredCiphertext>>;
+  /** Verified input ciphertexts (from an input proof); existing handles are left untouched. */
+  insertInputCiphertexts(inputs: readonly InputCiphertext[]): Promise<void>;
+
+  // ── input proofs (verify_proofs) ──
+  createInputProof(proof: NewInputProof): Promise<number>;
+  /** Marks the proof verified and inserts its expanded ciphertexts, atomically. */
+  completeInputProof(
+    id: number,
+    handles: readonly Hex[],
+    ciphertexts: readonly InputCiphertext[],
+  ): Promise<void>;
+  rejectInputProof(id: number, error: string): Promise<void>;
+  getInputProof(id: number): Promise<StoredInputProof | null>;
+
+  // ── ACL (KMS, relayer) ──
+  isAllowed(handle: Hex, account: Hex): Promise<boolean>;
+  isAllowedForDecryption(handle: Hex): Promise<boolean>;
+  allowedRows(handle: Hex): Promise<AllowedRow[]>;
+  /** Delegation events between a delegator and a delegate, in chain order (revocations have newExpiration 0). */
+  delegations(delegator: Hex, delegate: Hex): Promise<DelegationRow[]>;
+
+  // ── status ──
+  counts(): Promise<StoreCounts>;
+  close(): Promise<void>;
+}
+
+export interface BlockId {
+  number: number;
+  hash: Hex;
+}
+
+export interface BlockRef extends BlockId {
+  parentHash: Hex;
+}
+
+export interface ComputationKey {
+  outputHandle: Hex;
+  txHash: Hex;
+}
+
+/** An encrypted operand (a ciphertext handle) or a 32-byte big-endian scalar, as the event carried it. */
+export type StoredOperand = { handle: Hex } | { scalar: Hex };
+
+export type ComputationStatus = 'pending' | 'done' | 'error';
+
+export interface NewComputation extends ComputationKey {
+  op: FheOp;
+  /** Byte 30 of the result handle. */
+  resultType: FheType;
+  operands: StoredOperand[];
+  /** The event's scalarByte flag (Cast / TrivialEncrypt / Rand count as scalar, like Zama's listener). */
+  isScalar: boolean;
+  /** 16-byte seed of FheRand / FheRandBounded. */
+  seed: Hex | null;
+  blockNumber: number;
+  logIndex: number;
+}
+
+export interface StoredComputation extends NewComputation {
+  status: ComputationStatus;
+  error: string | null;
+  attempts: number;
+  createdAt: number;
+  completedAt: number | null;
+}
+
+export interface ReadyComputation extends NewComputation {
+  attempts: number;
+  /** The output ciphertext exists already (same handle computed for another transaction). */
+  outputExists: boolean;
+}
+
+export interface StoredCiphertext {
+  handle: Hex;
+  type: FheType;
+  bytes: Uint8Array;
+  /** Producing transaction and block (null for inputs). */
+  txHash: Hex | null;
+  blockNumber: number | null;
+  inputBlobHash: Hex | null;
+  inputIndex: number | null;
+}
+
+export interface InputCiphertext {
+  handle: Hex;
+  type: FheType;
+  bytes: Uint8Array;
+  blobHash: Hex;
+  index: number;
+}
+
+export const AllowedEventType = { Allowed: 0, AllowedForDecryption: 1 } as const;
+export type AllowedEventType = (typeof AllowedEventType)[keyof typeof AllowedEventType];
+
+export interface AllowedRow {
+  handle: Hex;
+  /** Empty string for AllowedForDecryption, like Zama's schema. */
+  account: Hex | '';
+  eventType: AllowedEventType;
+  txHash: Hex;
+  blockNumber: number;
+}
+
+export interface DelegationRow {
+  delegator: Hex;
+  delegate: Hex;
+  contractAddress: Hex;
+  delegationCounter: bigint;
+  oldExpiration: bigint;
+  /** 0 for a revocation. */
+  newExpiration: bigint;
+  txHash: Hex;
+  blockNumber: number;
+  logIndex: number;
+}
+
+/** Everything one block contributes, produced by the listener's decoder. */
+export interface IngestedBlock extends BlockRef {
+  computations: NewComputation[];
+  allowed: Omit<AllowedRow, 'blockNumber'>[];
+  delegations: Omit<DelegationRow, 'blockNumber'>[];
+}
+
+export interface RollbackSummary {
+  blocks: number;
+  computations: number;
+  allowed: number;
+  delegations: number;
+  ciphertexts: number;
+}
+
+export interface NewInputProof {
+  chainId: number;
+  contractAddress: Hex;
+  userAddress: Hex;
+  input: Uint8Array;
+  extraData: Uint8Array;
+}
+
+export interface StoredInputProof extends NewInputProof {
+  id: number;
+  status: 'pending' | 'verified' | 'rejected';
+  handles: Hex[];
+  error: string | null;
+  createdAt: number;
+  verifiedAt: number | null;
+}
+
+export interface StoreCounts {
+  computations: Record<ComputationStatus, number>;
+  /** Pending computations whose operands are all present (what the scheduler can start now). */
+  ready: number;
+  ciphertexts: number;
+  allowed: number;
+}

@@ -1,0 +1,27 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Hex } from 'viem';
+import { FheType } from '../../src/engine/fhe-type.js';
+
+/** A temp directory removed by the returned cleanup. */
+export function tempDir(prefix = 'fhekit-coprocessor-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A 32-byte value whose last byte is `n` (distinct, readable test hashes). */
+export function hash32(n: number, tag = 0xaa): Hex {
+  return `0x${tag.toString(16).padStart(2, '0').repeat(30)}${n.toString(16).padStart(4, '0')}`;
+}
+
+/** A handle laid out like fhevm-spec §2.1: 21-byte prehandle, index 0xff, chain id 31337, type, version 0. */
+export function handle(n: number, type: FheType = FheType.Uint8): Hex {
+  const prehandle = n.toString(16).padStart(42, '0');
+  const chainId = (31337).toString(16).padStart(16, '0');
+  return `0x${prehandle}ff${chainId}${type.toString(16).padStart(2, '0')}00`;
+}
+
+export function scalar32(value: bigint): Hex {
+  return `0x${value.toString(16).padStart(64, '0')}`;
+}
