@@ -10,7 +10,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'fast', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['**/*.wide.test.ts'] },
+        test: {
+          name: 'fast',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/*.wide.test.ts'],
+        },
       },
       {
         extends: true,

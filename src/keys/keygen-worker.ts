@@ -1,0 +1,32 @@
+// Runs node-tfhe key generation off the main thread: CRS generation blocks for about a minute in
+// wasm, and the main thread must keep drawing progress meanwhile.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { CompactPkeCrs, TfheClientKey, TfheCompactPublicKey, TfheCompressedServerKey } from 'node-tfhe';
+import { KEYSET_FILES, type KeysetPart } from './keyset-files.js';
+import { CRS_BITS, fhevmTfheConfig, SERIALIZATION_LIMIT } from './tfhe-config.js';
+
+export type KeygenMessage =
+  | { part: KeysetPart; event: 'start' }
+  | { part: KeysetPart; event: 'done'; bytes: number };
+
+const { dir } = workerData as { dir: string };
+const post = (message: KeygenMessage) => parentPort!.postMessage(message);
+
+function produce(part: KeysetPart, make: () => { safe_serialize(limit: bigint): Uint8Array }) {
+  post({ part, event: 'start' });
+  const bytes = make().safe_serialize(SERIALIZATION_LIMIT);
+  writeFileSync(join(dir, KEYSET_FILES[part].file), bytes);
+  post({ part, event: 'done', bytes: bytes.length });
+}
+
+const config = fhevmTfheConfig();
+let clientKey: TfheClientKey | undefined;
+produce('clientKey', () => {
+  clientKey = TfheClientKey.generate(config);
+  return clientKey;
+});
+produce('publicKey', () => TfheCompactPublicKey.new(clientKey!));
+produce('serverKey', () => TfheCompressedServerKey.new(clientKey!));
+produce('crs', () => CompactPkeCrs.from_config(config, CRS_BITS));
