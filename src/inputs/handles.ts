@@ -1,0 +1,85 @@
+import {
+  type Address,
+  concat,
+  type Hex,
+  hexToBytes,
+  keccak256,
+  numberToHex,
+  slice,
+  stringToBytes,
+  stringToHex,
+  toHex,
+} from 'viem';
+import { type FheType, isFheType } from '../engine/fhe-type.js';
+import { FhekitError } from '../errors.js';
+
+/** Handle byte layout (fhevm-spec §2.1): hash[0..21] ‖ index ‖ uint64 chainId ‖ type ‖ version. */
+const HANDLE_VERSION = 0;
+const COMPUTED_INDEX = 0xff;
+const BLOB_DOMAIN = stringToBytes('ZK-w_rct');
+const HANDLE_DOMAIN = stringToHex('ZK-w_hdl');
+
+/** keccak256("ZK-w_rct" ‖ list): identifies the input blob the handles come from. */
+export function inputBlobHash(ciphertextWithZkProof: Uint8Array): Hex {
+  return keccak256(concat([BLOB_DOMAIN, ciphertextWithZkProof]));
+}
+
+/** The handle of value `index` of an input blob, exactly as the coprocessor and the SDK derive it (§2.4). */
+export function inputHandle(
+  blobHash: Hex,
+  index: number,
+  aclAddress: Address,
+  chainId: bigint,
+  type: FheType,
+): Hex {
+  const hash = keccak256(
+    concat([
+      HANDLE_DOMAIN,
+      blobHash,
+      numberToHex(index, { size: 1 }),
+      aclAddress,
+      numberToHex(chainId, { size: 32 }),
+    ]),
+  );
+  return concat([
+    slice(hash, 0, 21),
+    numberToHex(index, { size: 1 }),
+    numberToHex(chainId, { size: 8 }),
+    numberToHex(type, { size: 1 }),
+    numberToHex(HANDLE_VERSION, { size: 1 }),
+  ]);
+}
+
+export interface ParsedHandle {
+  handle: Hex;
+  type: FheType;
+  chainId: bigint;
+  /** Position in its input proof, or null for a computed handle. */
+  inputIndex: number | null;
+}
+
+/** Reads the metadata bytes of a 32-byte handle; a handle with an unknown type or version is an error. */
+export function parseHandle(handle: string): ParsedHandle {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(handle)) {
+    throw new FhekitError('FHE_HANDLE_MALFORMED', `"${handle}" is not a 32-byte hex handle.`, {
+      hint: 'Pass handles as 0x-prefixed 64-hex-digit strings, as the contract returned them.',
+    });
+  }
+  const bytes = hexToBytes(handle as Hex);
+  const type = bytes[30];
+  if (!isFheType(type) || bytes[31] !== HANDLE_VERSION) {
+    throw new FhekitError(
+      'FHE_HANDLE_MALFORMED',
+      `Handle ${handle} has type ${type} / version ${bytes[31]}.`,
+      {
+        hint: 'Only handles of ebool, euint8 … euint256 and eaddress (version 0) can be decrypted.',
+      },
+    );
+  }
+  return {
+    handle: toHex(bytes),
+    type,
+    chainId: BigInt(toHex(bytes.subarray(22, 30))),
+    inputIndex: bytes[21] === COMPUTED_INDEX ? null : bytes[21],
+  };
+}

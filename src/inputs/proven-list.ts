@@ -1,0 +1,35 @@
+import { ProvenCompactCiphertextList } from 'node-tfhe';
+import { type FheType, isFheType } from '../engine/fhe-type.js';
+import { FhekitError } from '../errors.js';
+
+/** node-tfhe refuses to deserialize above this; the relayer's byte limit is far below it. */
+const SERIALIZATION_LIMIT = 1n << 40n;
+
+/**
+ * Deserializes a client's ProvenCompactCiphertextList and reads the type of each value (node-tfhe's
+ * FheTypes codes 0…11 are the fhEVM ones). Cheap: nothing is verified or expanded yet.
+ * The caller owns the returned list and must `free()` it.
+ */
+export function readProvenList(bytes: Uint8Array): { list: ProvenCompactCiphertextList; types: FheType[] } {
+  let list: ProvenCompactCiphertextList;
+  try {
+    list = ProvenCompactCiphertextList.safe_deserialize(bytes, SERIALIZATION_LIMIT);
+  } catch (cause) {
+    throw new FhekitError('INPUT_MALFORMED', 'The input is not a serialized ProvenCompactCiphertextList.', {
+      hint: 'Send the bytes `createEncryptedInput(...).encrypt()` builds with this stack’s public key and CRS.',
+      cause,
+    });
+  }
+  const types: FheType[] = [];
+  for (let i = 0; i < list.len(); i++) {
+    const kind = list.get_kind_of(i);
+    if (kind === undefined || !isFheType(kind)) {
+      list.free();
+      throw new FhekitError('INPUT_UNSUPPORTED_TYPE', `Input value ${i} has unsupported type ${kind}.`, {
+        hint: 'Inputs may hold ebool, euint8 … euint256 and eaddress values.',
+      });
+    }
+    types.push(kind);
+  }
+  return { list, types };
+}
