@@ -25,3 +25,18 @@ export function handle(n: number, type: FheType = FheType.Uint8): Hex {
 export function scalar32(value: bigint): Hex {
   return `0x${value.toString(16).padStart(64, '0')}`;
 }
+
+/** Polls `check` until it returns a truthy value (returned), or fails after `timeoutMs`. */
+export async function until<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,157 @@
+import type { Logger } from 'pino';
+import type { FheEvaluator } from '../engine/evaluator.js';
+import { opName } from '../engine/fhe-op.js';
+import { nameOf } from '../engine/fhe-type.js';
+import { operandHandles, toFhevmComputation } from './computation-input.js';
+import type { CoprocessorMetrics } from './metrics.js';
+import type { CoprocessorStore, ReadyComputation } from './store.js';
+import { Wakeup } from './wakeup.js';
+
+export interface SchedulerOptions {
+  store: CoprocessorStore;
+  evaluator: FheEvaluator;
+  metrics: CoprocessorMetrics;
+  logger: Logger;
+  /** Computations running on the evaluator at once. */
+  concurrency: number;
+  /** Failed attempts before a computation is marked `error`. */
+  maxAttempts?: number;
+  /** Delay before the first retry; doubles with every attempt. */
+  retryDelayMs?: number;
+  /** Poll for new work this often even without a wake-up (inputs inserted by another process). */
+  pollIntervalMs?: number;
+  /** Called after a ciphertext was stored for `handle`. */
+  onCiphertext?: (handle: string) => void;
+}
+
+/** Optional evaluator extension: cumulative PBS count, so the metrics can show PBS/s. */
+interface PbsReporting {
+  pbsCount(): number;
+}
+
+const reportsPbs = (evaluator: FheEvaluator): evaluator is FheEvaluator & PbsReporting =>
+  typeof (evaluator as Partial<PbsReporting>).pbsCount === 'function';
+
+/**
+ * Runs ready computations (every encrypted operand has a ciphertext) on the evaluator, oldest event
+ * first, at most `concurrency` at once, and stores each result atomically with its status change.
+ * Work with a missing operand stays pending until the operand lands; a failure is recorded against its
+ * own computation only. Results of computations in flight at a crash are simply recomputed.
+ */
+export class Scheduler {
+  private readonly wakeup = new Wakeup();
+  /** Output handles being computed: a second transaction producing the same handle waits and reuses it. */
+  private readonly inFlight = new Set<string>();
+  private stopped = true;
+  private loop: Promise<void> | undefined;
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: number;
+  private readonly pollIntervalMs: number;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  /** New computations or ciphertexts may be ready: look now rather than at the next poll. */
+  wake(): void {
+    this.wakeup.wake();
+  }
+
+  /**
+   * Stops scheduling; results of computations still in the evaluator are discarded (they stay pending
+   * and are recomputed by the next start), so this does not wait for long FHE operations.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeup.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { store, concurrency, logger, metrics } = this.options;
+    while (!this.stopped) {
+      try {
+        const free = concurrency - this.inFlight.size;
+        if (free > 0) {
+          const ready = await store.readyComputations(concurrency + this.inFlight.size, Date.now());
+          for (const computation of ready) {
+            if (this.inFlight.size >= concurrency) break;
+            if (!this.inFlight.has(computation.outputHandle)) this.launch(computation);
+          }
+        }
+      } catch (error) {
+        metrics.errors.inc({ component: 'scheduler' });
+        logger.error({ err: error }, 'scheduler poll failed');
+      }
+      await this.wakeup.wait(this.pollIntervalMs);
+    }
+  }
+
+  private launch(computation: ReadyComputation): void {
+    this.inFlight.add(computation.outputHandle);
+    this.execute(computation)
+      .catch((error: unknown) =>
+        this.options.logger.error({ err: error }, 'recording a computation outcome failed'),
+      )
+      .finally(() => {
+        this.inFlight.delete(computation.outputHandle);
+        this.wakeup.wake();
+      });
+  }
+
+  private async execute(computation: ReadyComputation): Promise<void> {
+    const { store, evaluator, metrics, logger } = this.options;
+    const op = opName(computation.op) ?? `op${computation.op}`;
+    const type = nameOf(computation.resultType) ?? `type${computation.resultType}`;
+    const log = logger.child({ handle: computation.outputHandle, tx: computation.txHash, op, type });
+    try {
+      if (computation.outputExists) {
+        if (await store.completeComputation(computation, null)) {
+          metrics.computations.inc({ op, type, outcome: 'reused' });
+          log.debug('output already computed for another transaction');
+        }
+        return;
+      }
+      const ciphertexts = await store.getCiphertexts(operandHandles(computation));
+      const input = toFhevmComputation(computation, ciphertexts);
+      const pbsBefore = reportsPbs(evaluator) ? evaluator.pbsCount() : undefined;
+      const started = performance.now();
+      const bytes = await evaluator.compute(input);
+      const seconds = (performance.now() - started) / 1000;
+      if (this.stopped) return;
+      if (!(await store.completeComputation(computation, { type: computation.resultType, bytes }))) {
+        log.info('computation was rolled back (reorg) while computing; result dropped');
+        return;
+      }
+      // Concurrent computes share the counter, so per-op PBS attribution is approximate; the total is exact.
+      const pbs =
+        pbsBefore === undefined || !reportsPbs(evaluator) ? undefined : evaluator.pbsCount() - pbsBefore;
+      metrics.recordComputed(op, type, seconds, pbs);
+      log.debug({ seconds }, 'computed');
+      this.options.onCiphertext?.(computation.outputHandle);
+    } catch (error) {
+      if (this.stopped) return;
+      const message = error instanceof Error ? error.message : String(error);
+      const retryAt = Date.now() + this.retryDelayMs * 2 ** computation.attempts;
+      const status = await store.recordComputationFailure(computation, message, {
+        maxAttempts: this.maxAttempts,
+        retryAt,
+      });
+      metrics.errors.inc({ component: 'scheduler' });
+      metrics.computations.inc({ op, type, outcome: status === 'error' ? 'error' : 'retry' });
+      log.warn({ err: error, attempts: computation.attempts + 1, status }, 'computation failed');
+    }
+  }
+}
