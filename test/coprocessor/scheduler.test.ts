@@ -91,7 +91,7 @@ describe('Scheduler', () => {
         index: 0,
       },
     ]);
-  const valueOf = async (n: number) => (await store.getCiphertext(handle(n)))?.bytes[0];
+  const plaintextOf = async (n: number) => (await store.getCiphertext(handle(n)))?.bytes[0];
   const statusOf = async (n: number, tx = 1) =>
     (await store.getComputation({ outputHandle: handle(n), txHash: hash32(tx, 0xcc) }))?.status;
 
@@ -141,14 +141,14 @@ describe('Scheduler', () => {
       computation(12, [{ handle: handle(99) }, { handle: handle(1) }]),
     );
     await until(async () => (await statusOf(11)) === 'done', 5000, 'chain');
-    expect(await valueOf(10)).toBe(44); // (200 + 100) mod 256
-    expect(await valueOf(11)).toBe(51); // scalar 0x1207 truncated to 8 bits = 7
+    expect(await plaintextOf(10)).toBe(44); // (200 + 100) mod 256
+    expect(await plaintextOf(11)).toBe(51); // scalar 0x1207 truncated to 8 bits = 7
     expect(await statusOf(12)).toBe('pending');
 
     await input(99, 5);
     scheduler.wake();
     await until(async () => (await statusOf(12)) === 'done', 5000, 'late operand');
-    expect(await valueOf(12)).toBe(205);
+    expect(await plaintextOf(12)).toBe(205);
     expect(evaluator.calls).toHaveLength(3);
   });
 
@@ -166,7 +166,7 @@ describe('Scheduler', () => {
       error: 'engine exploded',
       attempts: 2,
     });
-    expect(await valueOf(21)).toBe(2);
+    expect(await plaintextOf(21)).toBe(2);
     expect(await statusOf(22)).toBe('pending');
     const text = await metrics.registry.metrics();
     expect(text).toContain(
@@ -200,6 +200,6 @@ describe('Scheduler', () => {
       'both',
     );
     expect(evaluator.calls).toHaveLength(1);
-    expect(await valueOf(40)).toBe(6);
+    expect(await plaintextOf(40)).toBe(6);
   });
 });
