@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+
+export interface BlindRotator {
+  /** acc: GLWE (k=1) as 2*N u64 coefficients [mask poly, body poly], already X^{-b~}·LUT; mask: n values in [0, 2N). Returns the rotated GLWE (2*N u64). */
+  rotate(acc: BigUint64Array, mask: Uint32Array): BigUint64Array;
+}
+
+export interface BlindRotationParams {
+  n: number;
+  N: number;
+  baseLog: number;
+  level: number;
+}
+
+export type BlindRotatorFactory = (bskStandard: BigUint64Array, params: BlindRotationParams) => BlindRotator;
+
+/** The part of the WebAssembly JS API used here: @types/node 20 leaves the global to lib.dom. */
+export interface SharedWasmMemory {
+  readonly buffer: SharedArrayBuffer;
+  grow(pages: number): number;
+}
+
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => SharedWasmMemory;
+}
+
+const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+/**
+ * A Fourier BSK living in shared wasm memory. Structured-clonable (a shared WebAssembly.Memory can be
+ * posted to a worker), so each worker thread can `attachWasmBlindRotator` without copying the 57 MiB key.
+ */
+export interface SharedFourierBsk {
+  readonly memory: SharedWasmMemory;
+  readonly params: BlindRotationParams;
+  readonly tablesOffset: number;
+  readonly bskOffset: number;
+}
+
+interface KernelExports {
+  configure(polynomialSize: number, tables: number): void;
+  convertGgsw(ggsw: number, fft: number, dst: number): void;
+  blindRotate(
+    io: number,
+    acc: number,
+    fft: number,
+    mask: number,
+    count: number,
+    bsk: number,
+    baseLog: number,
+  ): void;
+}
+
+const PAGE_BYTES = 65536;
+/** Workers grow the shared memory by one scratch area each; this bounds how many can attach. */
+const MAX_SCRATCH_AREAS = 64;
+/** Below this offset the kernel's own (empty) static data would live. */
+const TABLES_OFFSET = PAGE_BYTES;
+
+let kernelModule: object | undefined;
+
+function loadKernelModule(): object {
+  kernelModule ??= new wasm.Module(readFileSync(new URL('./blind-rotate.wasm', import.meta.url)));
+  return kernelModule;
+}
+
+const pagesFor = (bytes: number) => Math.ceil(bytes / PAGE_BYTES);
+
+function tablesBytes(N: number): number {
+  let twiddleEntries = 0;
+  for (let len = N / 2; len >= 16; len /= 4) twiddleEntries += len / 4;
+  return N * 16 + twiddleEntries * 48;
+}
+
+/** io (2 polys of N u64), acc (N i64x2) and fft (N/2 complex f64x2 pairs) are N*16 bytes each; io+acc also stage one standard GGSW (4N u64) during conversion. */
+function scratchBytes(params: BlindRotationParams): number {
+  return params.N * 48 + params.n * 4;
+}
+
+function validate(params: BlindRotationParams): void {
+  const { n, N, baseLog, level } = params;
+  const half = N / 2;
+  const isPowerOfFour = Number.isInteger(Math.log2(half) / 2) && half >= 16;
+  if (!isPowerOfFour) throw new RangeError(`wasm blind rotation needs N/2 a power of 4 >= 16, got N=${N}`);
+  if (level !== 1) throw new RangeError(`wasm blind rotation supports PBS level 1 only, got ${level}`);
+  if (!(baseLog >= 1 && baseLog <= 31))
+    throw new RangeError(`PBS base_log must be in [1, 31], got ${baseLog}`);
+  if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`invalid LWE dimension ${n}`);
+}
+
+/** The rotation twiddles are computed here in f64 (Math.cos/sin are correctly rounded to ~1 ulp). */
+function writeTables(memory: SharedWasmMemory, N: number): void {
+  const half = N / 2;
+  const tables = new Float64Array(memory.buffer, TABLES_OFFSET, tablesBytes(N) / 8);
+  for (let j = 0; j < half; j++) {
+    const angle = (Math.PI * j) / N;
+    tables[2 * j] = Math.cos(angle);
+    tables[2 * j + 1] = Math.sin(angle);
+    tables[N + 2 * j] = Math.cos(angle) / half;
+    tables[N + 2 * j + 1] = -Math.sin(angle) / half;
+  }
+  let offset = 2 * N;
+  for (let len = half; len >= 16; len /= 4) {
+    for (let j = 0; j < len / 4; j++) {
+      for (let power = 1; power <= 3; power++) {
+        const angle = (-2 * Math.PI * power * j) / len;
+        tables[offset++] = Math.cos(angle);
+        tables[offset++] = Math.sin(angle);
+      }
+    }
+  }
+}
+
+/** A kernel instance with its own scratch area over a (possibly shared) memory holding tables and Fourier BSK. */
+class WasmBlindRotator implements BlindRotator {
+  private readonly kernel: KernelExports;
+  private readonly io: number;
+  private readonly acc: number;
+  private readonly fft: number;
+  private readonly mask: number;
+
+  constructor(
+    readonly shared: SharedFourierBsk,
+    scratchOffset: number,
+  ) {
+    const instance = new wasm.Instance(loadKernelModule(), { env: { memory: shared.memory } });
+    this.kernel = instance.exports as unknown as KernelExports;
+    const { N } = shared.params;
+    this.io = scratchOffset;
+    this.acc = this.io + N * 16;
+    this.fft = this.acc + N * 16;
+    this.mask = this.fft + N * 16;
+    this.kernel.configure(N, shared.tablesOffset);
+  }
+
+  rotate(acc: BigUint64Array, mask: Uint32Array): BigUint64Array {
+    const { n, N, baseLog } = this.shared.params;
+    if (acc.length !== 2 * N) throw new RangeError(`accumulator must hold ${2 * N} coefficients`);
+    if (mask.length !== n) throw new RangeError(`mask must hold ${n} values`);
+    const buffer = this.shared.memory.buffer;
+    new BigUint64Array(buffer, this.io, 2 * N).set(acc);
+    const maskView = new Uint32Array(buffer, this.mask, n);
+    maskView.set(mask);
+    for (const rotation of maskView) {
+      if (rotation >= 2 * N) throw new RangeError(`mask value ${rotation} outside [0, ${2 * N})`);
+    }
+    this.kernel.blindRotate(this.io, this.acc, this.fft, this.mask, n, this.shared.bskOffset, baseLog);
+    return new BigUint64Array(new BigUint64Array(buffer, this.io, 2 * N));
+  }
+
+  /** Converts the standard-domain BSK into the shared Fourier BSK (done once, by the creating thread). */
+  loadBsk(bskStandard: BigUint64Array): void {
+    const { n, N } = this.shared.params;
+    const ggswLength = 4 * N;
+    if (bskStandard.length !== n * ggswLength) {
+      throw new RangeError(`BSK must hold n*4*N = ${n * ggswLength} coefficients, got ${bskStandard.length}`);
+    }
+    const staging = new BigUint64Array(this.shared.memory.buffer, this.io, ggswLength);
+    for (let i = 0; i < n; i++) {
+      staging.set(bskStandard.subarray(i * ggswLength, (i + 1) * ggswLength));
+      this.kernel.convertGgsw(this.io, this.fft, this.shared.bskOffset + i * N * 32);
+    }
+  }
+}
+
+function growScratch(memory: SharedWasmMemory, params: BlindRotationParams): number {
+  return memory.grow(pagesFor(scratchBytes(params))) * PAGE_BYTES;
+}
+
+export const createWasmBlindRotator: BlindRotatorFactory = (bskStandard, params) => {
+  validate(params);
+  const bskOffset = TABLES_OFFSET + pagesFor(tablesBytes(params.N)) * PAGE_BYTES;
+  const pages = pagesFor(bskOffset + params.n * params.N * 32);
+  const memory = new wasm.Memory({
+    initial: pages,
+    maximum: pages + MAX_SCRATCH_AREAS * pagesFor(scratchBytes(params)),
+    shared: true,
+  });
+  writeTables(memory, params.N);
+  const shared: SharedFourierBsk = { memory, params: { ...params }, tablesOffset: TABLES_OFFSET, bskOffset };
+  const rotator = new WasmBlindRotator(shared, growScratch(memory, params));
+  rotator.loadBsk(bskStandard);
+  return rotator;
+};
+
+/** The shared Fourier BSK behind a rotator made by `createWasmBlindRotator` (to post to worker threads). */
+export function sharedFourierBskOf(rotator: BlindRotator): SharedFourierBsk {
+  if (!(rotator instanceof WasmBlindRotator)) throw new TypeError('not a wasm blind rotator');
+  return rotator.shared;
+}
+
+/** A rotator with its own scratch over an existing shared Fourier BSK, e.g. inside a worker thread. */
+export function attachWasmBlindRotator(shared: SharedFourierBsk): BlindRotator {
+  return new WasmBlindRotator(shared, growScratch(shared.memory, shared.params));
+}
