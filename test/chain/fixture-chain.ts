@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { type Abi, decodeEventLog, type Hex, type Log } from 'viem';
+import { aclEventsAbi, fhevmExecutorEventsAbi } from '../../src/chain/abis.js';
+import { type DeployedContract, deployContract } from '../../src/chain/deploy.js';
+import { compileFixtureContracts, packageRoot } from '../../src/chain/fixtures.js';
+import { pickContract } from '../../src/chain/solidity.js';
+import type { ChainHandle } from '../../src/chain/start-chain.js';
+
+/** Compiled fixtures are cached in the checkout's git-ignored `.cache/`, so only the first run pays solc. */
+export const SOLC_CACHE_DIR = join(packageRoot(), '.cache', 'solc');
+
+export async function deployFixture(
+  chain: ChainHandle,
+  name: 'HandleOps' | 'ConfidentialToken',
+  args: unknown[] = [],
+) {
+  const compiled = pickContract(await compileFixtureContracts(SOLC_CACHE_DIR), name);
+  return deployContract(chain, compiled, args);
+}
+
+/** Sends `functionName(args)` and returns the successful receipt's logs. */
+export async function transact(
+  chain: ChainHandle,
+  deployed: DeployedContract<Abi>,
+  functionName: string,
+  args: readonly unknown[],
+): Promise<Log[]> {
+  const hash = await chain.walletClient.writeContract({
+    address: deployed.address,
+    abi: deployed.contract.abi,
+    functionName,
+    args,
+  });
+  const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success') throw new Error(`${functionName} reverted`);
+  return receipt.logs;
+}
+
+export function executorEvents(chain: ChainHandle, logs: Log[]) {
+  return logs
+    .filter((log) => log.address.toLowerCase() === chain.addresses.executor.toLowerCase())
+    .map((log) => decodeEventLog({ abi: fhevmExecutorEventsAbi, data: log.data, topics: log.topics }));
+}
+
+export function aclEvents(chain: ChainHandle, logs: Log[]) {
+  return logs
+    .filter((log) => log.address.toLowerCase() === chain.addresses.acl.toLowerCase())
+    .map((log) => decodeEventLog({ abi: aclEventsAbi, data: log.data, topics: log.topics }));
+}
+
+/** The metadata bytes of a handle (fhevm-spec §2.1). */
+export function handleLayout(handle: Hex) {
+  const bytes = Buffer.from(handle.slice(2), 'hex');
+  return {
+    index: bytes[21],
+    chainId: bytes.readBigUInt64BE(22),
+    type: bytes[30],
+    version: bytes[31],
+  };
+}
