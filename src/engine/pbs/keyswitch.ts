@@ -1,0 +1,65 @@
+import type { KeyswitchKey } from '../evaluation-keys.js';
+import { limbsToSignedDouble } from '../math/torus.js';
+import { PARAMS } from '../params.js';
+
+const n = PARAMS.smallDimension;
+const LEVELS = PARAMS.ksLevel;
+const BASE_LOG = PARAMS.ksBaseLog;
+const DIGIT_MASK = (1 << BASE_LOG) - 1;
+const HALF_BASE = 1 << (BASE_LOG - 1);
+/** Bits kept of each input mask coefficient (16): taken from the high word, plus a rounding bit. */
+const KEPT_SHIFT = 32 - BASE_LOG * LEVELS;
+const KEPT_MASK = 2 ** (BASE_LOG * LEVELS) - 1;
+/** log2(2N): the blind rotation works modulo 2N = 4096. */
+const LOG_2N = Math.log2(2 * PARAMS.polynomialSize);
+const TWO_N = 2 * PARAMS.polynomialSize;
+const MS_UNIT = 2 ** (64 - LOG_2N);
+
+/**
+ * Keyswitch to the small key followed by the centered modulus switch to 2N, fused: the keyswitch runs in
+ * "float torus" (signed doubles; their ~2^30 rounding error is far below the 2^45 keyswitch noise) and
+ * its output is only ever used rounded to 12 bits.
+ */
+export class KeyswitchModSwitch {
+  private readonly acc = new Float64Array(n + 1);
+
+  /**
+   * `input` is the limb view of an LWE with `ksk.inputDimension` mask coefficients then the body.
+   * Writes the switched mask (values in [0, 2N)) into `mask` and returns the switched body.
+   */
+  run(input: Uint32Array, ksk: KeyswitchKey, mask: Uint32Array): number {
+    const acc = this.acc;
+    const rows = ksk.rows;
+    const stride = n + 1;
+    const dim = ksk.inputDimension;
+    acc.fill(0);
+    acc[n] = limbsToSignedDouble(input, dim);
+    for (let i = 0; i < dim; i++) {
+      const hi = input[2 * i + 1]!;
+      let kept = ((hi >>> KEPT_SHIFT) + ((hi >>> (KEPT_SHIFT - 1)) & 1)) & KEPT_MASK;
+      // Balanced digits from the least significant level (row j = LEVELS-1) up; the top carry wraps away.
+      for (let j = LEVELS - 1; j >= 0; j--) {
+        let d = kept & DIGIT_MASK;
+        kept >>>= BASE_LOG;
+        if (d >= HALF_BASE) {
+          d -= 1 << BASE_LOG;
+          kept += 1;
+        }
+        if (d === 0) continue;
+        const row = (i * LEVELS + j) * stride;
+        for (let k = 0; k <= n; k++) acc[k] = acc[k]! - d * rows[row + k]!;
+      }
+    }
+    // Centered modulus switch (tfhe-rs CenteredMeanNoiseReduction): add half the signed mask rounding
+    // errors (E[s_i] = 1/2 cancels their mean) and subtract half a switched unit, then round the body.
+    let correction = -0.5;
+    for (let k = 0; k < n; k++) {
+      const y = acc[k]! / MS_UNIT;
+      const rounded = Math.round(y);
+      correction += (rounded - y) / 2;
+      mask[k] = rounded - Math.floor(rounded / TWO_N) * TWO_N;
+    }
+    const body = Math.round(acc[n]! / MS_UNIT + correction);
+    return body - Math.floor(body / TWO_N) * TWO_N;
+  }
+}
