@@ -145,3 +145,25 @@ function fakeInputHandle(chainId: number, type: FheType): Hex {
   const typeHex = type.toString(16).padStart(2, '0');
   return `0x${'ab'.repeat(21)}00${chainIdHex}${typeHex}00`;
 }
+
+describe('ConfidentialToken', () => {
+  it('transfers with ge + select + sub + add on euint64, and moves nothing instead of reverting when short', async () => {
+    const token = await deployFixture(chain, 'ConfidentialToken', ['Test', 'TST']);
+    await transact(chain, token, 'mint', [chain.deployer.address, 100n]);
+    const recipient = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+
+    for (const amount of [30n, 1_000n]) {
+      const logs = await transact(chain, token, 'transferPlain', [recipient, amount]);
+      const events = executorEvents(chain, logs);
+      expect(events.map((e) => e.eventName)).toEqual(
+        expect.arrayContaining(['FheGe', 'FheIfThenElse', 'FheSub', 'FheAdd']),
+      );
+      for (const event of events) {
+        const result = (event.args as { result: Hex }).result;
+        expect(handleLayout(result).type).toBe(event.eventName === 'FheGe' ? FheType.Bool : FheType.Uint64);
+      }
+    }
+    const balance = await token.contract.read.confidentialBalanceOf?.([recipient]);
+    expect(handleLayout(balance as Hex).type).toBe(FheType.Uint64);
+  });
+});
