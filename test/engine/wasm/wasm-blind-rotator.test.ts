@@ -6,6 +6,7 @@ import {
 } from '../../../src/engine/wasm/wasm-blind-rotator.js';
 import { BASE_LOG, measureRotationNoise, N } from './blind-rotation-check.js';
 import { centered, createRng, monomialMul, negacyclicMulSmall, randomU64Poly } from './exact-glwe.js';
+import { createScalarBlindRotator } from './scalar-blind-rotator.js';
 
 const GADGET_SHIFT = 64n - BigInt(BASE_LOG);
 const params = { n: 1, N, baseLog: BASE_LOG, level: 1 };
@@ -102,5 +103,11 @@ describe('wasm blind rotation kernel', () => {
     const rotator = createWasmBlindRotator(bsk, params);
     expect(() => rotator.rotate(new BigUint64Array(2 * N), Uint32Array.of(2 * N))).toThrow(RangeError);
     expect(() => rotator.rotate(new BigUint64Array(N), Uint32Array.of(1))).toThrow(RangeError);
+  });
+});
+
+describe('scalar TypeScript blind rotation (benchmark baseline)', () => {
+  it('rotates a GLWE-encrypted LUT by X^(sum mask_i*s_i) with small noise', () => {
+    expect(measureRotationNoise(createScalarBlindRotator, 8, 16).maxAbsLog2).toBeLessThan(50);
   });
 });
