@@ -1,0 +1,265 @@
+import type { TfheClientKey } from 'node-tfhe';
+import {
+  type Address,
+  encodeAbiParameters,
+  getAddress,
+  type Hex,
+  isAddressEqual,
+  type LocalAccount,
+} from 'viem';
+import { FhekitError } from '../errors.js';
+import { type ParsedHandle, parseHandle } from '../inputs/handles.js';
+import { inputBitsOf } from '../inputs/limits.js';
+import { decryptWithClientKey } from '../tfhe/client-ciphertexts.js';
+import type { AclReader } from './acl-reader.js';
+import { type CiphertextSource, waitForCiphertexts } from './ciphertext-source.js';
+import {
+  type DecryptionDomain,
+  PUBLIC_DECRYPT_EXTRA_DATA,
+  recoverUserDecryptSigner,
+  signPublicDecryptVerification,
+  type UserDecryptAuthorization,
+} from './kms-eip712.js';
+
+/** Gateway limits on one decryption request (`Decryption.sol`). */
+const MAX_DECRYPTION_BITS = 2048;
+const MAX_CONTRACTS = 10;
+const MAX_DURATION_DAYS = 365n;
+const SECONDS_PER_DAY = 86_400n;
+
+export interface LocalKmsOptions {
+  hostChainId: bigint;
+  domain: DecryptionDomain;
+  /** The KMS signers registered in KMSVerifier (usually one). */
+  signers: readonly LocalAccount[];
+  clientKey: TfheClientKey;
+  acl: AclReader;
+  ciphertexts: CiphertextSource;
+  /** How long to wait for a handle the coprocessor is still computing. */
+  waitTimeoutMs?: number;
+  /** Clock in seconds, for request validity. */
+  now?: () => bigint;
+}
+
+export interface PublicDecryption {
+  handles: Hex[];
+  values: bigint[];
+  /** abi.encode(values…): every fhEVM type is one static 32-byte word. */
+  decryptedResult: Hex;
+  /** One PublicDecryptVerification signature per KMS signer; `FHE.checkSignatures` accepts them. */
+  signatures: Hex[];
+  extraData: Hex;
+}
+
+export interface UserDecryptRequest extends UserDecryptAuthorization {
+  handleContractPairs: readonly { handle: Hex; contractAddress: Address }[];
+  contractsChainId: bigint;
+  /** The account whose permissions are checked; for a delegated request, the delegate signing it. */
+  userAddress: Address;
+  signature: Hex;
+}
+
+export interface UserDecryption {
+  handles: Hex[];
+  values: bigint[];
+}
+
+export interface LocalKms {
+  publicDecrypt(handles: readonly string[]): Promise<PublicDecryption>;
+  /**
+   * Plaintexts for an authorised user. The real KMS would signcrypt them to `publicKey`; this local KMS
+   * returns them in clear (see the report on TKMS signcryption).
+   */
+  userDecrypt(request: UserDecryptRequest): Promise<UserDecryption>;
+}
+
+export function createLocalKms(options: LocalKmsOptions): LocalKms {
+  const waitTimeoutMs = options.waitTimeoutMs ?? 30_000;
+  const now = options.now ?? (() => BigInt(Math.floor(Date.now() / 1000)));
+
+  function parseRequestHandles(handles: readonly string[]): ParsedHandle[] {
+    if (handles.length === 0) {
+      throw new FhekitError('KMS_NO_HANDLES', 'The request names no handle.', {
+        hint: 'Pass at least one handle.',
+      });
+    }
+    const parsed = handles.map(parseHandle);
+    for (const { handle, chainId } of parsed) {
+      if (chainId !== options.hostChainId) {
+        throw new FhekitError(
+          'KMS_WRONG_CHAIN',
+          `Handle ${handle} belongs to chain ${chainId}, not ${options.hostChainId}.`,
+          {
+            hint: 'Decrypt handles produced on this stack’s chain.',
+          },
+        );
+      }
+    }
+    const bits = parsed.reduce((sum, h) => sum + inputBitsOf(h.type), 0);
+    if (bits > MAX_DECRYPTION_BITS) {
+      throw new FhekitError(
+        'KMS_TOO_MANY_BITS',
+        `The request covers ${bits} bits; at most ${MAX_DECRYPTION_BITS}.`,
+        {
+          hint: 'Split the handles over several requests.',
+        },
+      );
+    }
+    return parsed;
+  }
+
+  async function decrypt(parsed: readonly ParsedHandle[]): Promise<bigint[]> {
+    const bytes = await waitForCiphertexts(
+      options.ciphertexts,
+      parsed.map((h) => h.handle),
+      { timeoutMs: waitTimeoutMs },
+    );
+    return parsed.map((h, i) => decryptWithClientKey(h.type, bytes[i], options.clientKey));
+  }
+
+  return {
+    async publicDecrypt(handles) {
+      const parsed = parseRequestHandles(handles);
+      for (const { handle } of parsed) {
+        if (!(await options.acl.isAllowedForDecryption(handle))) {
+          throw new FhekitError(
+            'KMS_NOT_ALLOWED_FOR_DECRYPTION',
+            `Handle ${handle} is not publicly decryptable.`,
+            {
+              hint: 'The contract must call FHE.makePubliclyDecryptable(handle) first.',
+            },
+          );
+        }
+      }
+      const values = await decrypt(parsed);
+      const ordered = parsed.map((h) => h.handle);
+      const decryptedResult = encodeAbiParameters(
+        values.map(() => ({ type: 'uint256' })),
+        values,
+      );
+      const signatures = await Promise.all(
+        options.signers.map((signer) =>
+          signPublicDecryptVerification(signer, options.domain, ordered, decryptedResult),
+        ),
+      );
+      return { handles: ordered, values, decryptedResult, signatures, extraData: PUBLIC_DECRYPT_EXTRA_DATA };
+    },
+
+    async userDecrypt(request) {
+      if (request.contractsChainId !== options.hostChainId) {
+        throw new FhekitError(
+          'KMS_WRONG_CHAIN',
+          `Request is for chain ${request.contractsChainId}, not ${options.hostChainId}.`,
+          {
+            hint: 'Create the SDK instance with this stack’s chain id.',
+          },
+        );
+      }
+      checkValidity(request, now());
+      const contracts = request.contractAddresses;
+      if (contracts.length === 0 || contracts.length > MAX_CONTRACTS) {
+        throw new FhekitError(
+          'KMS_BAD_CONTRACTS',
+          `The request lists ${contracts.length} contracts; 1 to ${MAX_CONTRACTS}.`,
+          {
+            hint: 'List every contract whose handles you decrypt, at most 10.',
+          },
+        );
+      }
+      const parsed = parseRequestHandles(request.handleContractPairs.map((p) => p.handle));
+
+      const signer = await recoverUserDecryptSigner(
+        options.domain.decryptionAddress,
+        options.hostChainId,
+        request,
+        request.signature,
+      ).catch(() => undefined);
+      if (signer === undefined || !isAddressEqual(signer, request.userAddress)) {
+        throw new FhekitError(
+          'KMS_BAD_USER_SIGNATURE',
+          `The request is not signed by ${request.userAddress}.`,
+          {
+            hint: 'Sign the EIP-712 message from `instance.createEIP712(...)` with the user’s wallet.',
+          },
+        );
+      }
+
+      const owner = request.delegatorAddress ?? request.userAddress;
+      for (const { handle, contractAddress } of request.handleContractPairs) {
+        if (!contracts.some((c) => isAddressEqual(c, contractAddress))) {
+          throw new FhekitError(
+            'KMS_BAD_CONTRACTS',
+            `Contract ${contractAddress} is not in the signed contract list.`,
+            {
+              hint: 'Sign a request that lists every contract of the handle/contract pairs.',
+            },
+          );
+        }
+        if (isAddressEqual(owner, contractAddress)) {
+          throw new FhekitError(
+            'KMS_NOT_ALLOWED',
+            'The user address must differ from the contract address.',
+            {
+              hint: 'Decrypt as the account the contract granted access to.',
+            },
+          );
+        }
+        await checkUserAllowed(options.acl, handle, owner, contractAddress, request);
+      }
+      return { handles: parsed.map((h) => h.handle), values: await decrypt(parsed) };
+    },
+  };
+}
+
+function checkValidity(request: UserDecryptAuthorization, now: bigint): void {
+  if (request.durationDays <= 0n || request.durationDays > MAX_DURATION_DAYS) {
+    throw new FhekitError(
+      'KMS_BAD_VALIDITY',
+      `durationDays is ${request.durationDays}; it must be 1 to 365.`,
+      {
+        hint: 'Sign a new request with a validity of at most 365 days.',
+      },
+    );
+  }
+  if (request.startTimestamp > now) {
+    throw new FhekitError('KMS_BAD_VALIDITY', 'The request starts in the future.', {
+      hint: 'Use the current time (in seconds) as startTimestamp.',
+    });
+  }
+  if (request.startTimestamp + request.durationDays * SECONDS_PER_DAY < now) {
+    throw new FhekitError('KMS_REQUEST_EXPIRED', 'The user-decrypt authorisation has expired.', {
+      hint: 'Sign a new request (instance.createEIP712) with a current startTimestamp.',
+    });
+  }
+}
+
+async function checkUserAllowed(
+  acl: AclReader,
+  handle: Hex,
+  owner: Address,
+  contractAddress: Address,
+  request: UserDecryptRequest,
+): Promise<void> {
+  const [ownerAllowed, contractAllowed] = await Promise.all([
+    acl.persistAllowed(handle, owner),
+    acl.persistAllowed(handle, contractAddress),
+  ]);
+  if (!ownerAllowed || !contractAllowed) {
+    const who = !ownerAllowed ? getAddress(owner) : `contract ${getAddress(contractAddress)}`;
+    throw new FhekitError('KMS_NOT_ALLOWED', `ACL does not allow ${who} on handle ${handle}.`, {
+      hint: 'The contract must FHE.allow(handle, user) and FHE.allowThis(handle) (persistently) first.',
+    });
+  }
+  if (
+    request.delegatorAddress !== undefined &&
+    !(await acl.isHandleDelegatedForUserDecryption(owner, request.userAddress, contractAddress, handle))
+  ) {
+    throw new FhekitError(
+      'KMS_NOT_DELEGATED',
+      `${request.delegatorAddress} has not delegated ${handle} to ${request.userAddress}.`,
+      {
+        hint: 'The delegator must call ACL.delegateForUserDecryption(delegate, contract, expiration) first.',
+      },
+    );
+  }
+}
