@@ -58,10 +58,12 @@ afterAll(async () => {
 /** Sends the call; the last executor event must be `op`'s, with a computed handle of `resultType`. */
 async function expectOperation(op: FheOp, resultType: FheType, functionName: string, args: unknown[]) {
   const logs: Log[] = await transact(chain, ops, functionName, args);
+  const call = `${functionName}(${args.join(', ')})`;
   const last = executorEvents(chain, logs).at(-1);
-  expect(last?.eventName, `${functionName}(${args.join(', ')})`).toBe(eventNameOf(op));
-  const result = (last?.args as { result: `0x${string}` }).result;
-  expect(handleLayout(result), `${functionName}(${args.join(', ')})`).toEqual({
+  if (!last) throw new Error(`${call} emitted no FHEVMExecutor event`);
+  expect(last.eventName, call).toBe(eventNameOf(op));
+  const result = (last.args as { result: `0x${string}` }).result;
+  expect(handleLayout(result), call).toEqual({
     index: 0xff,
     chainId: BigInt(chain.chainId),
     type: resultType,
