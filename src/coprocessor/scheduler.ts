@@ -29,7 +29,7 @@ interface PbsReporting {
   pbsCount(): number;
 }
 
-const reportsPbs = (evaluator: FheEvaluator): evaluator is FheEvaluator & PbsReporting =>
+export const reportsPbs = (evaluator: FheEvaluator): evaluator is FheEvaluator & PbsReporting =>
   typeof (evaluator as Partial<PbsReporting>).pbsCount === 'function';
 
 /**

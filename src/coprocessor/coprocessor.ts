@@ -1,0 +1,154 @@
+import { availableParallelism } from 'node:os';
+import pino, { type Logger } from 'pino';
+import { type Address, createPublicClient, type Hex, http, type PublicClient, webSocket } from 'viem';
+import type { FheEvaluator } from '../engine/evaluator.js';
+import { FhekitError } from '../errors.js';
+import { CiphertextWaiter } from './ciphertext-waiter.js';
+import { HostListener } from './listener.js';
+import { CoprocessorMetrics, lagBlocks } from './metrics.js';
+import { reportsPbs, Scheduler } from './scheduler.js';
+import { openSqliteStore } from './sqlite-store.js';
+import type { CoprocessorStore, StoredCiphertext } from './store.js';
+
+export interface CoprocessorOptions {
+  /** A store to use (not closed by `stop()`), or `dbPath` for the embedded SQLite one (closed by `stop()`). */
+  store?: CoprocessorStore;
+  dbPath?: string;
+  rpcUrl: string;
+  /** When given, heads arrive by subscription over WebSocket; otherwise HTTP polling. */
+  wsUrl?: string;
+  addresses: { acl: Address; executor: Address };
+  evaluator: FheEvaluator;
+  logger?: Logger;
+  /** Computations on the evaluator at once; default: the number of cores. */
+  concurrency?: number;
+  /** First block to ingest on an empty store (default 0). */
+  startBlock?: number;
+  /** Listener head polling interval (default 200 ms over HTTP). */
+  pollIntervalMs?: number;
+  /** Failed attempts before a computation is marked `error` (default 3). */
+  maxAttempts?: number;
+}
+
+export interface CoprocessorStatus {
+  /** Last ingested host-chain block. */
+  cursor: { block: number; hash: Hex } | null;
+  headBlock: number | null;
+  lagBlocks: number | null;
+  computations: { pending: number; ready: number; inFlight: number; done: number; error: number };
+  ciphertexts: number;
+  allowedHandles: number;
+  /** Computations finished per second over the last 10 s. */
+  opsPerSecond: number;
+  /** PBS per second over the last 10 s (null when the evaluator does not report PBS). */
+  pbsPerSecond: number | null;
+  concurrency: number;
+  uptimeSeconds: number;
+}
+
+export interface Coprocessor {
+  readonly store: CoprocessorStore;
+  /** Its Prometheus registry: mount `metricsHandler(coprocessor.metrics.registry)` or `startMetricsServer`. */
+  readonly metrics: CoprocessorMetrics;
+  status(): Promise<CoprocessorStatus>;
+  /** Resolves with the handle's ciphertext once computed or inserted (see `CiphertextWaiter.wait`). */
+  waitForCiphertext(handle: Hex, timeoutMs: number): Promise<StoredCiphertext>;
+  /** Tell the scheduler that ciphertexts were inserted (e.g. verified inputs), instead of waiting for its poll. */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+/** Starts the listener and the scheduler on one store: the whole coprocessor of one host chain. */
+export async function startCoprocessor(options: CoprocessorOptions): Promise<Coprocessor> {
+  if (!options.store && !options.dbPath) {
+    throw new FhekitError('FHE_COPROCESSOR_CONFIG', 'The coprocessor needs a store or a database path.', {
+      hint: 'Pass `dbPath` (e.g. <state-dir>/coprocessor.db) or an opened `store`.',
+    });
+  }
+  const store = options.store ?? openSqliteStore(options.dbPath!);
+  const logger =
+    options.logger ?? pino({ name: 'fhekit-coprocessor', level: process.env.FHE_LOG_LEVEL ?? 'info' });
+  const concurrency = options.concurrency ?? availableParallelism();
+  const startedAt = Date.now();
+  const client: PublicClient = createPublicClient({
+    transport: options.wsUrl ? webSocket(options.wsUrl) : http(options.rpcUrl),
+  });
+
+  let listener: HostListener | undefined;
+  let scheduler: Scheduler | undefined;
+  const metrics = new CoprocessorMetrics(async () => {
+    const [counts, cursor] = await Promise.all([store.counts(), store.getCursor()]);
+    return {
+      pending: counts.computations.pending,
+      ready: counts.ready,
+      inFlight: scheduler?.inFlightCount ?? 0,
+      failed: counts.computations.error,
+      headBlock: listener?.headBlock ?? null,
+      cursorBlock: cursor?.number ?? null,
+    };
+  });
+  const waiter = new CiphertextWaiter(store);
+  scheduler = new Scheduler({
+    store,
+    evaluator: options.evaluator,
+    metrics,
+    logger: logger.child({ component: 'scheduler' }),
+    concurrency,
+    maxAttempts: options.maxAttempts,
+    pollIntervalMs: 200,
+    onCiphertext: (handle) => waiter.notify(handle as Hex),
+  });
+  listener = new HostListener({
+    client,
+    store,
+    addresses: options.addresses,
+    metrics,
+    logger: logger.child({ component: 'listener' }),
+    startBlock: options.startBlock,
+    pollIntervalMs: options.pollIntervalMs,
+    subscribe: options.wsUrl !== undefined,
+    onBlock: (block) => {
+      if (block.computations.length > 0) scheduler?.wake();
+    },
+  });
+  scheduler.start();
+  listener.start();
+  logger.info(
+    { concurrency, rpc: options.wsUrl ?? options.rpcUrl, cursor: await store.getCursor() },
+    'coprocessor started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    store,
+    metrics,
+    async status() {
+      const [counts, cursor] = await Promise.all([store.counts(), store.getCursor()]);
+      const headBlock = listener.headBlock;
+      return {
+        cursor: cursor && { block: cursor.number, hash: cursor.hash },
+        headBlock,
+        lagBlocks: lagBlocks(headBlock, cursor?.number ?? null),
+        computations: { ...counts.computations, ready: counts.ready, inFlight: scheduler.inFlightCount },
+        ciphertexts: counts.ciphertexts,
+        allowedHandles: counts.allowed,
+        opsPerSecond: metrics.opsRate.perSecond(),
+        pbsPerSecond: reportsPbs(options.evaluator) ? metrics.pbsRate.perSecond() : null,
+        concurrency,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      };
+    },
+    waitForCiphertext: (handle, timeoutMs) => waiter.wait(handle, timeoutMs),
+    wake: () => scheduler.wake(),
+    stop() {
+      stopping ??= (async () => {
+        await listener.stop();
+        await scheduler.stop();
+        if (options.wsUrl) (await client.transport.getRpcClient()).close();
+        if (!options.store) await store.close();
+        logger.info('coprocessor stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,177 @@
+import type { Logger } from 'pino';
+import type { Block, Hex, PublicClient } from 'viem';
+import { FhekitError } from '../errors.js';
+import { decodeHostLogs, type HostEventAddresses } from './host-events.js';
+import type { CoprocessorMetrics } from './metrics.js';
+import type { BlockId, CoprocessorStore, IngestedBlock } from './store.js';
+import { Wakeup } from './wakeup.js';
+
+export interface ListenerOptions {
+  /** HTTP or WebSocket client of the host chain. */
+  client: PublicClient;
+  store: CoprocessorStore;
+  addresses: HostEventAddresses;
+  metrics: CoprocessorMetrics;
+  logger: Logger;
+  /** First block to ingest when the store has no cursor yet. */
+  startBlock?: number;
+  /** How often to ask for the head (with a subscription, only a fallback). */
+  pollIntervalMs?: number;
+  /** Subscribe to new heads (WebSocket transport) instead of relying on polling alone. */
+  subscribe?: boolean;
+  /** Called after each block is committed. */
+  onBlock?: (block: IngestedBlock) => void;
+}
+
+/**
+ * Follows the host chain block by block: fetches each block's FHEVMExecutor and ACL logs by block hash
+ * (so header and logs are one consistent view), decodes them and commits them with the cursor in one
+ * store transaction. On restart it resumes after the cursor. A block whose parent is not the cursor, or
+ * a tip that changed hash, is a reorg: it walks back to the last block still canonical, rolls back
+ * everything after it and re-ingests the new branch.
+ */
+export class HostListener {
+  private readonly wakeup = new Wakeup();
+  private stopped = true;
+  private loop: Promise<void> | undefined;
+  private unwatch: (() => void) | undefined;
+  private head: number | null = null;
+  private readonly startBlock: number;
+
+  constructor(private readonly options: ListenerOptions) {
+    this.startBlock = options.startBlock ?? 0;
+  }
+
+  /** Latest head seen on the chain (null before the first poll). */
+  get headBlock(): number | null {
+    return this.head;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    if (this.options.subscribe) {
+      this.unwatch = this.options.client.watchBlockNumber({
+        onBlockNumber: () => this.wakeup.wake(),
+        onError: (error) => this.options.logger.warn({ err: error }, 'head subscription error'),
+      });
+    }
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unwatch?.();
+    this.wakeup.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { logger, metrics } = this.options;
+    const pollIntervalMs = this.options.pollIntervalMs ?? (this.options.subscribe ? 2000 : 200);
+    while (!this.stopped) {
+      try {
+        await this.sync();
+      } catch (error) {
+        metrics.errors.inc({ component: 'listener' });
+        logger.error({ err: error }, 'listener sync failed; retrying');
+      }
+      await this.wakeup.wait(pollIntervalMs);
+    }
+  }
+
+  /** Ingests every block up to the current head. */
+  private async sync(): Promise<void> {
+    const { client, store } = this.options;
+    const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
+    this.head = head;
+    let cursor = await store.getCursor();
+    if (cursor && !(await this.isCanonical(Math.min(cursor.number, head), cursor.number > head))) {
+      cursor = await this.rollBackReorg(Math.min(cursor.number, head));
+    }
+    while (!this.stopped) {
+      const next = cursor ? cursor.number + 1 : this.startBlock;
+      if (next > head) return;
+      const block = await this.canonicalBlock(next);
+      if (!block) return; // the chain got shorter since we read the head; the next sync sees it
+      if (cursor && block.parentHash !== cursor.hash) {
+        cursor = await this.rollBackReorg(cursor.number);
+        continue;
+      }
+      cursor = await this.ingest(block);
+    }
+  }
+
+  private async ingest(block: Block<bigint, false, 'latest'>): Promise<BlockId> {
+    const { client, store, addresses, metrics, logger } = this.options;
+    const logs = await client.getLogs({
+      address: [addresses.acl, addresses.executor],
+      blockHash: block.hash,
+    });
+    const rows: IngestedBlock = {
+      number: Number(block.number),
+      hash: block.hash,
+      parentHash: block.parentHash,
+      ...decodeHostLogs(logs, addresses),
+    };
+    await store.ingestBlock(rows);
+    metrics.blocksIngested.inc();
+    if (rows.computations.length + rows.allowed.length + rows.delegations.length > 0) {
+      logger.info(
+        {
+          block: rows.number,
+          computations: rows.computations.length,
+          allowed: rows.allowed.length,
+          delegations: rows.delegations.length,
+        },
+        'block ingested',
+      );
+    }
+    this.options.onBlock?.(rows);
+    return { number: rows.number, hash: rows.hash };
+  }
+
+  /** Whether our recorded block `number` is still on the chain (`beyondHead`: the chain got shorter). */
+  private async isCanonical(number: number, beyondHead: boolean): Promise<boolean> {
+    if (beyondHead) return false;
+    const recorded = await this.options.store.getBlock(number);
+    if (!recorded) return true; // before our start block: nothing of ours to compare
+    return (await this.canonicalBlock(number))?.hash === recorded.hash;
+  }
+
+  /** Rolls back to the newest recorded block at or below `from` that is still canonical. */
+  private async rollBackReorg(from: number): Promise<BlockId | null> {
+    const { store, logger } = this.options;
+    for (let number = from; number >= this.startBlock; number--) {
+      const recorded = await store.getBlock(number);
+      if (!recorded) {
+        throw new FhekitError(
+          'FHE_REORG_TOO_DEEP',
+          `Host-chain reorg deeper than the recorded blocks (at ${number}).`,
+          {
+            hint: 'Restart the coprocessor with a fresh state directory to re-ingest the chain.',
+          },
+        );
+      }
+      if ((await this.canonicalBlock(number))?.hash === recorded.hash) {
+        const dropped = await store.rollbackAfter(number);
+        logger.warn({ forkPoint: number, dropped }, 'host-chain reorg: rolled back dropped blocks');
+        return { number, hash: recorded.hash };
+      }
+    }
+    const dropped = await store.rollbackAfter(-1);
+    logger.warn({ forkPoint: this.startBlock - 1, dropped }, 'host-chain reorg down to the start block');
+    return null;
+  }
+
+  private async canonicalBlock(
+    number: number,
+  ): Promise<(Block<bigint, false, 'latest'> & { hash: Hex }) | null> {
+    try {
+      return await this.options.client.getBlock({ blockNumber: BigInt(number) });
+    } catch (error) {
+      if (error instanceof Error && error.name === 'BlockNotFoundError') return null;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,241 @@
+import { join } from 'node:path';
+import pino from 'pino';
+import { type Abi, createPublicClient, type Hex, type Log, numberToHex, webSocket } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aclAbi } from '../../src/chain/abis.js';
+import type { DeployedContract } from '../../src/chain/deploy.js';
+import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
+import { HostListener } from '../../src/coprocessor/listener.js';
+import { CoprocessorMetrics } from '../../src/coprocessor/metrics.js';
+import { openSqliteStore, type SqliteCoprocessorStore } from '../../src/coprocessor/sqlite-store.js';
+import { AllowedEventType } from '../../src/coprocessor/store.js';
+import { FheOp } from '../../src/engine/fhe-op.js';
+import { FheType } from '../../src/engine/fhe-type.js';
+import { deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
+import { tempDir, until } from './helpers.js';
+
+const silent = pino({ level: 'silent' });
+
+describe('HostListener on a real anvil with the host contracts', () => {
+  let chain: ChainHandle;
+  let ops: DeployedContract<Abi>;
+  let dir: { dir: string; cleanup: () => void };
+  let store: SqliteCoprocessorStore;
+
+  const metrics = () =>
+    new CoprocessorMetrics(async () => ({
+      pending: 0,
+      ready: 0,
+      inFlight: 0,
+      failed: 0,
+      headBlock: null,
+      cursorBlock: null,
+    }));
+
+  function listener(client = chain.publicClient as never, subscribe = false) {
+    return new HostListener({
+      client,
+      store,
+      addresses: chain.addresses,
+      metrics: metrics(),
+      logger: silent,
+      pollIntervalMs: 50,
+      subscribe,
+    });
+  }
+
+  async function caughtUp() {
+    const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+    await until(async () => (await store.getCursor())?.number === head, 10_000, `cursor at ${head}`);
+  }
+
+  /** The executor events of a transaction, decoded independently of the listener. */
+  const resultOf = (logs: Log[], index = -1) => {
+    const events = executorEvents(chain, logs);
+    return (events.at(index)!.args as { result: Hex }).result;
+  };
+
+  beforeAll(async () => {
+    chain = await startChain();
+    ops = (await deployFixture(chain, 'HandleOps')) as never;
+    dir = tempDir();
+    store = openSqliteStore(join(dir.dir, 'coprocessor.db'));
+  });
+  afterAll(async () => {
+    await store?.close();
+    await chain?.stop();
+    dir?.cleanup();
+  });
+
+  it('decodes executor and ACL events of real transactions into rows, once, in block order', async () => {
+    const running = listener();
+    running.start();
+    try {
+      const addLogs = await transact(chain, ops, 'binaryPlain', [
+        FheOp.Add,
+        FheType.Uint8,
+        200n,
+        100n,
+        false,
+      ]);
+      const scalarLogs = await transact(chain, ops, 'binaryPlain', [
+        FheOp.Add,
+        FheType.Uint8,
+        5n,
+        0x1207n,
+        true,
+      ]);
+      const randLogs = await transact(chain, ops, 'randBounded', [16n, FheType.Uint8]);
+      const castLogs = await transact(chain, ops, 'castPlain', [FheType.Uint8, 9n, FheType.Uint16]);
+      const selectLogs = await transact(chain, ops, 'selectPlain', [true, FheType.Uint8, 1n, 2n]);
+      await caughtUp();
+
+      // add: TrivialEncrypt(200), TrivialEncrypt(100), FheAdd; result handle straight from the event.
+      const [lhsEvent, rhsEvent] = executorEvents(chain, addLogs) as { args: { result: Hex } }[];
+      const addResult = resultOf(addLogs);
+      const [add] = await store.computationsFor(addResult);
+      expect(add).toMatchObject({
+        op: FheOp.Add,
+        resultType: FheType.Uint8,
+        isScalar: false,
+        operands: [{ handle: lhsEvent.args.result }, { handle: rhsEvent.args.result }],
+        txHash: addLogs[0].transactionHash,
+        blockNumber: Number(addLogs[0].blockNumber),
+        status: 'pending',
+      });
+      const [trivial] = await store.computationsFor(lhsEvent.args.result);
+      expect(trivial).toMatchObject({
+        op: FheOp.TrivialEncrypt,
+        operands: [{ scalar: numberToHex(200n, { size: 32 }) }],
+      });
+      expect(trivial.logIndex).toBeLessThan(add.logIndex);
+
+      const [scalarAdd] = await store.computationsFor(resultOf(scalarLogs));
+      expect(scalarAdd).toMatchObject({
+        isScalar: true,
+        operands: [{}, { scalar: numberToHex(0x1207n, { size: 32 }) }],
+      });
+
+      const [rand] = await store.computationsFor(resultOf(randLogs));
+      expect(rand).toMatchObject({
+        op: FheOp.RandBounded,
+        operands: [{ scalar: numberToHex(16n, { size: 32 }) }],
+      });
+      expect(rand.seed).toMatch(/^0x[0-9a-f]{32}$/);
+
+      const [cast] = await store.computationsFor(resultOf(castLogs));
+      expect(cast).toMatchObject({ op: FheOp.Cast, resultType: FheType.Uint16, isScalar: true });
+
+      const [select] = await store.computationsFor(resultOf(selectLogs));
+      expect(select.op).toBe(FheOp.IfThenElse);
+      expect(select.operands).toHaveLength(3);
+
+      // _publish: Allowed(this), Allowed(sender), AllowedForDecryption.
+      expect(await store.isAllowed(addResult, ops.address)).toBe(true);
+      expect(await store.isAllowed(addResult, chain.deployer.address)).toBe(true);
+      expect(await store.isAllowedForDecryption(addResult)).toBe(true);
+      expect((await store.allowedRows(addResult)).map((r) => r.eventType).sort()).toEqual([
+        AllowedEventType.Allowed,
+        AllowedEventType.Allowed,
+        AllowedEventType.AllowedForDecryption,
+      ]);
+      // 3 (add tx) + 2 (scalar add) + 1 + 2 (cast) + 4 (select) events.
+      expect((await store.counts()).computations.pending).toBe(12);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('records user-decryption delegations and revocations', async () => {
+    const running = listener();
+    running.start();
+    try {
+      const delegate = '0x000000000000000000000000000000000000de1e' as const;
+      const { timestamp } = await chain.publicClient.getBlock();
+      const expiration = timestamp + 7200n;
+      const acl = { address: chain.addresses.acl, abi: aclAbi } as const;
+      await chain.publicClient.waitForTransactionReceipt({
+        hash: await chain.walletClient.writeContract({
+          ...acl,
+          functionName: 'delegateForUserDecryption',
+          args: [delegate, ops.address, expiration],
+        }),
+      });
+      await chain.testClient.mine({ blocks: 1 });
+      await chain.publicClient.waitForTransactionReceipt({
+        hash: await chain.walletClient.writeContract({
+          ...acl,
+          functionName: 'revokeDelegationForUserDecryption',
+          args: [delegate, ops.address],
+        }),
+      });
+      await caughtUp();
+      const rows = await store.delegations(chain.deployer.address, delegate);
+      expect(rows.map((r) => r.newExpiration)).toEqual([expiration, 0n]);
+      expect(rows[0].contractAddress).toBe(ops.address.toLowerCase());
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('resumes from the cursor after a restart without duplicating rows', async () => {
+    const before = await store.counts();
+    const logs = await transact(chain, ops, 'unaryPlain', [FheOp.Not, FheType.Uint8, 3n]);
+    const restarted = listener();
+    restarted.start();
+    try {
+      await caughtUp();
+      expect(await store.computationsFor(resultOf(logs))).toHaveLength(1);
+      const after = await store.counts();
+      expect(after.computations.pending).toBe(before.computations.pending + 2);
+      expect(after.allowed).toBe(before.allowed + 3);
+    } finally {
+      await restarted.stop();
+    }
+  });
+
+  it('rolls back the rows of blocks dropped by a reorg and ingests the new branch', async () => {
+    const running = listener();
+    running.start();
+    try {
+      await caughtUp();
+      const snapshot = await chain.testClient.snapshot();
+      const droppedLogs = await transact(chain, ops, 'trivialEncrypt', [77n, FheType.Uint8]);
+      await caughtUp();
+      const dropped = resultOf(droppedLogs);
+      const [droppedRow] = await store.computationsFor(dropped);
+      // Pretend the scheduler already computed it.
+      await store.completeComputation(droppedRow, { type: FheType.Uint8, bytes: new Uint8Array([1]) });
+      expect(await store.getCiphertext(dropped)).not.toBeNull();
+
+      await chain.testClient.revert({ id: snapshot });
+      const keptLogs = await transact(chain, ops, 'trivialEncrypt', [78n, FheType.Uint8]);
+      await chain.testClient.mine({ blocks: 1 });
+      await caughtUp();
+      const cursor = await store.getCursor();
+      const canonical = await chain.publicClient.getBlock({ blockNumber: BigInt(cursor!.number) });
+      expect(cursor!.hash).toBe(canonical.hash);
+      expect(await store.computationsFor(dropped)).toEqual([]);
+      expect(await store.getCiphertext(dropped)).toBeNull();
+      expect(await store.isAllowed(dropped, chain.deployer.address)).toBe(false);
+      expect(await store.computationsFor(resultOf(keptLogs))).toHaveLength(1);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('follows new heads over WebSocket', async () => {
+    const client = createPublicClient({ transport: webSocket(chain.wsUrl) });
+    const running = listener(client as never, true);
+    running.start();
+    try {
+      const logs = await transact(chain, ops, 'rand', [FheType.Bool]);
+      await caughtUp();
+      const [rand] = await store.computationsFor(resultOf(logs));
+      expect(rand).toMatchObject({ op: FheOp.Rand, resultType: FheType.Bool, operands: [] });
+    } finally {
+      await running.stop();
+      (await client.transport.getRpcClient()).close();
+    }
+  });
+});
