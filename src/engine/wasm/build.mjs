@@ -1,5 +1,6 @@
 // Compiles the AssemblyScript blind-rotation kernel to blind-rotate.wasm, next to this script and in
-// dist/engine/wasm/ (tsc does not copy non-TS files). Usage: node src/engine/wasm/build.mjs
+// dist/engine/wasm/ (tsc does not copy non-TS files). Usage: node src/engine/wasm/build.mjs [--check]
+// --check writes nothing and fails if the committed src/engine/wasm/blind-rotate.wasm is stale.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import asc from 'assemblyscript/asc';
 
@@ -26,12 +27,18 @@ if (error || !binary) {
   throw error ?? new Error('asc produced no binary');
 }
 
-const outputs = [
-  new URL('blind-rotate.wasm', here),
-  new URL('../../../dist/engine/wasm/blind-rotate.wasm', here),
-];
-for (const output of outputs) {
-  await mkdir(new URL('./', output), { recursive: true });
-  await writeFile(output, binary);
+const committed = new URL('blind-rotate.wasm', here);
+if (process.argv.includes('--check')) {
+  const current = await readFile(committed).catch(() => new Uint8Array());
+  if (Buffer.compare(current, binary) !== 0) {
+    console.error('blind-rotate.wasm is stale: run node src/engine/wasm/build.mjs and commit it');
+    process.exit(1);
+  }
+  console.log('blind-rotate.wasm is up to date');
+} else {
+  for (const output of [committed, new URL('../../../dist/engine/wasm/blind-rotate.wasm', here)]) {
+    await mkdir(new URL('./', output), { recursive: true });
+    await writeFile(output, binary);
+  }
+  console.log(`blind-rotate.wasm: ${binary.length} bytes`);
 }
-console.log(`blind-rotate.wasm: ${binary.length} bytes`);

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import {
   attachWasmBlindRotator,
@@ -86,6 +90,34 @@ describe('wasm blind rotation kernel', () => {
     const acc = randomU64Poly(rng, 2 * N);
     const mask = Uint32Array.of(5, 0, 3000, 4095);
     expect(attached.rotate(acc, mask)).toEqual(rotator.rotate(acc, mask));
+  });
+
+  it('rotates in a worker thread over the Fourier BSK posted as shared memory', async () => {
+    const rng = createRng(17);
+    const n = 4;
+    const rotator = createWasmBlindRotator(randomU64Poly(rng, n * 4 * N), { ...params, n });
+    const acc = randomU64Poly(rng, 2 * N);
+    const mask = Uint32Array.of(1, 0, 2222, 4000);
+    // Workers do not inherit the TS loader, so the worker registers tsx itself before importing its entry.
+    const entry = new URL('./rotate-in-worker.ts', import.meta.url).href;
+    const worker = new Worker(
+      `import('tsx/esm/api').then(({ tsImport }) => tsImport('${entry}', '${entry}'))`,
+      {
+        eval: true,
+        workerData: { shared: sharedFourierBskOf(rotator), acc, mask },
+      },
+    );
+    try {
+      const [rotatedInWorker] = await once(worker, 'message');
+      expect(rotatedInWorker).toEqual(rotator.rotate(acc, mask));
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it('runs the committed blind-rotate.wasm built from the current kernel source', () => {
+    const build = fileURLToPath(new URL('../../../src/engine/wasm/build.mjs', import.meta.url));
+    expect(() => execFileSync(process.execPath, [build, '--check'], { stdio: 'pipe' })).not.toThrow();
   });
 
   it('leaves the accumulator unchanged when every mask value is zero', () => {
