@@ -22,6 +22,8 @@ export interface AnvilOptions {
   codeSizeLimit?: number;
   /** Give up waiting for "Listening on" after this long. */
   readyTimeoutMs?: number;
+  /** Cleanup to run once anvil has exited, whether stop() or a SIGINT/SIGTERM of this process stopped it. */
+  afterStop?: () => void;
 }
 
 export interface AnvilProcess {
@@ -125,6 +127,7 @@ async function spawnAnvil(options: AnvilOptions, port: number): Promise<AnvilPro
         clearTimeout(timer);
       }
       await closeLog;
+      options.afterStop?.();
     })();
     return stopping;
   }

@@ -77,18 +77,24 @@ export async function startChain(config: ChainConfig = {}): Promise<ChainHandle>
   const signers = loadOrCreateSigners(stateDir);
   const gateway = config.gateway ?? DEFAULT_GATEWAY;
 
-  const anvil = await startAnvil({
-    port: config.port,
-    chainId: config.chainId ?? LOCAL_CHAIN_ID,
-    blockTimeSeconds: config.blockTimeSeconds,
-    codeSizeLimit: config.codeSizeLimit,
-    stateFile: temporary ? undefined : join(stateDir, ANVIL_STATE_FILE),
-    logFile: join(stateDir, ANVIL_LOG_FILE),
-  });
-  const stop = async () => {
-    await anvil.stop();
+  const removeTemporaryDir = () => {
     if (temporary) rmSync(stateDir, { recursive: true, force: true });
   };
+  let anvil: AnvilProcess;
+  try {
+    anvil = await startAnvil({
+      port: config.port,
+      chainId: config.chainId ?? LOCAL_CHAIN_ID,
+      blockTimeSeconds: config.blockTimeSeconds,
+      codeSizeLimit: config.codeSizeLimit,
+      stateFile: temporary ? undefined : join(stateDir, ANVIL_STATE_FILE),
+      logFile: join(stateDir, ANVIL_LOG_FILE),
+      afterStop: removeTemporaryDir,
+    });
+  } catch (error) {
+    removeTemporaryDir();
+    throw error;
+  }
 
   try {
     const chain = localChain(anvil);
@@ -123,10 +129,10 @@ export async function startChain(config: ChainConfig = {}): Promise<ChainHandle>
       walletClient,
       testClient,
       describe: () => describeChain(anvil, gateway, signers),
-      stop,
+      stop: () => anvil.stop(),
     };
   } catch (error) {
-    await stop();
+    await anvil.stop();
     throw error;
   }
 }

@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startAnvil } from '../../src/chain/anvil.js';
 import { ANVIL_LOG_FILE, startChain } from '../../src/chain/start-chain.js';
@@ -102,5 +104,28 @@ describe('chain lifecycle', () => {
     expect(isRunning(anvil.pid)).toBe(false);
     const again = await startAnvil({ port: anvil.port, logFile: join(tempDir(), 'anvil.log') });
     await again.stop();
+  });
+
+  it('Ctrl-C (SIGINT) on the host process stops anvil and then lets the process exit', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('chain-child.ts', import.meta.url))],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
+    const started = await new Promise<{ pid: number; stateDir: string }>((resolve, reject) => {
+      child.stdout.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString('utf8'))));
+      child.once('exit', () => reject(new Error('chain child exited before reporting')));
+    });
+    expect(isRunning(started.pid)).toBe(true);
+
+    child.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    expect(isRunning(started.pid)).toBe(false);
+    expect(existsSync(started.stateDir)).toBe(false);
   });
 });

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileFixtureContracts } from '../../src/chain/fixtures.js';
+import { compileSolidity, pickContract } from '../../src/chain/solidity.js';
+import { FhekitError } from '../../src/errors.js';
+import { SOLC_CACHE_DIR } from './fixture-chain.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fhekit-solc-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('compileSolidity', () => {
+  it('compiles the fixtures (importing @fhevm/solidity) under the 24 KB code size limit', async () => {
+    const result = await compileFixtureContracts(SOLC_CACHE_DIR);
+    expect([...result.contracts.keys()].sort()).toEqual(['ConfidentialToken', 'HandleOps']);
+    for (const contract of result.contracts.values()) {
+      expect(contract.bytecode.startsWith('0x60')).toBe(true);
+      expect((contract.deployedBytecode.length - 2) / 2).toBeLessThan(24_576);
+    }
+  });
+
+  it('serves a second compile from the cache, and recompiles when an imported file changes', async () => {
+    const cacheDir = join(dir, 'cache');
+    writeFileSync(
+      join(dir, 'Lib.sol'),
+      'pragma solidity ^0.8.24; library Lib { function one() internal pure returns (uint) { return 1; } }',
+    );
+    writeFileSync(
+      join(dir, 'Main.sol'),
+      'pragma solidity ^0.8.24; import "./Lib.sol"; contract Main { function f() external pure returns (uint) { return Lib.one(); } }',
+    );
+    const first = await compileSolidity(['Main.sol'], { baseDir: dir, cacheDir });
+    const second = await compileSolidity(['Main.sol'], { baseDir: dir, cacheDir });
+    expect([first.fromCache, second.fromCache]).toEqual([false, true]);
+    expect(pickContract(second, 'Main')).toEqual(pickContract(first, 'Main'));
+
+    writeFileSync(
+      join(dir, 'Lib.sol'),
+      'pragma solidity ^0.8.24; library Lib { function one() internal pure returns (uint) { return 2; } }',
+    );
+    const third = await compileSolidity(['Main.sol'], { baseDir: dir, cacheDir });
+    expect(third.fromCache).toBe(false);
+    expect(pickContract(third, 'Main').bytecode).not.toBe(pickContract(first, 'Main').bytecode);
+  });
+
+  it('reports compiler errors with solc’s message as a FhekitError', async () => {
+    writeFileSync(
+      join(dir, 'Broken.sol'),
+      'pragma solidity ^0.8.24; contract Broken { function f() external { undefinedThing(); } }',
+    );
+    const error = await compileSolidity(['Broken.sol'], { baseDir: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FhekitError);
+    expect((error as FhekitError).code).toBe('FHE_SOLIDITY_COMPILE');
+    expect((error as FhekitError).message).toContain('undefinedThing');
+  });
+});
