@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { FhekitError } from '../errors.js';
+import type { AcceptedInput, InputService } from '../inputs/input-service.js';
+import type { LocalKms, PublicDecryption, UserDecryption } from '../kms/local-kms.js';
+import { type ApiError, apiErrorBody, toApiError } from './api-error.js';
+import { JobRegistry } from './jobs.js';
+import {
+  parseJsonBody,
+  readInputProofRequest,
+  readPublicDecryptRequest,
+  readUserDecryptRequest,
+} from './wire.js';
+
+export interface RelayerOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  inputs: InputService;
+  kms: LocalKms;
+  /** node-tfhe `safe_serialize` bytes served to SDKs through `keyurl`. */
+  keys: { publicKey: Uint8Array; crs: Uint8Array };
+  /** Seconds v2 clients wait between polls (the SDK waits at least 1 s). */
+  retryAfterSeconds?: number;
+  /** How long a finished v2 job stays readable. */
+  jobTtlMs?: number;
+  maxBodyBytes?: number;
+  logger?: Logger;
+}
+
+export interface RelayerHandle {
+  /** relayerUrl for the SDK's default protocol (v2, async jobs). */
+  url: string;
+  /** relayerUrl for `relayerRouteVersion: 1` (synchronous answers). */
+  urlV1: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+type Operation = 'input-proof' | 'public-decrypt' | 'user-decrypt' | 'delegated-user-decrypt';
+type Version = 1 | 2;
+type OperationResult = AcceptedInput | PublicDecryption | UserDecryption;
+
+const KEY_PATHS = { publicKey: '/keys/public-key.bin', crs: '/keys/crs-2048.bin' } as const;
+const OPERATIONS = new Set<string>([
+  'input-proof',
+  'public-decrypt',
+  'user-decrypt',
+  'delegated-user-decrypt',
+]);
+
+/**
+ * The relayer HTTP API `@zama-fhe/relayer-sdk` 0.4 speaks (fhevm-spec §6.3), backed by this stack's
+ * input verification and local KMS. Routes live at the root and under /v2 (async jobs: 202 + jobId +
+ * Retry-After, then GET …/{jobId}) and under /v1 (synchronous). `POST /fhekit/user-decrypt` returns
+ * plaintexts to an authorised user, standing in for the KMS signcryption the SDK path needs.
+ */
+export async function startRelayer(options: RelayerOptions): Promise<RelayerHandle> {
+  const retryAfter = String(options.retryAfterSeconds ?? 1);
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const jobs = new JobRegistry<OperationResult>(options.jobTtlMs ?? 10 * 60_000);
+  const dataIds = { publicKey: dataId(options.keys.publicKey), crs: dataId(options.keys.crs) };
+  let baseUrl = '';
+
+  /** Decodes the body now (so a bad request is a 400 on the POST itself) and returns the work. */
+  function prepare(operation: Operation, body: Record<string, unknown>): () => Promise<OperationResult> {
+    switch (operation) {
+      case 'input-proof': {
+        const request = readInputProofRequest(body);
+        return () => options.inputs.acceptInput(request);
+      }
+      case 'public-decrypt': {
+        const handles = readPublicDecryptRequest(body);
+        return () => options.kms.publicDecrypt(handles);
+      }
+      case 'user-decrypt':
+      case 'delegated-user-decrypt': {
+        const request = readUserDecryptRequest(body, operation === 'delegated-user-decrypt');
+        return () => sdkUserDecrypt(options.kms, request);
+      }
+    }
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://relayer').pathname.replace(/\/+$/, '');
+    const [, first, ...rest] = path.split('/');
+    if (req.method === 'GET' && path === KEY_PATHS.publicKey) return sendBytes(res, options.keys.publicKey);
+    if (req.method === 'GET' && path === KEY_PATHS.crs) return sendBytes(res, options.keys.crs);
+    if (req.method === 'POST' && path === '/fhekit/user-decrypt') {
+      const result = await options.kms.userDecrypt(
+        readUserDecryptRequest(await readJson(req, maxBodyBytes), false),
+      );
+      return sendJson(res, 200, { status: 'succeeded', result: formatPlaintexts(result) });
+    }
+
+    const version: Version = first === 'v1' ? 1 : 2;
+    const [endpoint, jobId, extra] = first === 'v1' || first === 'v2' ? rest : [first, ...rest];
+    if (extra === undefined && endpoint === 'keyurl' && jobId === undefined && req.method === 'GET') {
+      return sendJson(res, 200, keyUrlBody(version, baseUrl, dataIds));
+    }
+    if (extra !== undefined || endpoint === undefined || !OPERATIONS.has(endpoint)) {
+      return sendError(res, { status: 404, label: 'not_found', message: `No route ${req.method} ${path}.` });
+    }
+    const operation = endpoint as Operation;
+
+    if (req.method === 'POST' && jobId === undefined) {
+      const work = prepare(operation, await readJson(req, maxBodyBytes));
+      if (version === 1) return sendJson(res, 200, { response: formatV1(operation, await work()) });
+      const id = jobs.start(work);
+      res.setHeader('Retry-After', retryAfter);
+      return sendJson(res, 202, { status: 'queued', requestId: id, result: { jobId: id } });
+    }
+    if (req.method === 'GET' && jobId !== undefined && version === 2) {
+      const job = jobs.get(jobId);
+      if (!job)
+        return sendError(res, { status: 404, label: 'not_found', message: `No job ${jobId}.` }, jobId);
+      if (job.status === 'queued') {
+        res.setHeader('Retry-After', retryAfter);
+        return sendJson(res, 202, { status: 'queued', requestId: jobId });
+      }
+      if (job.status === 'failed') return sendError(res, apiErrorOf(job.error), jobId);
+      return sendJson(res, 200, {
+        status: 'succeeded',
+        requestId: jobId,
+        result: formatV2(operation, job.result),
+      });
+    }
+    return sendError(res, { status: 404, label: 'not_found', message: `No route ${req.method} ${path}.` });
+  }
+
+  function apiErrorOf(error: unknown): ApiError {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) options.logger?.error({ err: error }, 'relayer request failed');
+    return apiError;
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => sendError(res, apiErrorOf(error)));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new FhekitError('RELAYER_PORT_IN_USE', `Port ${options.port} is already in use.`, {
+              hint: 'Stop the other process or pick another port for the relayer API.',
+              cause: error,
+            })
+          : error,
+      ),
+    );
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  return {
+    url: baseUrl,
+    urlV1: `${baseUrl}/v1`,
+    port,
+    stop: async () => {
+      jobs.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * The SDK's user decryption expects KMS shares signcrypted to its ML-KEM key (TKMS), which this local
+ * KMS cannot produce. The request is still fully checked, so the caller learns about ACL or signature
+ * problems first; an authorised request is then pointed at fhekit's own endpoint.
+ */
+async function sdkUserDecrypt(
+  kms: LocalKms,
+  request: Parameters<LocalKms['userDecrypt']>[0],
+): Promise<never> {
+  await kms.userDecrypt(request);
+  throw new FhekitError(
+    'RELAYER_USER_DECRYPT_NEEDS_SIGNCRYPTION',
+    'This local KMS cannot signcrypt user-decryption shares for @zama-fhe/relayer-sdk (TKMS/ML-KEM); the request itself is authorised.',
+    {
+      hint: 'POST the same body to /fhekit/user-decrypt (or use fhekit’s userDecrypt client) to get the plaintexts.',
+    },
+  );
+}
+
+function formatV1(operation: Operation, result: OperationResult): unknown {
+  if (operation === 'input-proof') {
+    const { handles, signatures } = result as AcceptedInput;
+    return { handles, signatures };
+  }
+  const { decryptedResult, signatures } = result as PublicDecryption;
+  return [{ decrypted_value: no0x(decryptedResult), signatures: signatures.map(no0x) }];
+}
+
+function formatV2(operation: Operation, result: OperationResult): unknown {
+  if (operation === 'input-proof') {
+    const { handles, signatures, extraData } = result as AcceptedInput;
+    return { accepted: true, handles, signatures, extraData };
+  }
+  const { decryptedResult, signatures, extraData } = result as PublicDecryption;
+  return { decryptedValue: no0x(decryptedResult), signatures: signatures.map(no0x), extraData };
+}
+
+function formatPlaintexts({ handles, values }: UserDecryption) {
+  return { plaintexts: handles.map((handle, i) => ({ handle, value: values[i].toString() })) };
+}
+
+function keyUrlBody(version: Version, baseUrl: string, ids: { publicKey: string; crs: string }) {
+  const publicKey = { id: ids.publicKey, urls: [`${baseUrl}${KEY_PATHS.publicKey}`] };
+  const crs = { id: ids.crs, urls: [`${baseUrl}${KEY_PATHS.crs}`] };
+  if (version === 1) {
+    return {
+      response: {
+        fhe_key_info: [{ fhe_public_key: { data_id: publicKey.id, urls: publicKey.urls } }],
+        crs: { 2048: { data_id: crs.id, urls: crs.urls } },
+      },
+    };
+  }
+  return {
+    status: 'succeeded',
+    response: {
+      fheKeyInfo: [{ fhePublicKey: { dataId: publicKey.id, urls: publicKey.urls } }],
+      crs: { 2048: { dataId: crs.id, urls: crs.urls } },
+    },
+  };
+}
+
+function dataId(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+}
+
+function no0x(hex: string): string {
+  return hex.startsWith('0x') ? hex.slice(2) : hex;
+}
+
+async function readJson(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      throw new FhekitError('RELAYER_BODY_TOO_LARGE', `Request body exceeds ${maxBytes} bytes.`, {
+        hint: 'Inputs are limited to 2048 bits; split larger inputs.',
+      });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return parseJsonBody(Buffer.concat(chunks).toString('utf8'));
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendBytes(res: ServerResponse, bytes: Uint8Array): void {
+  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length });
+  res.end(bytes);
+}
+
+function sendError(res: ServerResponse, error: ApiError, requestId?: string): void {
+  if (res.headersSent) return void res.destroy();
+  sendJson(res, error.status, apiErrorBody(error, requestId));
+}
