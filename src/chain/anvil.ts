@@ -33,6 +33,8 @@ export interface AnvilProcess {
   readonly wsUrl: string;
   readonly chainId: number;
   readonly logFile: string;
+  /** Settles when the process has ended, expectedly or not (a crash shows up in the log file). */
+  readonly exited: Promise<void>;
   /** SIGTERM (anvil dumps its state), then SIGKILL after `timeoutMs`. Idempotent. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -90,7 +92,11 @@ async function spawnAnvil(options: AnvilOptions, port: number): Promise<AnvilPro
   const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    // A binary that cannot be spawned reports 'error' and may never emit 'exit'.
+    child.once('error', () => child.pid === undefined && resolve());
+  });
   const closeLog = exited.then(() => new Promise<void>((resolve) => log.end(resolve)));
 
   try {
@@ -101,25 +107,9 @@ async function spawnAnvil(options: AnvilOptions, port: number): Promise<AnvilPro
     throw decorateStartError(error, options.logFile, port);
   }
 
-  const pid = child.pid!;
-  // Last resort when the host process exits without calling stop(): 'exit' handlers must be synchronous.
-  const killOnExit = () => child.kill('SIGTERM');
-  process.on('exit', killOnExit);
-  const onSignal = (signal: NodeJS.Signals) => {
-    void stop().then(() => {
-      // Our listener replaced Node's default "terminate on signal"; restore it unless the host handles it.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
   let stopping: Promise<void> | undefined;
   function stop(timeoutMs = 10_000): Promise<void> {
     stopping ??= (async () => {
-      process.off('exit', killOnExit);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -127,20 +117,59 @@ async function spawnAnvil(options: AnvilOptions, port: number): Promise<AnvilPro
         clearTimeout(timer);
       }
       await closeLog;
+      unregister(child);
       options.afterStop?.();
     })();
     return stopping;
   }
+  register(child, stop);
 
   return {
-    pid,
+    pid: child.pid!,
     port,
     rpcUrl: `http://${HOST}:${port}`,
     wsUrl: `ws://${HOST}:${port}`,
     chainId,
     logFile: options.logFile,
+    exited,
     stop,
   };
+}
+
+/** Every anvil this process started and has not stopped: all are stopped on SIGINT/SIGTERM and at exit. */
+const running = new Map<ChildProcess, () => Promise<void>>();
+
+function register(child: ChildProcess, stop: () => Promise<void>): void {
+  if (running.size === 0) {
+    process.on('exit', terminateAllNow);
+    process.on('SIGINT', stopAllThenResignal);
+    process.on('SIGTERM', stopAllThenResignal);
+  }
+  running.set(child, stop);
+}
+
+function unregister(child: ChildProcess): void {
+  running.delete(child);
+  if (running.size === 0) removeProcessHooks();
+}
+
+function removeProcessHooks(): void {
+  process.off('exit', terminateAllNow);
+  process.off('SIGINT', stopAllThenResignal);
+  process.off('SIGTERM', stopAllThenResignal);
+}
+
+// Last resort when the host exits without stop(): 'exit' handlers must be synchronous, so no waiting.
+function terminateAllNow(): void {
+  for (const child of running.keys()) child.kill('SIGTERM');
+}
+
+function stopAllThenResignal(signal: NodeJS.Signals): void {
+  removeProcessHooks();
+  void Promise.allSettled([...running.values()].map((stop) => stop())).then(() => {
+    // Our listener suppressed Node's default "terminate on signal"; restore it unless the host handles the signal.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
 }
 
 function waitUntilListening(child: ChildProcess, timeoutMs: number): Promise<void> {
