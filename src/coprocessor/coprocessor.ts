@@ -18,7 +18,11 @@ export interface CoprocessorOptions {
   /** When given, heads arrive by subscription over WebSocket; otherwise HTTP polling. */
   wsUrl?: string;
   addresses: { acl: Address; executor: Address };
-  evaluator: FheEvaluator;
+  /**
+   * Computes the events' ciphertexts. Without one only the listener runs, and computations wait in the
+   * store for a worker process sharing it (like Zama's separate host-listener and tfhe-worker).
+   */
+  evaluator?: FheEvaluator;
   logger?: Logger;
   /** Computations on the evaluator at once; default: the number of cores. */
   concurrency?: number;
@@ -88,16 +92,18 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
     };
   });
   const waiter = new CiphertextWaiter(store);
-  scheduler = new Scheduler({
-    store,
-    evaluator: options.evaluator,
-    metrics,
-    logger: logger.child({ component: 'scheduler' }),
-    concurrency,
-    maxAttempts: options.maxAttempts,
-    pollIntervalMs: 200,
-    onCiphertext: (handle) => waiter.notify(handle as Hex),
-  });
+  scheduler = options.evaluator
+    ? new Scheduler({
+        store,
+        evaluator: options.evaluator,
+        metrics,
+        logger: logger.child({ component: 'scheduler' }),
+        concurrency,
+        maxAttempts: options.maxAttempts,
+        pollIntervalMs: 200,
+        onCiphertext: (handle) => waiter.notify(handle as Hex),
+      })
+    : undefined;
   listener = new HostListener({
     client,
     store,
@@ -111,10 +117,14 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
       if (block.computations.length > 0) scheduler?.wake();
     },
   });
-  scheduler.start();
+  scheduler?.start();
   listener.start();
   logger.info(
-    { concurrency, rpc: options.wsUrl ?? options.rpcUrl, cursor: await store.getCursor() },
+    {
+      concurrency: scheduler ? concurrency : 0,
+      rpc: options.wsUrl ?? options.rpcUrl,
+      cursor: await store.getCursor(),
+    },
     'coprocessor started',
   );
 
@@ -129,21 +139,25 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
         cursor: cursor && { block: cursor.number, hash: cursor.hash },
         headBlock,
         lagBlocks: lagBlocks(headBlock, cursor?.number ?? null),
-        computations: { ...counts.computations, ready: counts.ready, inFlight: scheduler.inFlightCount },
+        computations: {
+          ...counts.computations,
+          ready: counts.ready,
+          inFlight: scheduler?.inFlightCount ?? 0,
+        },
         ciphertexts: counts.ciphertexts,
         allowedHandles: counts.allowed,
         opsPerSecond: metrics.opsRate.perSecond(),
-        pbsPerSecond: reportsPbs(options.evaluator) ? metrics.pbsRate.perSecond() : null,
-        concurrency,
+        pbsPerSecond: options.evaluator && reportsPbs(options.evaluator) ? metrics.pbsRate.perSecond() : null,
+        concurrency: scheduler ? concurrency : 0,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       };
     },
     waitForCiphertext: (handle, timeoutMs) => waiter.wait(handle, timeoutMs),
-    wake: () => scheduler.wake(),
+    wake: () => scheduler?.wake(),
     stop() {
       stopping ??= (async () => {
         await listener.stop();
-        await scheduler.stop();
+        await scheduler?.stop();
         if (options.wsUrl) (await client.transport.getRpcClient()).close();
         if (!options.store) await store.close();
         logger.info('coprocessor stopped');

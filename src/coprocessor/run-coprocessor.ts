@@ -1,0 +1,78 @@
+/**
+ * Runs the coprocessor as its own process until SIGTERM/SIGINT (crash-safety tests kill it with -9):
+ *
+ *   node --import tsx src/coprocessor/run-coprocessor.ts --db <file> --rpc <url> --acl <addr> --executor <addr>
+ *        [--ws <url>] [--concurrency <n>] [--start-block <n>] [--listen-only]
+ *
+ * Logs are pino JSON lines on stdout.
+ */
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { type Address, isAddress } from 'viem';
+import { FhekitError } from '../errors.js';
+import { startCoprocessor } from './coprocessor.js';
+
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    rpc: { type: 'string' },
+    ws: { type: 'string' },
+    acl: { type: 'string' },
+    executor: { type: 'string' },
+    concurrency: { type: 'string' },
+    'start-block': { type: 'string' },
+    'listen-only': { type: 'boolean', default: false },
+  },
+});
+
+function required(name: 'db' | 'rpc' | 'acl' | 'executor'): string {
+  const value = values[name];
+  if (!value) {
+    throw new FhekitError('FHE_COPROCESSOR_CONFIG', `--${name} is required.`, {
+      hint: 'Usage: run-coprocessor --db <file> --rpc <url> --acl <address> --executor <address>',
+    });
+  }
+  return value;
+}
+
+function address(name: 'acl' | 'executor'): Address {
+  const value = required(name);
+  if (!isAddress(value, { strict: false })) {
+    throw new FhekitError('FHE_COPROCESSOR_CONFIG', `--${name} ${value} is not an address.`, {
+      hint: 'Pass the 0x-prefixed 20-byte contract address.',
+    });
+  }
+  return value;
+}
+
+const logger = pino({ name: 'fhekit-coprocessor', level: process.env.FHE_LOG_LEVEL ?? 'info' });
+if (!values['listen-only']) {
+  throw new FhekitError(
+    'FHE_COPROCESSOR_CONFIG',
+    'Computing needs the engine evaluator, not wired here yet.',
+    {
+      hint: 'Pass --listen-only to run the listener alone.',
+    },
+  );
+}
+const coprocessor = await startCoprocessor({
+  dbPath: required('db'),
+  rpcUrl: required('rpc'),
+  wsUrl: values.ws,
+  addresses: { acl: address('acl'), executor: address('executor') },
+  logger,
+  concurrency: values.concurrency === undefined ? undefined : Number(values.concurrency),
+  startBlock: values['start-block'] === undefined ? undefined : Number(values['start-block']),
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    coprocessor.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,144 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Abi, Hex, Log } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeployedContract } from '../../src/chain/deploy.js';
+import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
+import { FheOp } from '../../src/engine/fhe-op.js';
+import { FheType } from '../../src/engine/fhe-type.js';
+import { aclEvents, deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
+import { CoprocessorProcess } from './coprocessor-process.js';
+import { tempDir, until } from './helpers.js';
+
+interface ExpectedRows {
+  /** `${outputHandle}/${txHash}` → block number */
+  computations: Map<string, number>;
+  /** `${handle}/${account}/${eventType}` → block number */
+  allowed: Map<string, number>;
+}
+
+function rowsOf(chain: ChainHandle, logs: Log[], expected: ExpectedRows) {
+  const block = Number(logs[0].blockNumber);
+  const tx = logs[0].transactionHash!;
+  for (const event of executorEvents(chain, logs)) {
+    if (event.eventName === 'VerifyInput') continue;
+    expected.computations.set(`${(event.args as { result: Hex }).result}/${tx}`, block);
+  }
+  for (const event of aclEvents(chain, logs)) {
+    if (event.eventName === 'Allowed') {
+      expected.allowed.set(`${event.args.handle}/${event.args.account.toLowerCase()}/0`, block);
+    } else if (event.eventName === 'AllowedForDecryption') {
+      for (const handle of event.args.handlesList) expected.allowed.set(`${handle}//1`, block);
+    }
+  }
+}
+
+/** What the database holds, read with a plain read-only connection (the coprocessor is dead). */
+function readDatabase(path: string) {
+  const db = new Database(path, { readonly: true });
+  try {
+    const hex = (b: Buffer) => `0x${b.toString('hex')}`;
+    const integrity = db.pragma('integrity_check', { simple: true });
+    const cursor = db.prepare('SELECT block_number FROM listener_cursor').get() as
+      | { block_number: number }
+      | undefined;
+    const computations = (
+      db.prepare('SELECT output_handle, tx_hash, block_number FROM computations').all() as {
+        output_handle: Buffer;
+        tx_hash: Buffer;
+        block_number: number;
+      }[]
+    ).map((r) => [`${hex(r.output_handle)}/${hex(r.tx_hash)}`, r.block_number] as const);
+    const allowed = (
+      db.prepare('SELECT handle, account, event_type, block_number FROM allowed_handles').all() as {
+        handle: Buffer;
+        account: string;
+        event_type: number;
+        block_number: number;
+      }[]
+    ).map((r) => [`${hex(r.handle)}/${r.account}/${r.event_type}`, r.block_number] as const);
+    const operandsWithoutComputation = (
+      db
+        .prepare(`SELECT COUNT(*) AS n FROM computation_operands o WHERE NOT EXISTS (SELECT 1 FROM computations c
+          WHERE c.output_handle = o.output_handle AND c.tx_hash = o.tx_hash)`)
+        .get() as { n: number }
+    ).n;
+    return {
+      integrity,
+      cursor: cursor?.block_number ?? -1,
+      computations,
+      allowed,
+      operandsWithoutComputation,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** Exactly the expected rows of every block up to the cursor, and nothing after it. */
+function expectConsistentUpToCursor(path: string, expected: ExpectedRows) {
+  const state = readDatabase(path);
+  expect(state.integrity).toBe('ok');
+  expect(state.operandsWithoutComputation).toBe(0);
+  const upTo = (rows: Map<string, number>) =>
+    [...rows].filter(([, block]) => block <= state.cursor).map(([k]) => k);
+  expect(state.computations.map(([key]) => key).sort()).toEqual(upTo(expected.computations).sort());
+  expect(state.allowed.map(([key]) => key).sort()).toEqual(upTo(expected.allowed).sort());
+  return state.cursor;
+}
+
+describe('crash safety (coprocessor child process, kill -9)', () => {
+  let chain: ChainHandle;
+  let ops: DeployedContract<Abi>;
+  let dir: { dir: string; cleanup: () => void };
+
+  beforeAll(async () => {
+    chain = await startChain();
+    ops = (await deployFixture(chain, 'HandleOps')) as DeployedContract<Abi>;
+    dir = tempDir();
+  });
+  afterAll(async () => {
+    await chain?.stop();
+    dir?.cleanup();
+  });
+
+  it('listener: killed at random points during catch-up, it ends with every event ingested exactly once', async () => {
+    const dbPath = join(dir.dir, 'listener.db');
+    const expected: ExpectedRows = { computations: new Map(), allowed: new Map() };
+    // ~40 blocks with FHE events spread over ~1200 empty ones, so the kills land mid-ingestion.
+    for (let i = 0; i < 40; i++) {
+      const logs = await transact(chain, ops, 'binaryPlain', [
+        FheOp.Add,
+        FheType.Uint8,
+        BigInt(i),
+        1n,
+        i % 2 === 0,
+      ]);
+      rowsOf(chain, logs, expected);
+      await chain.testClient.mine({ blocks: 30 });
+    }
+    const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+
+    const cursors: number[] = [];
+    for (let kill = 0; kill < 4; kill++) {
+      const process = await CoprocessorProcess.start(chain, dbPath, ['--listen-only']);
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 600));
+      await process.kill9();
+      cursors.push(expectConsistentUpToCursor(dbPath, expected));
+    }
+    // Progress was made between kills and the work was not finished at the first kill.
+    expect(cursors[0]).toBeLessThan(head);
+    expect(new Set(cursors).size).toBeGreaterThan(1);
+
+    const final = await CoprocessorProcess.start(chain, dbPath, ['--listen-only']);
+    try {
+      await until(() => readDatabase(dbPath).cursor === head, 30_000, 'catch-up after restarts');
+    } finally {
+      await final.stop();
+    }
+    expect(expectConsistentUpToCursor(dbPath, expected)).toBe(head);
+    // 20 scalar adds (2 events) + 20 encrypted adds (3 events), minus i = 1 whose two operands are the
+    // same trivial encryption: one (handle, tx) row, as in Zama's schema.
+    expect(expected.computations.size).toBe(99);
+  });
+});
