@@ -40,17 +40,39 @@ export class Bootstrapper {
   /** Same, starting from an LWE under another key that `ksk` switches to the small key (input casting). */
   bootstrapWith(input: BigUint64Array, lut: Lut, ksk: KeyswitchKey): BigUint64Array {
     const body = this.switcher.run(limbView(input), ksk, this.mask);
-    this.loadAccumulator(lut, body);
+    this.loadAccumulator(lut.bodyHigh, body);
     const rotated = this.rotator.rotate(this.accumulator, this.mask);
     this.count++;
-    return sampleExtract(rotated);
+    return sampleExtract(rotated, 0);
+  }
+
+  /**
+   * Two LUTs in one blind rotation (tfhe-rs "many-LUT"): for inputs below 8, `pairLut` holds f in boxes
+   * 0..7 and g in boxes 8..15, so coefficient 0 of the rotated accumulator is f(x) and coefficient N/2 is g(x).
+   */
+  bootstrapPair(input: BigUint64Array, pairLut: Lut): [BigUint64Array, BigUint64Array] {
+    const body = this.switcher.run(limbView(input), this.keys.keyswitchKey, this.mask);
+    this.loadAccumulator(pairLut.bodyHigh, body);
+    const rotated = this.rotator.rotate(this.accumulator, this.mask);
+    this.count++;
+    return [sampleExtract(rotated, 0), sampleExtract(rotated, N / 2)];
+  }
+
+  /**
+   * Blind rotation of an already switched LWE (mask in [0, 2N), body) — e.g. a seeded pseudo-random
+   * one for oblivious randomness — with a raw accumulator body (high words, low words 0).
+   */
+  rotateSwitched(mask: Uint32Array, body: number, bodyHigh: Uint32Array): BigUint64Array {
+    this.loadAccumulator(bodyHigh, body);
+    const rotated = this.rotator.rotate(this.accumulator, mask);
+    this.count++;
+    return sampleExtract(rotated, 0);
   }
 
   /** ACC = (0, X^{-body}·LUT). */
-  private loadAccumulator(lut: Lut, body: number): void {
+  private loadAccumulator(table: Uint32Array, body: number): void {
     const L = this.accumulatorLimbs;
     L.fill(0);
-    const table = lut.bodyHigh;
     for (let k = 0; k < N; k++) {
       let idx = k + body;
       let negate = false;
@@ -68,21 +90,26 @@ export class Bootstrapper {
   }
 }
 
-/** Constant coefficient of the rotated GLWE as an LWE under the big key: a_0 = A_0, a_j = −A_{N−j}, b = B_0. */
-function sampleExtract(glwe: BigUint64Array): BigUint64Array {
+/**
+ * Coefficient `at` of the rotated GLWE as an LWE under the big key:
+ * a_j = A_{at−j} for j ≤ at, a_j = −A_{N+at−j} for j > at, b = B_at.
+ */
+function sampleExtract(glwe: BigUint64Array, at: number): BigUint64Array {
   const out = new BigUint64Array(BIG_LWE_SIZE);
   const src = limbView(glwe);
   const dst = limbView(out);
-  dst[0] = src[0]!;
-  dst[1] = src[1]!;
-  for (let j = 1; j < N; j++) {
-    const lo = src[2 * (N - j)]!;
-    const hi = src[2 * (N - j) + 1]!;
+  for (let j = 0; j <= at; j++) {
+    dst[2 * j] = src[2 * (at - j)]!;
+    dst[2 * j + 1] = src[2 * (at - j) + 1]!;
+  }
+  for (let j = at + 1; j < N; j++) {
+    const lo = src[2 * (N + at - j)]!;
+    const hi = src[2 * (N + at - j) + 1]!;
     // two's complement negation on (lo, hi)
     dst[2 * j] = (2 ** 32 - lo) >>> 0;
     dst[2 * j + 1] = lo === 0 ? (2 ** 32 - hi) >>> 0 : ~hi >>> 0;
   }
-  dst[2 * N] = src[2 * N]!;
-  dst[2 * N + 1] = src[2 * N + 1]!;
+  dst[2 * N] = src[2 * (N + at)]!;
+  dst[2 * N + 1] = src[2 * (N + at) + 1]!;
   return out;
 }

@@ -1,0 +1,67 @@
+import { FhekitError } from '../errors.js';
+import type { RadixCiphertext } from './block.js';
+import { decodeValue, encodeValue } from './codec/ciphertext-codec.js';
+import type { EvaluationKeys } from './evaluation-keys.js';
+import { loadEvaluationKeys } from './evaluation-keys.js';
+import type { FheEvaluator, FhevmComputation, FhevmOperand } from './evaluator.js';
+import { blocksOf, FheType, nameOf } from './fhe-type.js';
+import { computeOp, type Operand } from './fhevm-ops.js';
+import type { BlindRotatorFactory } from './pbs/blind-rotate.js';
+import { Bootstrapper } from './pbs/bootstrap.js';
+import { BlockEvaluator } from './radix/block-evaluator.js';
+
+export interface EvaluatorOptions {
+  /** The `eval-keys.bin` blob from `generateEvaluationKeys`, or keys already loaded. */
+  evaluationKeys: Uint8Array | EvaluationKeys;
+  /** Blind-rotation kernel (default: the TypeScript one); the WebAssembly one plugs in here. */
+  blindRotator?: BlindRotatorFactory;
+}
+
+/** The engine behind the coprocessor: node-tfhe ciphertext bytes in, node-tfhe ciphertext bytes out. */
+export function createEvaluator(
+  options: EvaluatorOptions,
+): FheEvaluator & { computeSync(c: FhevmComputation): Uint8Array } {
+  const keys =
+    options.evaluationKeys instanceof Uint8Array
+      ? loadEvaluationKeys(options.evaluationKeys)
+      : options.evaluationKeys;
+  const ev = new BlockEvaluator(new Bootstrapper(keys, options.blindRotator));
+  let closed = false;
+  const computeSync = (computation: FhevmComputation): Uint8Array => {
+    if (closed)
+      throw new FhekitError('FHE_EVALUATOR_CLOSED', 'The evaluator was closed.', {
+        hint: 'Create a new one.',
+      });
+    const operands = computation.operands.map(decodeOperand);
+    const result = computeOp(ev, computation.op, computation.resultType, operands, computation.seed);
+    return encodeResult(result, computation.resultType);
+  };
+  return {
+    computeSync,
+    compute: async (computation) => computeSync(computation),
+    close: async () => {
+      closed = true;
+    },
+  };
+}
+
+/** Reads an operand, checking the bytes hold the declared type (node-tfhe itself does not check widths). */
+export function decodeOperand(operand: FhevmOperand): Operand {
+  if ('scalar' in operand) return operand;
+  const decoded = decodeValue(operand.ciphertext);
+  const expectedKind = operand.type === FheType.Bool ? 'FheBool' : 'FheUint';
+  if (decoded.kind !== expectedKind || decoded.blocks.length !== blocksOf(operand.type)) {
+    throw new FhekitError(
+      'FHE_CIPHERTEXT_TYPE_MISMATCH',
+      `Ciphertext is a ${decoded.kind} with ${decoded.blocks.length} blocks, not an ${nameOf(operand.type)}.`,
+      {
+        hint: 'The handle type byte and the stored ciphertext disagree; the store may hold a wrong ciphertext.',
+      },
+    );
+  }
+  return { value: { blocks: decoded.blocks }, type: operand.type };
+}
+
+export function encodeResult(value: RadixCiphertext, type: FheType): Uint8Array {
+  return encodeValue(type === FheType.Bool ? 'FheBool' : 'FheUint', value);
+}

@@ -1,0 +1,74 @@
+import type { Block } from '../block.js';
+import { BLOCK_SPACE, MESSAGE_MAX, PARAMS } from '../params.js';
+import type { Bootstrapper } from '../pbs/bootstrap.js';
+import { bivariateLutOf, type Lut, lutOf } from '../pbs/lut.js';
+import { addBlocks, scaleBlock } from './block-ops.js';
+
+/**
+ * Programmable bootstraps on blocks, with tfhe-rs degree / noise-level bookkeeping: every PBS input
+ * must keep value < 16 (padding bit clear) and noise level ≤ max_noise_level; outputs are fresh
+ * (noise level 1) with degree = the largest LUT output over the input's possible values.
+ */
+export class BlockEvaluator {
+  constructor(readonly bootstrapper: Bootstrapper) {}
+
+  /** f(block) by one PBS. */
+  map(block: Block, f: (x: number) => number): Block {
+    const lut = lutOf(f);
+    this.checkInput(block);
+    return {
+      lwe: this.bootstrapper.bootstrap(block.lwe, lut),
+      degree: degreeOf(lut, block.degree),
+      noiseLevel: 1,
+    };
+  }
+
+  /** f(block) and g(block) from one blind rotation; needs block value < 8. */
+  mapPair(block: Block, f: (x: number) => number, g: (x: number) => number): [Block, Block] {
+    if (block.degree >= BLOCK_SPACE / 2) return [this.map(block, f), this.map(block, g)];
+    this.checkInput(block);
+    const half = BLOCK_SPACE / 2;
+    const lut = lutOf((x) => (x < half ? f(x) : g(x - half)));
+    const [fx, gx] = this.bootstrapper.bootstrapPair(block.lwe, lut);
+    return [
+      { lwe: fx, degree: degreeOf(lutOf(f), block.degree), noiseLevel: 1 },
+      { lwe: gx, degree: degreeOf(lutOf(g), block.degree), noiseLevel: 1 },
+    ];
+  }
+
+  /** f(hi, lo) of two clean blocks packed as 4·hi + lo (one PBS). */
+  map2(hi: Block, lo: Block, f: (hi: number, lo: number) => number): Block {
+    if (hi.degree > MESSAGE_MAX || lo.degree > MESSAGE_MAX) {
+      throw new RangeError(`bivariate PBS needs carry-free blocks (degrees ${hi.degree}, ${lo.degree})`);
+    }
+    hi = this.clean(hi, 1);
+    lo = this.clean(lo, PARAMS.maxNoiseLevel - PARAMS.messageModulus * hi.noiseLevel);
+    const input = addBlocks(scaleBlock(hi, PARAMS.messageModulus), lo);
+    this.checkInput(input);
+    let degree = 0;
+    for (let h = 0; h <= hi.degree; h++)
+      for (let l = 0; l <= lo.degree; l++) degree = Math.max(degree, f(h, l));
+    return { lwe: this.bootstrapper.bootstrap(input.lwe, bivariateLutOf(f)), degree, noiseLevel: 1 };
+  }
+
+  /** Refreshes a carry-free block whose noise level exceeds `maxNoise` (identity PBS). */
+  clean(block: Block, maxNoise: number = 1): Block {
+    if (block.degree > MESSAGE_MAX) throw new RangeError(`cannot clean block of degree ${block.degree}`);
+    if (block.noiseLevel <= maxNoise) return block;
+    return this.map(block, (x) => x);
+  }
+
+  private checkInput(block: Block): void {
+    if (block.degree >= BLOCK_SPACE)
+      throw new RangeError(`PBS input degree ${block.degree} reaches the padding bit`);
+    if (block.noiseLevel > PARAMS.maxNoiseLevel) {
+      throw new RangeError(`PBS input noise level ${block.noiseLevel} exceeds ${PARAMS.maxNoiseLevel}`);
+    }
+  }
+}
+
+function degreeOf(lut: Lut, inputDegree: number): number {
+  let degree = 0;
+  for (let x = 0; x <= inputDegree; x++) degree = Math.max(degree, lut.table[x]!);
+  return degree;
+}

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TfheClientKey } from 'node-tfhe';
+import { decodeValue } from '../../src/engine/codec/ciphertext-codec.js';
+import { type ClientSecretKeys, decodeClientKey } from '../../src/engine/codec/client-key-codec.js';
+import { createEvaluator } from '../../src/engine/create-evaluator.js';
+import { decryptRadix } from '../../src/engine/decrypt.js';
+import {
+  type EvaluationKeys,
+  generateEvaluationKeys,
+  loadEvaluationKeys,
+} from '../../src/engine/evaluation-keys.js';
+import type { FhevmOperand } from '../../src/engine/evaluator.js';
+import type { FheOp } from '../../src/engine/fhe-op.js';
+import { bitsOf, type FheType } from '../../src/engine/fhe-type.js';
+import { SERIALIZATION_LIMIT } from '../../src/keys/tfhe-config.js';
+import { decryptWithClientKey, encryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
+import { TEST_KEYS_DIR } from '../test-keys.js';
+
+const ENGINE_CACHE_DIR = fileURLToPath(new URL('../../.cache/engine-test', import.meta.url));
+
+export interface EngineFixture {
+  clientKey: TfheClientKey;
+  secretKeys: ClientSecretKeys;
+  evaluationKeys: EvaluationKeys;
+  evaluator: ReturnType<typeof createEvaluator>;
+}
+
+let fixture: EngineFixture | undefined;
+
+/**
+ * The test keyset's client key, plus evaluation keys: the keyset's `eval-keys.bin` when the keyset
+ * module wrote one, else generated once per client key and cached under .cache/engine-test.
+ */
+export function engineFixture(): EngineFixture {
+  if (fixture) return fixture;
+  const clientKeyBytes = readFileSync(join(TEST_KEYS_DIR, 'client-key.bin'));
+  const keysetEvalKeys = join(TEST_KEYS_DIR, 'eval-keys.bin');
+  let blob: Uint8Array;
+  if (existsSync(keysetEvalKeys)) {
+    blob = readFileSync(keysetEvalKeys);
+  } else {
+    const digest = createHash('sha256').update(clientKeyBytes).digest('hex').slice(0, 16);
+    const cached = join(ENGINE_CACHE_DIR, `eval-keys-${digest}.bin`);
+    if (existsSync(cached)) {
+      blob = readFileSync(cached);
+    } else {
+      blob = generateEvaluationKeys(clientKeyBytes);
+      mkdirSync(ENGINE_CACHE_DIR, { recursive: true });
+      writeFileSync(cached, blob);
+    }
+  }
+  const evaluationKeys = loadEvaluationKeys(blob);
+  fixture = {
+    clientKey: TfheClientKey.safe_deserialize(clientKeyBytes, SERIALIZATION_LIMIT),
+    secretKeys: decodeClientKey(clientKeyBytes),
+    evaluationKeys,
+    evaluator: createEvaluator({ evaluationKeys }),
+  };
+  return fixture;
+}
+
+export type TestOperand = { type: FheType; value: bigint } | { scalar: bigint };
+
+/**
+ * node-tfhe encrypts the operands, the engine computes, and the result is decrypted twice: by node-tfhe
+ * (the oracle) and by our own decryption. Both are returned so tests can assert they agree.
+ */
+export function computeWithOracle(
+  op: FheOp,
+  resultType: FheType,
+  operands: TestOperand[],
+  seed?: Uint8Array,
+): { tfhe: bigint; ours: bigint } {
+  const { clientKey, secretKeys, evaluator } = engineFixture();
+  const encrypted: FhevmOperand[] = operands.map((o) =>
+    'scalar' in o ? o : { type: o.type, ciphertext: encryptWithClientKey(o.type, o.value, clientKey) },
+  );
+  const bytes = evaluator.computeSync({ op, resultType, operands: encrypted, ...(seed ? { seed } : {}) });
+  const tfhe = decryptWithClientKey(resultType, bytes, clientKey);
+  const ours = decryptRadix(decodeValue(bytes), secretKeys.glweKey, bitsOf(resultType));
+  return { tfhe, ours };
+}
