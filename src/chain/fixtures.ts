@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CompileResult, compileSolidity } from './solidity.js';
+import { type DeployClients, type DeployedContract, deployContract } from './deploy.js';
+import { confidentialTokenAbi, handleOpsAbi } from './fixture-abis.generated.js';
+import { type CompileResult, compileSolidity, pickContract } from './solidity.js';
 
 /** fhekit's package root (where `fixtures/` ships), from `src/chain/` or the built `dist/src/chain/`. */
 export function packageRoot(): string {
@@ -25,13 +27,30 @@ function isFhekitRoot(dir: string): boolean {
 export const FIXTURE_CONTRACTS_DIR = join(packageRoot(), 'fixtures', 'contracts');
 
 /**
- * Compiles the shipped test contracts: `HandleOps` (every FHEVMExecutor operation, every type) and
- * `ConfidentialToken` (ERC-7984-style transfers). Cached under `cacheDir` when given.
+ * The shipped test contracts: `HandleOps` reaches every FHEVMExecutor operation for every type (generic
+ * entry points on raw handles, plaintext-operand variants, `input*` via `FHE.fromExternal`);
+ * `ConfidentialToken` does ERC-7984-style transfers (ge + select + sub + add on euint64).
  */
+export const FIXTURE_ABIS = { HandleOps: handleOpsAbi, ConfidentialToken: confidentialTokenAbi } as const;
+export type FixtureName = keyof typeof FIXTURE_ABIS;
+export const FIXTURE_CONTRACT_NAMES = Object.keys(FIXTURE_ABIS) as FixtureName[];
+
+/** Compiles every `.sol` in `fixtures/contracts/`, cached under `cacheDir` when given. */
 export function compileFixtureContracts(cacheDir?: string): Promise<CompileResult> {
   const files = readdirSync(FIXTURE_CONTRACTS_DIR)
     .filter((name) => name.endsWith('.sol'))
     .sort()
     .map((name) => join('contracts', name));
   return compileSolidity(files, { baseDir: join(packageRoot(), 'fixtures'), cacheDir });
+}
+
+/** Compiles (or takes from the cache) and deploys a fixture; the handle is typed by its ABI. */
+export async function deployFixture<const TName extends FixtureName>(
+  clients: DeployClients,
+  name: TName,
+  constructorArgs: readonly unknown[] = [],
+  options: { cacheDir?: string } = {},
+): Promise<DeployedContract<(typeof FIXTURE_ABIS)[TName]>> {
+  const compiled = pickContract(await compileFixtureContracts(options.cacheDir), name);
+  return deployContract(clients, { ...compiled, abi: FIXTURE_ABIS[name] }, constructorArgs);
 }

@@ -8,9 +8,12 @@ import {
   kmsVerifierAbi,
   pauserSetAbi,
 } from '../../src/chain/abis.js';
+import { compileFixtureContracts, FIXTURE_ABIS, FIXTURE_CONTRACT_NAMES } from '../../src/chain/fixtures.js';
 import { loadHostArtifact } from '../../src/chain/host-artifacts.js';
+import { pickContract } from '../../src/chain/solidity.js';
+import { SOLC_CACHE_DIR } from './fixture-chain.js';
 
-describe('host-contract ABIs', () => {
+describe('generated ABIs', () => {
   it('match the installed @fhevm/host-contracts artifacts (regenerate with src/chain/codegen if not)', () => {
     expect(aclAbi).toEqual(loadHostArtifact('ACL').abi);
     expect(fhevmExecutorAbi).toEqual(loadHostArtifact('FHEVMExecutor').abi);
@@ -18,6 +21,12 @@ describe('host-contract ABIs', () => {
     expect(kmsVerifierAbi).toEqual(loadHostArtifact('KMSVerifier').abi);
     expect(hcuLimitAbi).toEqual(loadHostArtifact('HCULimit').abi);
     expect(pauserSetAbi).toEqual(loadHostArtifact('PauserSet').abi);
+  });
+
+  it('match the fixture contracts as solc compiles them (regenerate with src/chain/codegen if not)', async () => {
+    const compiled = await compileFixtureContracts(SOLC_CACHE_DIR);
+    for (const name of FIXTURE_CONTRACT_NAMES)
+      expect(FIXTURE_ABIS[name]).toEqual(pickContract(compiled, name).abi);
   });
 
   it('expose one executor event per operation (fhevm-spec §3.1)', () => {

@@ -1,6 +1,7 @@
-import type { Abi, Log } from 'viem';
+import type { Log } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployedContract } from '../../src/chain/deploy.js';
+import type { FIXTURE_ABIS } from '../../src/chain/fixtures.js';
 import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
 import { FheOp, opName } from '../../src/engine/fhe-op.js';
 import { FheType, nameOf } from '../../src/engine/fhe-type.js';
@@ -43,7 +44,7 @@ function eventNameOf(op: FheOp): string {
 }
 
 let chain: ChainHandle;
-let ops: DeployedContract<Abi>;
+let ops: DeployedContract<typeof FIXTURE_ABIS.HandleOps>;
 const seen = new Set<FheOp>();
 
 beforeAll(async () => {

@@ -1,27 +1,28 @@
 import { join } from 'node:path';
-import { type Abi, decodeEventLog, type Hex, type Log } from 'viem';
+import { type Abi, type Address, decodeEventLog, type Hex, type Log } from 'viem';
 import { aclEventsAbi, fhevmExecutorEventsAbi } from '../../src/chain/abis.js';
-import { type DeployedContract, deployContract } from '../../src/chain/deploy.js';
-import { compileFixtureContracts, packageRoot } from '../../src/chain/fixtures.js';
-import { pickContract } from '../../src/chain/solidity.js';
+import {
+  deployFixture as deployFixtureContract,
+  type FixtureName,
+  packageRoot,
+} from '../../src/chain/fixtures.js';
 import type { ChainHandle } from '../../src/chain/start-chain.js';
 
 /** Compiled fixtures are cached in the checkout's git-ignored `.cache/`, so only the first run pays solc. */
 export const SOLC_CACHE_DIR = join(packageRoot(), '.cache', 'solc');
 
-export async function deployFixture(
+export function deployFixture<const TName extends FixtureName>(
   chain: ChainHandle,
-  name: 'HandleOps' | 'ConfidentialToken',
-  args: unknown[] = [],
+  name: TName,
+  args: readonly unknown[] = [],
 ) {
-  const compiled = pickContract(await compileFixtureContracts(SOLC_CACHE_DIR), name);
-  return deployContract(chain, compiled, args);
+  return deployFixtureContract(chain, name, args, { cacheDir: SOLC_CACHE_DIR });
 }
 
 /** Sends `functionName(args)` and returns the successful receipt's logs. */
 export async function transact(
   chain: ChainHandle,
-  deployed: DeployedContract<Abi>,
+  deployed: { address: Address; contract: { abi: Abi } },
   functionName: string,
   args: readonly unknown[],
 ): Promise<Log[]> {

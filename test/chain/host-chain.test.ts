@@ -1,7 +1,8 @@
-import type { Abi, Hex } from 'viem';
+import type { Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inputVerifierAbi, kmsVerifierAbi } from '../../src/chain/abis.js';
 import type { DeployedContract } from '../../src/chain/deploy.js';
+import type { FIXTURE_ABIS } from '../../src/chain/fixtures.js';
 import { DEFAULT_GATEWAY } from '../../src/chain/host-contracts.js';
 import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
 import { FheOp } from '../../src/engine/fhe-op.js';
@@ -9,7 +10,7 @@ import { FheType } from '../../src/engine/fhe-type.js';
 import { aclEvents, deployFixture, executorEvents, handleLayout, transact } from './fixture-chain.js';
 
 let chain: ChainHandle;
-let ops: DeployedContract<Abi>;
+let ops: DeployedContract<typeof FIXTURE_ABIS.HandleOps>;
 
 beforeAll(async () => {
   chain = await startChain();
@@ -91,7 +92,7 @@ describe('an FHE operation from a deployed contract', () => {
     expect(
       acl.some((e) => e.eventName === 'AllowedForDecryption' && e.args.handlesList[0] === add.args.result),
     ).toBe(true);
-    expect(await ops.contract.read.lastResult?.()).toBe(add.args.result);
+    expect(await ops.contract.read.lastResult()).toBe(add.args.result);
   });
 
   it('accepts an encrypted input whose proof is signed by the stack’s coprocessor key', async () => {
@@ -163,7 +164,7 @@ describe('ConfidentialToken', () => {
         expect(handleLayout(result).type).toBe(event.eventName === 'FheGe' ? FheType.Bool : FheType.Uint64);
       }
     }
-    const balance = await token.contract.read.confidentialBalanceOf?.([recipient]);
+    const balance = await token.contract.read.confidentialBalanceOf([recipient]);
     expect(handleLayout(balance as Hex).type).toBe(FheType.Uint64);
   });
 });

@@ -37,7 +37,7 @@ describe('chain lifecycle', () => {
     const first = await startChain({ stateDir });
     const token = await deployFixture(first, 'ConfidentialToken', ['Test', 'TST']);
     await transact(first, token, 'mint', [first.deployer.address, 100n]);
-    const balance = await token.contract.read.confidentialBalanceOf?.([first.deployer.address]);
+    const balance = await token.contract.read.confidentialBalanceOf([first.deployer.address]);
     const block = await first.publicClient.getBlockNumber();
     const signers = [first.signers.coprocessor.address, first.signers.kms.address];
     await first.stop();
