@@ -17,7 +17,10 @@
 
 const TWO_POW_64: f64 = 18446744073709551616.0;
 const TWO_POW_MINUS_64: f64 = 1.0 / TWO_POW_64;
-const TWO_POW_63: f64 = 9223372036854775808.0;
+const TWO_POW_32: f64 = 4294967296.0;
+const TWO_POW_MINUS_32: f64 = 1.0 / TWO_POW_32;
+const UNSIGNED_MAGIC: f64 = 4503599627370496.0; // 2^52
+const SIGNED_MAGIC: f64 = 6755399441055744.0; // 1.5 * 2^52
 
 let polySize: i32 = 0;
 let fourierSize: i32 = 0;
@@ -106,10 +109,9 @@ function forwardStage(buf: usize, len: i32, twiddles: usize): void {
   }
 }
 
-/** Last forward stage (length 4): all twiddles are 1. */
-function forwardLastStage(buf: usize): void {
-  const end = buf + (<usize>fourierSize << 5);
-  for (let p = buf; p < end; p += 128) {
+/** Last forward stage (length 4, all twiddles 1) on the 4 entries at p. */
+function forwardButterfly4(p: usize): void {
+  {
     const a0r = v128.load(p);
     const a0i = v128.load(p, 16);
     const a1r = v128.load(p, 32);
@@ -188,10 +190,9 @@ function inverseStage(buf: usize, len: i32, twiddles: usize): void {
   }
 }
 
-/** First inverse stage (length 4): all twiddles are 1. */
-function inverseFirstStage(buf: usize): void {
-  const end = buf + (<usize>fourierSize << 5);
-  for (let p = buf; p < end; p += 128) {
+/** First inverse stage (length 4, all twiddles 1) on the 4 entries at p. */
+function inverseButterfly4(p: usize): void {
+  {
     const y0r = v128.load(p);
     const y0i = v128.load(p, 16);
     const y1r = v128.load(p, 32);
@@ -219,17 +220,23 @@ function inverseFirstStage(buf: usize): void {
   }
 }
 
-function forwardFft(buf: usize): void {
+/** All forward stages but the last (length 4), which the blind rotation fuses with the GGSW product. */
+function forwardTwiddledStages(buf: usize): void {
   let twiddles = twiddleTable;
   for (let len = fourierSize; len >= 16; len >>= 2) {
     forwardStage(buf, len, twiddles);
     twiddles += <usize>(len >> 2) * 48;
   }
-  forwardLastStage(buf);
 }
 
-function inverseFft(buf: usize): void {
-  inverseFirstStage(buf);
+function forwardFft(buf: usize): void {
+  forwardTwiddledStages(buf);
+  const end = buf + (<usize>fourierSize << 5);
+  for (let p = buf; p < end; p += 128) forwardButterfly4(p);
+}
+
+/** All inverse stages but the first (length 4). */
+function inverseTwiddledStages(buf: usize): void {
   let twiddles = twiddleTableEnd;
   for (let len = 16; len <= fourierSize; len <<= 2) {
     twiddles -= <usize>(len >> 2) * 48;
@@ -262,21 +269,28 @@ function i64x2ToF64x2(v: v128): v128 {
 }
 
 /**
- * Rounds integer-valued-or-not f64 lanes to the nearest integer and reduces it mod 2^64 exactly, for any
- * magnitude (inverse-FFT outputs reach ~2^90). r - nearest(r/2^64)*2^64 is exact: it is a multiple of
- * ulp(r) no larger than 2^63 in magnitude, and for |r| >= 2^63 ulp(r) >= 2^11, so it fits in 53 bits.
- * The only value trunc_sat cannot represent, +2^63, saturates to 2^63-1; adding 1 there gives -2^63.
+ * Rounds f64 lanes to the nearest integer and reduces them mod 2^64 exactly, for any magnitude (inverse-FFT
+ * outputs reach ~2^90), without leaving SIMD:
+ * - c = r - nearest(r/2^64)*2^64 is exact: a multiple of ulp(r) with |c| <= 2^63, and ulp(r) >= 2^11 once
+ *   |r| >= 2^63, so c fits in 53 bits;
+ * - c = hi*2^32 + lo with hi = floor(c/2^32) in [-2^31, 2^31] and lo in [0, 2^32), both exact;
+ * - a small integer v is read from the mantissa of v + magic (magic = 2^52, or 1.5*2^52 when v may be < 0).
+ * (hi << 32) + lo then wraps mod 2^64 as needed (c = 2^63 gives -2^63).
  */
 function wrapToI64x2(x: v128): v128 {
   const r = f64x2.nearest(x);
   const wraps = f64x2.nearest(f64x2.mul(r, f64x2.splat(TWO_POW_MINUS_64)));
   const centered = f64x2.sub(r, f64x2.mul(wraps, f64x2.splat(TWO_POW_64)));
-  const truncated = i64x2.replace_lane(
-    i64x2.splat(<i64>f64x2.extract_lane(centered, 0)),
-    1,
-    <i64>f64x2.extract_lane(centered, 1),
-  );
-  return i64x2.sub(truncated, f64x2.ge(centered, f64x2.splat(TWO_POW_63)));
+  const hi = f64x2.floor(f64x2.mul(centered, f64x2.splat(TWO_POW_MINUS_32)));
+  const lo = f64x2.sub(centered, f64x2.mul(hi, f64x2.splat(TWO_POW_32)));
+  const hiBits = i64x2.sub(f64x2.add(hi, f64x2.splat(SIGNED_MAGIC)), f64x2.splat(SIGNED_MAGIC));
+  const loBits = i64x2.sub(f64x2.add(lo, f64x2.splat(UNSIGNED_MAGIC)), f64x2.splat(UNSIGNED_MAGIC));
+  return i64x2.add(i64x2.shl(hiBits, 32), loBits);
+}
+
+/** Exported for the exactness test of wrapToI64x2: rounds `count` (even) f64 at src to u64 mod 2^64 at dst. */
+export function roundToTorus(src: usize, dst: usize, count: i32): void {
+  for (let k: usize = 0; k < <usize>count; k += 2) v128.store(dst + (k << 3), wrapToI64x2(v128.load(src + (k << 3))));
 }
 
 /**
@@ -342,11 +356,9 @@ function decomposeRotationDifference(acc: usize, fft: usize, rotation: i32, shif
   }
 }
 
-/** In place: Fourier buffer (dMask, dBody) <- (dMask*G00 + dBody*G10, dMask*G01 + dBody*G11). */
-function multiplyGgsw(fft: usize, ggsw: usize): void {
-  const end = fft + (<usize>fourierSize << 5);
-  let g = ggsw;
-  for (let p = fft; p < end; p += 32) {
+/** In place on entry p: (dMask, dBody) <- (dMask*G00 + dBody*G10, dMask*G01 + dBody*G11). */
+function multiplyEntry(p: usize, g: usize): void {
+  {
     const dr = v128.load(p);
     const di = v128.load(p, 16);
     const sr = f64x2.shuffle(dr, dr, 1, 0);
@@ -357,7 +369,25 @@ function multiplyGgsw(fft: usize, ggsw: usize): void {
     const vi = v128.load(g, 48);
     v128.store(p, f64x2.add(complexMulRe(dr, di, ur, ui), complexMulRe(sr, si, vr, vi)));
     v128.store(p, f64x2.add(complexMulIm(dr, di, ur, ui), complexMulIm(sr, si, vr, vi)), 16);
-    g += 64;
+  }
+}
+
+/**
+ * Forward-transformed digits times the Fourier GGSW, back through the first inverse stage: the last
+ * forward stage, the pointwise product and the first inverse stage all work on 4 consecutive entries,
+ * so they share one pass.
+ */
+function multiplyGgswBetweenStages(fft: usize, ggsw: usize): void {
+  const end = fft + (<usize>fourierSize << 5);
+  let g = ggsw;
+  for (let p = fft; p < end; p += 128) {
+    forwardButterfly4(p);
+    multiplyEntry(p, g);
+    multiplyEntry(p + 32, g + 64);
+    multiplyEntry(p + 64, g + 128);
+    multiplyEntry(p + 96, g + 192);
+    inverseButterfly4(p);
+    g += 256;
   }
 }
 
@@ -405,9 +435,9 @@ export function blindRotate(
     const rotation = load<u32>(mask + (<usize>i << 2));
     if (rotation == 0) continue;
     decomposeRotationDifference(acc, fft, <i32>rotation, shift);
-    forwardFft(fft);
-    multiplyGgsw(fft, bsk + <usize>i * entryBytes);
-    inverseFft(fft);
+    forwardTwiddledStages(fft);
+    multiplyGgswBetweenStages(fft, bsk + <usize>i * entryBytes);
+    inverseTwiddledStages(fft);
     accumulateInverse(acc, fft);
   }
   for (let k: usize = 0; k < <usize>polySize; k++) {
