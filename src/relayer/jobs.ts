@@ -18,9 +18,13 @@ export class JobRegistry<T> {
   start(work: () => Promise<T>): string {
     const id = randomUUID();
     this.jobs.set(id, { status: 'queued' });
-    work().then(
-      (result) => this.finish(id, { status: 'succeeded', result }),
-      (error: unknown) => this.finish(id, { status: 'failed', error }),
+    // Start after the current turn: the work may block the event loop for seconds (wasm), and the
+    // 202 with the job id must reach the client first.
+    setImmediate(() =>
+      work().then(
+        (result) => this.finish(id, { status: 'succeeded', result }),
+        (error: unknown) => this.finish(id, { status: 'failed', error }),
+      ),
     );
     return id;
   }

@@ -139,6 +139,9 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => sendError(res, apiErrorOf(error)));
   });
+  // Input verification blocks the event loop for seconds (wasm). With the default 5 s keep-alive,
+  // a client's next request on a reused socket races the idle timeout and gets ECONNRESET.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
