@@ -1,14 +1,15 @@
 // Blind rotation micro-benchmark, real PBS parameters (n=918, N=2048, base 2^23 x 1 level), one thread.
-// Usage: npx tsx bench/blind-rotate.bench.ts [wasm runs, default 10] [scalar runs, default 3]
+// Usage: npx tsx bench/blind-rotate.bench.ts [wasm runs, default 10] [TypeScript runs, default 3]
 // Cost does not depend on the key material, so the BSK is random words (not a valid GGSW); every mask
 // value is non-zero, the worst case (918 external products).
 import { cpus } from 'node:os';
+import { createTypeScriptBlindRotator } from '../src/engine/pbs/blind-rotate.js';
 import { type BlindRotatorFactory, createWasmBlindRotator } from '../src/engine/wasm/wasm-blind-rotator.js';
 import { createRng, randomU64Poly } from '../test/engine/wasm/exact-glwe.js';
 import { createScalarBlindRotator } from '../test/engine/wasm/scalar-blind-rotator.js';
 
 const params = { n: 918, N: 2048, baseLog: 23, level: 1 };
-const [wasmRuns = 10, scalarRuns = 3] = process.argv.slice(2).map(Number);
+const [wasmRuns = 10, typeScriptRuns = 3] = process.argv.slice(2).map(Number);
 
 const rng = createRng(2026);
 const bsk = randomU64Poly(rng, params.n * 4 * params.N);
@@ -49,5 +50,6 @@ console.log(
 );
 console.table([
   measure('wasm SIMD kernel', createWasmBlindRotator, wasmRuns),
-  measure('scalar TypeScript f64 FFT', createScalarBlindRotator, scalarRuns),
+  measure('engine TypeScript (src/engine/pbs)', createTypeScriptBlindRotator, typeScriptRuns),
+  measure('scalar TypeScript, same algorithm as wasm', createScalarBlindRotator, typeScriptRuns),
 ]);
