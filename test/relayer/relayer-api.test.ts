@@ -1,0 +1,229 @@
+import type { Hex } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FhekitError } from '../../src/errors.js';
+import type { AcceptedInput, InputRequest, InputService } from '../../src/inputs/input-service.js';
+import type { LocalKms, PublicDecryption, UserDecryptRequest } from '../../src/kms/local-kms.js';
+import { type RelayerHandle, startRelayer } from '../../src/relayer/server.js';
+
+const HANDLE: Hex = `0x${'ab'.repeat(21)}ff0000000000007a690200`;
+const SIGNATURE: Hex = `0x${'11'.repeat(65)}`;
+const CONTRACT = '0x1111111111111111111111111111111111111111';
+const USER = '0x2222222222222222222222222222222222222222';
+
+/** Stand-ins for the input service and the KMS (each tested on its own): they record and answer. */
+const calls = {
+  inputs: [] as InputRequest[],
+  publicDecrypt: [] as string[][],
+  userDecrypt: [] as UserDecryptRequest[],
+};
+let inputOutcome: () => Promise<AcceptedInput>;
+let publicOutcome: () => Promise<PublicDecryption>;
+
+const inputs: InputService = {
+  acceptInput: async (request) => {
+    calls.inputs.push(request);
+    return inputOutcome();
+  },
+};
+const kms: LocalKms = {
+  publicDecrypt: async (handles) => {
+    calls.publicDecrypt.push([...handles]);
+    return publicOutcome();
+  },
+  userDecrypt: async (request) => {
+    calls.userDecrypt.push(request);
+    return { handles: [HANDLE], values: [77n] };
+  },
+};
+
+const accepted: AcceptedInput = {
+  handles: [HANDLE],
+  signatures: [SIGNATURE],
+  extraData: '0x00',
+  timings: { verifyMs: 1, expandMs: 1, signMs: 1 },
+};
+const decryption: PublicDecryption = {
+  handles: [HANDLE],
+  values: [77n],
+  decryptedResult: `0x${'00'.repeat(31)}4d`,
+  signatures: [SIGNATURE],
+  extraData: '0x',
+};
+const inputProofBody = {
+  contractChainId: '0x7a69',
+  contractAddress: CONTRACT,
+  userAddress: USER,
+  ciphertextWithInputVerification: 'c0ffee',
+  extraData: '0x00',
+};
+const userDecryptBody = {
+  handleContractPairs: [{ handle: HANDLE, contractAddress: CONTRACT }],
+  requestValidity: { startTimestamp: '1700000000', durationDays: '1' },
+  contractsChainId: '31337',
+  contractAddresses: [CONTRACT],
+  userAddress: USER,
+  signature: SIGNATURE.slice(2),
+  publicKey: 'abcd',
+  extraData: '0x00',
+};
+
+describe('relayer HTTP API', () => {
+  let relayer: RelayerHandle;
+  const post = (path: string, body: unknown) =>
+    fetch(`${relayer.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  /** Runs a v2 job to completion the way the SDK does: POST → 202 + jobId, then GET until not 202. */
+  async function runJob(path: string, body: unknown) {
+    const queued = await post(path, body);
+    expect(queued.status).toBe(202);
+    expect(queued.headers.get('Retry-After')).toBe('1');
+    const { status, requestId, result } = (await queued.json()) as {
+      status: string;
+      requestId: string;
+      result: { jobId: string };
+    };
+    expect({ status, requestId }).toEqual({ status: 'queued', requestId: result.jobId });
+    for (;;) {
+      const polled = await fetch(`${relayer.url}${path}/${result.jobId}`);
+      if (polled.status !== 202)
+        return { status: polled.status, body: (await polled.json()) as Record<string, unknown> };
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  beforeAll(async () => {
+    relayer = await startRelayer({
+      inputs,
+      kms,
+      keys: { publicKey: new Uint8Array([1, 2, 3]), crs: new Uint8Array([4, 5]) },
+    });
+  });
+  afterAll(() => relayer?.stop());
+
+  it('serves keyurl in the v2 (camelCase) and v1 (snake_case) shapes, pointing at the key bytes', async () => {
+    const v2 = (await (await fetch(`${relayer.url}/keyurl`)).json()) as {
+      response: {
+        fheKeyInfo: { fhePublicKey: { urls: string[] } }[];
+        crs: Record<string, { urls: string[] }>;
+      };
+    };
+    const key = await fetch(v2.response.fheKeyInfo[0].fhePublicKey.urls[0]);
+    expect(new Uint8Array(await key.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
+    const crs = await fetch(v2.response.crs['2048'].urls[0]);
+    expect(new Uint8Array(await crs.arrayBuffer())).toEqual(new Uint8Array([4, 5]));
+
+    const v1 = (await (await fetch(`${relayer.urlV1}/keyurl`)).json()) as {
+      response: Record<string, unknown>;
+    };
+    expect(Object.keys(v1.response).sort()).toEqual(['crs', 'fhe_key_info']);
+  });
+
+  it('runs input-proof as a v2 job and decodes the SDK body', async () => {
+    inputOutcome = async () => accepted;
+    const { status, body } = await runJob('/input-proof', inputProofBody);
+    expect(status).toBe(200);
+    expect(body.status).toBe('succeeded');
+    expect(body.result).toEqual({
+      accepted: true,
+      handles: [HANDLE],
+      signatures: [SIGNATURE],
+      extraData: '0x00',
+    });
+    const request = calls.inputs.at(-1)!;
+    expect(request.contractChainId).toBe(31337n);
+    expect([...request.ciphertextWithZkProof]).toEqual([0xc0, 0xff, 0xee]);
+  });
+
+  it('reports a rejected input as a failed job with a request_error label, code and hint', async () => {
+    inputOutcome = async () => {
+      throw new FhekitError('INPUT_PROOF_INVALID', 'Input proof rejected.', {
+        hint: 'Use this stack’s keys.',
+      });
+    };
+    const { status, body } = await runJob('/v2/input-proof', inputProofBody);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      status: 'failed',
+      error: {
+        label: 'request_error',
+        code: 'INPUT_PROOF_INVALID',
+        message: 'Input proof rejected. Use this stack’s keys.',
+      },
+    });
+  });
+
+  it('refuses malformed and incomplete bodies on the POST itself, with field details', async () => {
+    const malformed = await post('/input-proof', '{nope');
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { error: { label: string } }).error.label).toBe('malformed_json');
+
+    const missing = await post('/input-proof', { contractAddress: CONTRACT });
+    expect(missing.status).toBe(400);
+    const missingError = (
+      (await missing.json()) as { error: { label: string; details: { field: string }[] } }
+    ).error;
+    expect(missingError.label).toBe('missing_fields');
+    expect(missingError.details.map((d) => d.field).sort()).toEqual([
+      'ciphertextWithInputVerification',
+      'contractChainId',
+      'extraData',
+      'userAddress',
+    ]);
+
+    const invalid = await post('/input-proof', { ...inputProofBody, userAddress: 'alice' });
+    expect(((await invalid.json()) as { error: { label: string; details: unknown } }).error).toMatchObject({
+      label: 'validation_failed',
+      details: [{ field: 'userAddress', issue: 'must be an address' }],
+    });
+  });
+
+  it('answers v1 public-decrypt synchronously, and maps ACL refusals to not_allowed_on_host_acl', async () => {
+    publicOutcome = async () => decryption;
+    const ok = await post('/v1/public-decrypt', { ciphertextHandles: [HANDLE], extraData: '0x00' });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({
+      response: [{ decrypted_value: decryption.decryptedResult.slice(2), signatures: [SIGNATURE.slice(2)] }],
+    });
+
+    publicOutcome = async () => {
+      throw new FhekitError('KMS_NOT_ALLOWED_FOR_DECRYPTION', 'Not publicly decryptable.');
+    };
+    const { status, body } = await runJob('/public-decrypt', {
+      ciphertextHandles: [HANDLE],
+      extraData: '0x00',
+    });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: { label: 'not_allowed_on_host_acl' } });
+  });
+
+  it('checks an SDK user-decrypt request, then points it at /fhekit/user-decrypt, which returns plaintexts', async () => {
+    const { status, body } = await runJob('/user-decrypt', userDecryptBody);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      error: { label: 'request_error', code: 'RELAYER_USER_DECRYPT_NEEDS_SIGNCRYPTION' },
+    });
+    expect(calls.userDecrypt.at(-1)).toMatchObject({
+      startTimestamp: 1700000000n,
+      durationDays: 1n,
+      publicKey: '0xabcd',
+    });
+
+    const direct = await post('/fhekit/user-decrypt', userDecryptBody);
+    expect(direct.status).toBe(200);
+    expect(await direct.json()).toEqual({
+      status: 'succeeded',
+      result: { plaintexts: [{ handle: HANDLE, value: '77' }] },
+    });
+  });
+
+  it('answers unknown jobs and routes with not_found', async () => {
+    const job = await fetch(`${relayer.url}/input-proof/00000000-0000-0000-0000-000000000000`);
+    expect(job.status).toBe(404);
+    expect(((await job.json()) as { error: { label: string } }).error.label).toBe('not_found');
+    expect((await fetch(`${relayer.url}/nothing-here`)).status).toBe(404);
+  });
+});
