@@ -19,6 +19,8 @@ export const MAX_CONTRACT_CODE_SIZE = 24_576;
 export interface DeployClients {
   publicClient: PublicClient<Transport, Chain>;
   walletClient: WalletClient<Transport, Chain, Account>;
+  /** The chain's EIP-170 limit when raised (anvil `--code-size-limit`). */
+  codeSizeLimit?: number;
 }
 
 export interface Deployable<TAbi extends Abi> {
@@ -43,13 +45,12 @@ export async function deployContract<const TAbi extends Abi>(
   clients: DeployClients,
   artifact: Deployable<TAbi>,
   constructorArgs: readonly unknown[] = [],
-  options: { codeSizeLimit?: number } = {},
 ): Promise<DeployedContract<TAbi>> {
   const { publicClient, walletClient } = clients;
   const name = artifact.contractName ?? 'contract';
   const runtimeSize =
     artifact.deployedBytecode === undefined ? 0 : (artifact.deployedBytecode.length - 2) / 2;
-  const limit = options.codeSizeLimit ?? MAX_CONTRACT_CODE_SIZE;
+  const limit = clients.codeSizeLimit ?? MAX_CONTRACT_CODE_SIZE;
   if (runtimeSize > limit) {
     throw new FhekitError(
       'FHE_CONTRACT_TOO_LARGE',

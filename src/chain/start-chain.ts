@@ -55,6 +55,8 @@ export interface ChainHandle {
   signers: StackSigners;
   /** Owner of the host contracts (ACL owner) and default sender of transactions; anvil dev account 0. */
   deployer: HDAccount;
+  /** EIP-170 limit anvil enforces, when raised from the default 24 KiB. */
+  codeSizeLimit: number | undefined;
   /** Whether the host contracts were installed now or came back with a restored state. */
   hostContracts: InstallOutcome;
   publicClient: PublicClient<Transport, Chain>;
@@ -124,6 +126,7 @@ export async function startChain(config: ChainConfig = {}): Promise<ChainHandle>
       gateway,
       signers,
       deployer,
+      codeSizeLimit: config.codeSizeLimit,
       hostContracts,
       publicClient,
       walletClient,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startAnvil } from '../../src/chain/anvil.js';
+import { deployContract } from '../../src/chain/deploy.js';
 import { ANVIL_LOG_FILE, startChain } from '../../src/chain/start-chain.js';
 import { FhekitError } from '../../src/errors.js';
 import { deployFixture, transact } from './fixture-chain.js';
@@ -127,5 +128,35 @@ describe('chain lifecycle', () => {
     expect(await exited).toBe('SIGINT');
     expect(isRunning(started.pid)).toBe(false);
     expect(existsSync(started.stateDir)).toBe(false);
+  });
+
+  it('mines on an interval with blockTimeSeconds, and deploys code over 24 KiB only when codeSizeLimit allows', async () => {
+    // Creation code that returns 25,000 zero bytes of runtime code: PUSH2 25000, PUSH1 0, RETURN.
+    const oversized = {
+      contractName: 'Oversized',
+      abi: [],
+      bytecode: '0x6161a86000f3',
+      deployedBytecode: `0x${'00'.repeat(25_000)}`,
+    } as const;
+    const plain = await startChain();
+    try {
+      const error = await deployContract(plain, oversized).catch((e: unknown) => e);
+      expect((error as FhekitError).code).toBe('FHE_CONTRACT_TOO_LARGE');
+    } finally {
+      await plain.stop();
+    }
+
+    const chain = await startChain({ blockTimeSeconds: 1, codeSizeLimit: 65_536 });
+    try {
+      const deployed = await deployContract(chain, oversized);
+      expect(await chain.publicClient.getCode({ address: deployed.address })).toBe(
+        oversized.deployedBytecode,
+      );
+      const before = await chain.publicClient.getBlockNumber();
+      await new Promise((resolve) => setTimeout(resolve, 2_200));
+      expect(await chain.publicClient.getBlockNumber()).toBeGreaterThanOrEqual(before + 2n);
+    } finally {
+      await chain.stop();
+    }
   });
 });
