@@ -2,13 +2,15 @@
  * Runs the coprocessor as its own process until SIGTERM/SIGINT (crash-safety tests kill it with -9):
  *
  *   node --import tsx src/coprocessor/run-coprocessor.ts --db <file> --rpc <url> --acl <addr> --executor <addr>
- *        [--ws <url>] [--concurrency <n>] [--start-block <n>] [--listen-only]
+ *        (--eval-keys <eval-keys.bin> | --listen-only) [--ws <url>] [--concurrency <n>] [--start-block <n>]
  *
  * Logs are pino JSON lines on stdout.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { type Address, isAddress } from 'viem';
+import { createEvaluator } from '../engine/create-evaluator.js';
 import { FhekitError } from '../errors.js';
 import { startCoprocessor } from './coprocessor.js';
 
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     executor: { type: 'string' },
     concurrency: { type: 'string' },
     'start-block': { type: 'string' },
+    'eval-keys': { type: 'string' },
     'listen-only': { type: 'boolean', default: false },
   },
 });
@@ -46,20 +49,26 @@ function address(name: 'acl' | 'executor'): Address {
 }
 
 const logger = pino({ name: 'fhekit-coprocessor', level: process.env.FHE_LOG_LEVEL ?? 'info' });
-if (!values['listen-only']) {
+const evalKeysPath = values['eval-keys'];
+if (!values['listen-only'] && !evalKeysPath) {
   throw new FhekitError(
     'FHE_COPROCESSOR_CONFIG',
-    'Computing needs the engine evaluator, not wired here yet.',
+    'Computing needs the engine evaluation keys (--eval-keys).',
     {
-      hint: 'Pass --listen-only to run the listener alone.',
+      hint: 'Pass the keyset eval-keys.bin, or --listen-only to run the listener alone.',
     },
   );
 }
+const evaluator =
+  values['listen-only'] || !evalKeysPath
+    ? undefined
+    : createEvaluator({ evaluationKeys: readFileSync(evalKeysPath) });
 const coprocessor = await startCoprocessor({
   dbPath: required('db'),
   rpcUrl: required('rpc'),
   wsUrl: values.ws,
   addresses: { acl: address('acl'), executor: address('executor') },
+  evaluator,
   logger,
   concurrency: values.concurrency === undefined ? undefined : Number(values.concurrency),
   startBlock: values['start-block'] === undefined ? undefined : Number(values['start-block']),

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Abi, Hex, Log } from 'viem';
+import type { Hex, Log } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeployedContract } from '../../src/chain/deploy.js';
 import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
 import { FheOp } from '../../src/engine/fhe-op.js';
 import { FheType } from '../../src/engine/fhe-type.js';
 import { aclEvents, deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
 import { CoprocessorProcess } from './coprocessor-process.js';
+import type { DeployedFixture } from './helpers.js';
 import { tempDir, until } from './helpers.js';
 
 interface ExpectedRows {
@@ -89,12 +89,12 @@ function expectConsistentUpToCursor(path: string, expected: ExpectedRows) {
 
 describe('crash safety (coprocessor child process, kill -9)', () => {
   let chain: ChainHandle;
-  let ops: DeployedContract<Abi>;
+  let ops: DeployedFixture;
   let dir: { dir: string; cleanup: () => void };
 
   beforeAll(async () => {
     chain = await startChain();
-    ops = (await deployFixture(chain, 'HandleOps')) as DeployedContract<Abi>;
+    ops = await deployFixture(chain, 'HandleOps');
     dir = tempDir();
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Hex } from 'viem';
+import type { Abi, Address, Hex } from 'viem';
 import { FheType } from '../../src/engine/fhe-type.js';
 
 /** A temp directory removed by the returned cleanup. */
@@ -40,3 +40,6 @@ export async function until<T>(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** A deployed fixture contract, as `transact` takes it. */
+export type DeployedFixture = { address: Address; contract: { abi: Abi } };

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import pino from 'pino';
-import { type Abi, createPublicClient, type Hex, type Log, numberToHex, webSocket } from 'viem';
+import { createPublicClient, type Hex, type Log, numberToHex, webSocket } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aclAbi } from '../../src/chain/abis.js';
-import type { DeployedContract } from '../../src/chain/deploy.js';
 import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
 import { HostListener } from '../../src/coprocessor/listener.js';
 import { CoprocessorMetrics } from '../../src/coprocessor/metrics.js';
@@ -12,13 +11,14 @@ import { AllowedEventType } from '../../src/coprocessor/store.js';
 import { FheOp } from '../../src/engine/fhe-op.js';
 import { FheType } from '../../src/engine/fhe-type.js';
 import { deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
+import type { DeployedFixture } from './helpers.js';
 import { tempDir, until } from './helpers.js';
 
 const silent = pino({ level: 'silent' });
 
 describe('HostListener on a real anvil with the host contracts', () => {
   let chain: ChainHandle;
-  let ops: DeployedContract<Abi>;
+  let ops: DeployedFixture;
   let dir: { dir: string; cleanup: () => void };
   let store: SqliteCoprocessorStore;
 
@@ -57,7 +57,7 @@ describe('HostListener on a real anvil with the host contracts', () => {
 
   beforeAll(async () => {
     chain = await startChain();
-    ops = (await deployFixture(chain, 'HandleOps')) as never;
+    ops = await deployFixture(chain, 'HandleOps');
     dir = tempDir();
     store = openSqliteStore(join(dir.dir, 'coprocessor.db'));
   });

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
+import { type Coprocessor, startCoprocessor } from '../../src/coprocessor/coprocessor.js';
+import { startMetricsServer } from '../../src/coprocessor/metrics.js';
+import { FheOp } from '../../src/engine/fhe-op.js';
+import { FheType } from '../../src/engine/fhe-type.js';
+import { deployFixture, transact } from '../chain/fixture-chain.js';
+import type { DeployedFixture } from './helpers.js';
+import { tempDir, until } from './helpers.js';
+
+describe('coprocessor status() and /metrics (listener only, real anvil)', () => {
+  let chain: ChainHandle;
+  let ops: DeployedFixture;
+  let dir: { dir: string; cleanup: () => void };
+  let coprocessor: Coprocessor;
+
+  beforeAll(async () => {
+    chain = await startChain();
+    ops = await deployFixture(chain, 'HandleOps');
+    dir = tempDir();
+    coprocessor = await startCoprocessor({
+      dbPath: join(dir.dir, 'coprocessor.db'),
+      rpcUrl: chain.rpcUrl,
+      addresses: chain.addresses,
+      logger: pino({ level: 'silent' }),
+      pollIntervalMs: 50,
+    });
+  });
+  afterAll(async () => {
+    await coprocessor?.stop();
+    await chain?.stop();
+    dir?.cleanup();
+  });
+
+  it('reports the cursor, lag and queue, and serves them as Prometheus metrics', async () => {
+    await transact(chain, ops, 'binaryPlain', [FheOp.Add, FheType.Uint8, 1n, 2n, false]);
+    const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+    await until(async () => (await coprocessor.status()).cursor?.block === head, 10_000, 'cursor at head');
+
+    const status = await coprocessor.status();
+    expect(status).toMatchObject({
+      headBlock: head,
+      lagBlocks: 0,
+      // Two trivial encryptions are ready (no encrypted operand); the add waits for them.
+      computations: { pending: 3, ready: 2, inFlight: 0, done: 0, error: 0 },
+      ciphertexts: 0,
+      allowedHandles: 3,
+      opsPerSecond: 0,
+      pbsPerSecond: null,
+      concurrency: 0,
+    });
+    expect(JSON.parse(JSON.stringify(status))).toEqual(status);
+
+    const server = await startMetricsServer(0, coprocessor.metrics.registry);
+    try {
+      const response = await fetch(server.url);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).toContain('fhekit_coprocessor_queue_depth{state="pending"} 3');
+      expect(text).toContain('fhekit_coprocessor_queue_depth{state="ready"} 2');
+      expect(text).toContain('fhekit_coprocessor_lag_blocks 0');
+      expect(text).toContain(`fhekit_coprocessor_cursor_block ${head}`);
+      expect(text).toMatch(/fhekit_coprocessor_blocks_ingested_total \d+/);
+      expect((await fetch(server.url.replace('/metrics', '/other'))).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+});
