@@ -19,8 +19,8 @@ const TWO_POW_64: f64 = 18446744073709551616.0;
 const TWO_POW_MINUS_64: f64 = 1.0 / TWO_POW_64;
 const TWO_POW_32: f64 = 4294967296.0;
 const TWO_POW_MINUS_32: f64 = 1.0 / TWO_POW_32;
-const UNSIGNED_MAGIC: f64 = 4503599627370496.0; // 2^52
-const SIGNED_MAGIC: f64 = 6755399441055744.0; // 1.5 * 2^52
+/** 1.5 * 2^52: x + MAGIC, for |x| < 2^51, holds round(x) in its low mantissa bits (as 2^51 + round(x)). */
+const MAGIC: f64 = 6755399441055744.0;
 
 let polySize: i32 = 0;
 let fourierSize: i32 = 0;
@@ -254,11 +254,6 @@ function storeTwisted(buf: usize, j: usize, re: v128, im: v128): void {
   v128.store(p, complexMulIm(re, im, tr, ti), 16);
 }
 
-/** Signed i64 lanes (|x| < 2^31) to f64 lanes. */
-function smallI64x2ToF64x2(v: v128): v128 {
-  return f64x2.convert_low_i32x4_s(i32x4.shuffle(v, v, 0, 2, 0, 2));
-}
-
 /** Centered u64 lanes to f64 lanes (rounded to 53 bits). */
 function i64x2ToF64x2(v: v128): v128 {
   return f64x2.replace_lane(
@@ -269,22 +264,23 @@ function i64x2ToF64x2(v: v128): v128 {
 }
 
 /**
- * Rounds f64 lanes to the nearest integer and reduces them mod 2^64 exactly, for any magnitude (inverse-FFT
- * outputs reach ~2^90), without leaving SIMD:
- * - c = r - nearest(r/2^64)*2^64 is exact: a multiple of ulp(r) with |c| <= 2^63, and ulp(r) >= 2^11 once
- *   |r| >= 2^63, so c fits in 53 bits;
- * - c = hi*2^32 + lo with hi = floor(c/2^32) in [-2^31, 2^31] and lo in [0, 2^32), both exact;
- * - a small integer v is read from the mantissa of v + magic (magic = 2^52, or 1.5*2^52 when v may be < 0).
- * (hi << 32) + lo then wraps mod 2^64 as needed (c = 2^63 gives -2^63).
+ * Rounds f64 lanes to the nearest integer (ties to even) and reduces them mod 2^64 exactly, for any magnitude
+ * (inverse-FFT outputs reach ~2^90), without leaving SIMD:
+ * - c = x - nearest(x/2^64)*2^64 is exact: c = x when |x| < 2^63; otherwise x is an integer multiple of
+ *   ulp(x) >= 2^11 and so is c, with |c| <= 2^63, which fits in 53 bits;
+ * - c = hi*2^32 + lo with hi = nearest(c/2^32) and |lo| <= 2^31, both exact (lo is a multiple of ulp(c));
+ * - adding the magic 1.5*2^52 rounds lo once, to the nearest integer, and leaves it (like hi) in the low
+ *   mantissa bits, read back as an i64 by subtracting the magic's bits.
+ * (hi << 32) + lo wraps mod 2^64 as needed (c = 2^63 gives -2^63).
  */
 function wrapToI64x2(x: v128): v128 {
-  const r = f64x2.nearest(x);
-  const wraps = f64x2.nearest(f64x2.mul(r, f64x2.splat(TWO_POW_MINUS_64)));
-  const centered = f64x2.sub(r, f64x2.mul(wraps, f64x2.splat(TWO_POW_64)));
-  const hi = f64x2.floor(f64x2.mul(centered, f64x2.splat(TWO_POW_MINUS_32)));
+  const wraps = f64x2.nearest(f64x2.mul(x, f64x2.splat(TWO_POW_MINUS_64)));
+  const centered = f64x2.sub(x, f64x2.mul(wraps, f64x2.splat(TWO_POW_64)));
+  const hi = f64x2.nearest(f64x2.mul(centered, f64x2.splat(TWO_POW_MINUS_32)));
   const lo = f64x2.sub(centered, f64x2.mul(hi, f64x2.splat(TWO_POW_32)));
-  const hiBits = i64x2.sub(f64x2.add(hi, f64x2.splat(SIGNED_MAGIC)), f64x2.splat(SIGNED_MAGIC));
-  const loBits = i64x2.sub(f64x2.add(lo, f64x2.splat(UNSIGNED_MAGIC)), f64x2.splat(UNSIGNED_MAGIC));
+  const magic = f64x2.splat(MAGIC);
+  const hiBits = i64x2.sub(f64x2.add(hi, magic), magic);
+  const loBits = i64x2.sub(f64x2.add(lo, magic), magic);
   return i64x2.add(i64x2.shl(hiBits, 32), loBits);
 }
 
@@ -330,30 +326,67 @@ export function convertGgsw(ggsw: usize, fft: usize, dst: usize): void {
 
 /**
  * Writes the decomposed (level 1, balanced) X^rotation*ACC - ACC into the Fourier buffer, folded and
- * twisted. The digit of x is round(x / 2^shift) balanced in [-B/2, B/2): arithmetic shift of x + 2^(shift-1).
+ * twisted, for entries j in [from, to). Entry j takes coefficients j and j + N/2; `negateLow`/`negateHigh`
+ * (0 or -1) say whether the rotated coefficient wraps around X^N = -1 for them.
+ * The digit of x is round(x / 2^shift) balanced in [-B/2, B/2), i.e. the arithmetic shift of x + 2^(shift-1);
+ * as shift >= 32, only the high words are shifted (i64x2.shr_s has no x64 instruction before AVX-512).
  */
-function decomposeRotationDifference(acc: usize, fft: usize, rotation: i32, shift: i32): void {
-  const n = polySize;
+function decomposeRange(
+  acc: usize,
+  fft: usize,
+  from: i32,
+  to: i32,
+  rotation: i32,
+  negateLow: i64,
+  negateHigh: i64,
+  shift: i32,
+): void {
+  const coefficientMask = polySize - 1;
   const half = fourierSize;
-  const shiftWithinN = rotation & (n - 1);
-  // X^rotation = -X^(rotation-N) when rotation >= N
-  const globalNegation: i64 = rotation >= n ? -1 : 0;
+  const negLow = i64x2.splat(negateLow);
+  const negHigh = i64x2.splat(negateHigh);
   const roundingOffset = i64x2.splat(<i64>1 << (shift - 1));
-  for (let j = 0; j < half; j++) {
-    const k0 = j;
-    const k1 = j + half;
-    const src0 = k0 - shiftWithinN;
-    const src1 = k1 - shiftWithinN;
-    const neg0 = i64x2.splat(globalNegation ^ (src0 < 0 ? -1 : 0));
-    const neg1 = i64x2.splat(globalNegation ^ (src1 < 0 ? -1 : 0));
-    const v0 = v128.load(acc + (<usize>(src0 & (n - 1)) << 4));
-    const v1 = v128.load(acc + (<usize>(src1 & (n - 1)) << 4));
-    const diff0 = i64x2.sub(i64x2.sub(v128.xor(v0, neg0), neg0), v128.load(acc + (<usize>k0 << 4)));
-    const diff1 = i64x2.sub(i64x2.sub(v128.xor(v1, neg1), neg1), v128.load(acc + (<usize>k1 << 4)));
-    const digit0 = i64x2.shr_s(i64x2.add(diff0, roundingOffset), shift);
-    const digit1 = i64x2.shr_s(i64x2.add(diff1, roundingOffset), shift);
-    storeTwisted(fft, <usize>j, smallI64x2ToF64x2(digit0), smallI64x2ToF64x2(digit1));
+  const highWordShift = shift - 32;
+  for (let j = from; j < to; j++) {
+    const rotatedLow = v128.load(acc + (<usize>((j - rotation) & coefficientMask) << 4));
+    const rotatedHigh = v128.load(acc + (<usize>((j + half - rotation) & coefficientMask) << 4));
+    const low = i64x2.sub(i64x2.sub(v128.xor(rotatedLow, negLow), negLow), v128.load(acc + (<usize>j << 4)));
+    const high = i64x2.sub(
+      i64x2.sub(v128.xor(rotatedHigh, negHigh), negHigh),
+      v128.load(acc + (<usize>(j + half) << 4)),
+    );
+    // high words of (low.mask, low.body, high.mask, high.body) + rounding offset, shifted to the digits
+    const highWords = i32x4.shuffle(
+      i64x2.add(low, roundingOffset),
+      i64x2.add(high, roundingOffset),
+      1,
+      3,
+      5,
+      7,
+    );
+    const digits = i32x4.shr_s(highWords, highWordShift);
+    storeTwisted(
+      fft,
+      <usize>j,
+      f64x2.convert_low_i32x4_s(digits),
+      f64x2.convert_low_i32x4_s(i32x4.shuffle(digits, digits, 2, 3, 2, 3)),
+    );
   }
+}
+
+/** Splits the entries by where the rotated coefficients wrap, so that each range has fixed signs. */
+function decomposeRotationDifference(acc: usize, fft: usize, rotation: i32, shift: i32): void {
+  const half = fourierSize;
+  const shiftWithinN = rotation & (polySize - 1);
+  // X^rotation = -X^(rotation-N) when rotation >= N
+  const flip: i64 = rotation >= polySize ? -1 : 0;
+  // coefficient k wraps when k < shiftWithinN: entry j's low one for j < shiftWithinN, its high one for
+  // j < shiftWithinN - N/2
+  const highWrapEnd = max(shiftWithinN - half, 0);
+  const lowWrapEnd = min(shiftWithinN, half);
+  decomposeRange(acc, fft, 0, highWrapEnd, shiftWithinN, ~flip, ~flip, shift);
+  decomposeRange(acc, fft, highWrapEnd, lowWrapEnd, shiftWithinN, ~flip, flip, shift);
+  decomposeRange(acc, fft, lowWrapEnd, half, shiftWithinN, flip, flip, shift);
 }
 
 /** In place on entry p: (dMask, dBody) <- (dMask*G00 + dBody*G10, dMask*G01 + dBody*G11). */
