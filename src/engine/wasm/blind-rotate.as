@@ -11,7 +11,7 @@
 //   d*U + d'*V = (dMask*G00 + dBody*G10, dBody*G11 + dMask*G01): the external product with no
 //   horizontal adds.
 // - tables: twist[N/2] (e^{i*pi*j/N}), untwist[N/2] (e^{-i*pi*j/N} / (N/2)), then the radix-4 stage
-//   twiddles W_L^j, W_L^2j, W_L^3j (W_L = e^{-2*pi*i/L}) for L = N/2, N/4/..., 16, as (re, im) f64.
+//   twiddles W_L^j, W_L^2j, W_L^3j (W_L = e^{-2*pi*i/L}) for L = N/2, N/8, ..., 16, as (re, im) f64.
 // The forward FFT is radix-4 decimation in frequency (output in base-4 digit-reversed order), the inverse
 // is the mirrored decimation in time taking that order: products are pointwise, so no reordering is needed.
 

@@ -1,18 +1,9 @@
 import { readFileSync } from 'node:fs';
+import type { BlindRotator, BlindRotatorFactory } from '../pbs/blind-rotate.js';
 
-export interface BlindRotator {
-  /** acc: GLWE (k=1) as 2*N u64 coefficients [mask poly, body poly], already X^{-b~}·LUT; mask: n values in [0, 2N). Returns the rotated GLWE (2*N u64). */
-  rotate(acc: BigUint64Array, mask: Uint32Array): BigUint64Array;
-}
-
-export interface BlindRotationParams {
-  n: number;
-  N: number;
-  baseLog: number;
-  level: number;
-}
-
-export type BlindRotatorFactory = (bskStandard: BigUint64Array, params: BlindRotationParams) => BlindRotator;
+// The engine's rotator contract (src/engine/pbs/blind-rotate.ts); this module is one implementation.
+export type { BlindRotator, BlindRotatorFactory };
+export type BlindRotationParams = Parameters<BlindRotatorFactory>[1];
 
 /** The part of the WebAssembly JS API used here: @types/node 20 leaves the global to lib.dom. */
 export interface SharedWasmMemory {
