@@ -1,8 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TfheClientKey } from 'node-tfhe';
 import type { Abi, Address, Hex } from 'viem';
+import { generateEvaluationKeys } from '../../src/engine/evaluation-keys.js';
 import { FheType } from '../../src/engine/fhe-type.js';
+import { SERIALIZATION_LIMIT } from '../../src/keys/tfhe-config.js';
+import { TEST_KEYS_DIR } from '../test-keys.js';
 
 /** A temp directory removed by the returned cleanup. */
 export function tempDir(prefix = 'fhekit-coprocessor-'): { dir: string; cleanup: () => void } {
@@ -43,3 +47,19 @@ export async function until<T>(
 
 /** A deployed fixture contract, as `transact` takes it. */
 export type DeployedFixture = { address: Address; contract: { abi: Abi } };
+
+/**
+ * Engine evaluation keys for the test keyset's client key, written to `dir` (about 2 s): the child
+ * coprocessor process reads them from this file.
+ */
+export function writeEvaluationKeys(dir: string): {
+  path: string;
+  bytes: Uint8Array;
+  clientKey: TfheClientKey;
+} {
+  const clientKeyBytes = readFileSync(join(TEST_KEYS_DIR, 'client-key.bin'));
+  const bytes = generateEvaluationKeys(clientKeyBytes);
+  const path = join(dir, 'eval-keys.bin');
+  writeFileSync(path, bytes);
+  return { path, bytes, clientKey: TfheClientKey.safe_deserialize(clientKeyBytes, SERIALIZATION_LIMIT) };
+}

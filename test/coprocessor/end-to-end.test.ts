@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import type { TfheClientKey } from 'node-tfhe';
+import pino from 'pino';
+import type { Hex, Log } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
+import { type Coprocessor, startCoprocessor } from '../../src/coprocessor/coprocessor.js';
+import { createEvaluator } from '../../src/engine/create-evaluator.js';
+import { FheOp } from '../../src/engine/fhe-op.js';
+import { FheType } from '../../src/engine/fhe-type.js';
+import { decryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
+import { deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
+import type { DeployedFixture } from './helpers.js';
+import { tempDir, writeEvaluationKeys } from './helpers.js';
+
+describe('end to end: real anvil + host contracts + fixture, real engine, SQLite, node-tfhe decryption', () => {
+  let chain: ChainHandle;
+  let ops: DeployedFixture;
+  let dir: { dir: string; cleanup: () => void };
+  let coprocessor: Coprocessor;
+  let clientKey: TfheClientKey;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    const keys = writeEvaluationKeys(dir.dir);
+    clientKey = keys.clientKey;
+    chain = await startChain();
+    ops = await deployFixture(chain, 'HandleOps');
+    coprocessor = await startCoprocessor({
+      dbPath: join(dir.dir, 'coprocessor.db'),
+      rpcUrl: chain.rpcUrl,
+      addresses: chain.addresses,
+      evaluator: createEvaluator({ evaluationKeys: keys.bytes }),
+      logger: pino({ level: 'silent' }),
+      concurrency: 2,
+      pollIntervalMs: 50,
+    });
+  });
+  afterAll(async () => {
+    await coprocessor?.stop();
+    await chain?.stop();
+    dir?.cleanup();
+  });
+
+  const resultOf = (logs: Log[]) => (executorEvents(chain, logs).at(-1)!.args as { result: Hex }).result;
+  const call = async (fn: string, args: readonly unknown[]) => resultOf(await transact(chain, ops, fn, args));
+  /** Waits like the KMS does, then decrypts the stored bytes with node-tfhe and the client key. */
+  const decrypt = async (handle: Hex, type: FheType) => {
+    const ciphertext = await coprocessor.waitForCiphertext(handle, 60_000);
+    expect(ciphertext.type).toBe(type);
+    return decryptWithClientKey(type, ciphertext.bytes, clientKey);
+  };
+
+  it('computes a chain of euint8 operations to ciphertexts that decrypt to the plaintext results', async () => {
+    // Trivial encryptions are noiseless and the engine skips bootstrapping on them: this chain checks
+    // the event-to-engine mapping of many ops cheaply. One transaction: two trivial encryptions and their sum; then operations on earlier results.
+    const sum = await call('binaryPlain', [FheOp.Add, FheType.Uint8, 200n, 100n, false]); // 300 mod 256 = 44
+    const difference = await call('binary', [FheOp.Sub, sum, scalarWord(50n), true]); // 44 - 50 = 250
+    const minimum = await call('binary', [FheOp.Min, difference, sum, false]); // 44
+    const greater = await call('binary', [FheOp.Gt, difference, sum, false]); // true
+    const selected = await call('select', [greater, sum, difference]); // 44
+    const negated = await call('unary', [FheOp.Neg, selected]); // 212
+    const xored = await call('binary', [FheOp.BitXor, negated, scalarWord(0x1ff0fn), true]); // 212 ^ 0x0f = 219
+    const widened = await call('cast', [xored, FheType.Uint16]); // 219
+    const bounded = await call('randBounded', [16n, FheType.Uint8]);
+
+    expect(await decrypt(sum, FheType.Uint8)).toBe(44n);
+    expect(await decrypt(difference, FheType.Uint8)).toBe(250n);
+    expect(await decrypt(minimum, FheType.Uint8)).toBe(44n);
+    expect(await decrypt(greater, FheType.Bool)).toBe(1n);
+    expect(await decrypt(selected, FheType.Uint8)).toBe(44n);
+    expect(await decrypt(negated, FheType.Uint8)).toBe(212n);
+    expect(await decrypt(xored, FheType.Uint8)).toBe(219n);
+    expect(await decrypt(widened, FheType.Uint16)).toBe(219n);
+    expect(await decrypt(bounded, FheType.Uint8)).toBeLessThan(16n);
+
+    const status = await coprocessor.status();
+    expect(status.computations).toMatchObject({ pending: 0, done: 11, error: 0 });
+    expect(status.ciphertexts).toBe(11);
+    expect(status.opsPerSecond).toBeGreaterThan(0);
+    const metrics = await coprocessor.metrics.registry.metrics();
+    expect(metrics).toContain(
+      'fhekit_coprocessor_computations_total{op="Add",type="euint8",outcome="computed"} 1',
+    );
+    expect(metrics).toContain('fhekit_coprocessor_queue_depth{state="pending"} 0');
+  });
+
+  it('bootstraps real (noisy) ciphertexts: a random euint8 through encrypted and scalar ops', async () => {
+    const random = await call('rand', [FheType.Uint8]);
+    const shifted = await call('binary', [FheOp.Add, random, scalarWord(100n), true]); // r + 100
+    const hundred = await call('binary', [FheOp.Sub, shifted, random, false]); // 100
+    const isHundred = await call('binary', [FheOp.Eq, hundred, scalarWord(100n), true]); // true
+
+    const r = await decrypt(random, FheType.Uint8);
+    expect(await decrypt(shifted, FheType.Uint8)).toBe((r + 100n) % 256n);
+    expect(await decrypt(hundred, FheType.Uint8)).toBe(100n);
+    expect(await decrypt(isHundred, FheType.Bool)).toBe(1n);
+  });
+});
+
+/** A plaintext scalar as the bytes32 the executor takes. */
+function scalarWord(value: bigint): Hex {
+  return `0x${value.toString(16).padStart(64, '0')}`;
+}
