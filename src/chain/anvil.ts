@@ -47,10 +47,11 @@ const STATE_DUMP_INTERVAL_SECONDS = 5;
 export function anvilBinaryPath(): string {
   const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch as string];
   const pkg = `@foundry-rs/anvil-${process.platform}-${arch}`;
-  const require = createRequire(import.meta.url);
   let packageJson: string;
   try {
-    packageJson = require.resolve(`${pkg}/package.json`);
+    // Resolved from the wrapper package, which depends on it: works whether npm hoisted it or not.
+    const wrapper = createRequire(import.meta.url).resolve('@foundry-rs/anvil/package.json');
+    packageJson = createRequire(wrapper).resolve(`${pkg}/package.json`);
   } catch (cause) {
     throw new FhekitError('FHE_ANVIL_MISSING', `anvil binary package ${pkg} is not installed.`, {
       hint: 'Reinstall fhekit with optional dependencies enabled (npm install --include=optional).',
