@@ -23,6 +23,7 @@ export interface KeygenStep {
 export const KEYGEN_STEPS: readonly KeygenStep[] = [
   { part: 'clientKey', label: 'Client key', expectedMs: 100 },
   { part: 'publicKey', label: 'Compact public key', expectedMs: 100 },
+  { part: 'evaluationKeys', label: 'Evaluation keys (fhekit engine)', expectedMs: 5_000 },
   { part: 'serverKey', label: 'Server key (compressed)', expectedMs: 5_000 },
   { part: 'crs', label: 'CRS for 2048-bit input proofs', expectedMs: 60_000 },
 ];

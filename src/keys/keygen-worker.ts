@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CompactPkeCrs, TfheClientKey, TfheCompactPublicKey, TfheCompressedServerKey } from 'node-tfhe';
+import { generateEvaluationKeys } from '../engine/evaluation-keys.js';
 import { KEYSET_FILES, type KeysetPart } from './keyset-files.js';
 import { CRS_BITS, fhevmTfheConfig, SERIALIZATION_LIMIT } from './tfhe-config.js';
 
@@ -14,19 +15,21 @@ export type KeygenMessage =
 const { dir } = workerData as { dir: string };
 const post = (message: KeygenMessage) => parentPort!.postMessage(message);
 
-function produce(part: KeysetPart, make: () => { safe_serialize(limit: bigint): Uint8Array }) {
+function produce(part: KeysetPart, make: () => Uint8Array) {
   post({ part, event: 'start' });
-  const bytes = make().safe_serialize(SERIALIZATION_LIMIT);
+  const bytes = make();
   writeFileSync(join(dir, KEYSET_FILES[part].file), bytes);
   post({ part, event: 'done', bytes: bytes.length });
 }
 
 const config = fhevmTfheConfig();
-let clientKey: TfheClientKey | undefined;
+const clientKey = TfheClientKey.generate(config);
+let clientKeyBytes: Uint8Array = new Uint8Array();
 produce('clientKey', () => {
-  clientKey = TfheClientKey.generate(config);
-  return clientKey;
+  clientKeyBytes = clientKey.safe_serialize(SERIALIZATION_LIMIT);
+  return clientKeyBytes;
 });
-produce('publicKey', () => TfheCompactPublicKey.new(clientKey!));
-produce('serverKey', () => TfheCompressedServerKey.new(clientKey!));
-produce('crs', () => CompactPkeCrs.from_config(config, CRS_BITS));
+produce('publicKey', () => TfheCompactPublicKey.new(clientKey).safe_serialize(SERIALIZATION_LIMIT));
+produce('evaluationKeys', () => generateEvaluationKeys(clientKeyBytes));
+produce('serverKey', () => TfheCompressedServerKey.new(clientKey).safe_serialize(SERIALIZATION_LIMIT));
+produce('crs', () => CompactPkeCrs.from_config(config, CRS_BITS).safe_serialize(SERIALIZATION_LIMIT));

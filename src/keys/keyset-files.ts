@@ -7,6 +7,10 @@ export const KEYSET_FILES = {
     description: 'TfheCompressedServerKey (tfhe-rs evaluation keys)',
   },
   crs: { file: 'crs-2048.bin', description: 'CompactPkeCrs for 2048-bit ZK input proofs' },
+  evaluationKeys: {
+    file: 'eval-keys.bin',
+    description: "fhekit's own keyswitching, casting and bootstrapping keys (src/engine)",
+  },
 } as const;
 
 export type KeysetPart = keyof typeof KEYSET_FILES;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { FhekitError } from '../errors.js';
-import { MANIFEST_FILE } from './keyset-files.js';
+import { KEYSET_FILES, MANIFEST_FILE } from './keyset-files.js';
 import { COMPUTE_PARAMETERS, CRS_BITS, PKE_PARAMETERS } from './tfhe-config.js';
 
 export interface KeysetFileEntry {
@@ -78,7 +78,18 @@ export function verifyKeyset(dir: string, manifest: KeysetManifest): void {
       );
     }
   }
-  for (const [file, entry] of Object.entries(manifest.files ?? {})) {
+  for (const { file } of Object.values(KEYSET_FILES)) {
+    if (!manifest.files?.[file]) {
+      throw new FhekitError(
+        'FHE_KEYSET_STALE',
+        `The keyset in ${dir} has no ${file} (made by an older fhekit).`,
+        {
+          hint: REGENERATE_HINT,
+        },
+      );
+    }
+  }
+  for (const [file, entry] of Object.entries(manifest.files)) {
     const path = join(dir, file);
     if (!existsSync(path)) {
       throw new FhekitError(
