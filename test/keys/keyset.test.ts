@@ -29,6 +29,7 @@ describe('keyset cache', () => {
     expect(Object.keys(result.manifest.files).sort()).toEqual([
       'client-key.bin',
       'crs-2048.bin',
+      'eval-keys.bin',
       'public-key.bin',
       'server-key.compressed.bin',
     ]);
