@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type Account,
+  type Address,
   type Chain,
   createPublicClient,
   createTestClient,
@@ -64,8 +65,22 @@ export interface ChainHandle {
   testClient: TestClient<'anvil', Transport, Chain>;
   /** Lines for a terminal: RPC URL, chain ids, contract addresses. */
   describe(): string[];
+  /** The chain half of `@zama-fhe/relayer-sdk`'s `createInstance` config (add `relayerUrl`, keys). */
+  sdkConfig(): SdkChainConfig;
   /** Stops anvil (dumping its state into the state dir); removes the directory if it was temporary. */
   stop(): Promise<void>;
+}
+
+/** Field names as `FhevmInstanceConfig` (relayer-sdk 0.4.x) spells them. */
+export interface SdkChainConfig {
+  aclContractAddress: Address;
+  kmsContractAddress: Address;
+  inputVerifierContractAddress: Address;
+  verifyingContractAddressDecryption: Address;
+  verifyingContractAddressInputVerification: Address;
+  chainId: number;
+  gatewayChainId: number;
+  network: string;
 }
 
 export const ANVIL_STATE_FILE = 'anvil-state.json';
@@ -132,6 +147,16 @@ export async function startChain(config: ChainConfig = {}): Promise<ChainHandle>
       walletClient,
       testClient,
       describe: () => describeChain(anvil, gateway, signers),
+      sdkConfig: () => ({
+        aclContractAddress: HOST_ADDRESSES.acl,
+        kmsContractAddress: HOST_ADDRESSES.kmsVerifier,
+        inputVerifierContractAddress: HOST_ADDRESSES.inputVerifier,
+        verifyingContractAddressDecryption: gateway.decryption,
+        verifyingContractAddressInputVerification: gateway.inputVerification,
+        chainId: anvil.chainId,
+        gatewayChainId: gateway.chainId,
+        network: anvil.rpcUrl,
+      }),
       stop: () => anvil.stop(),
     };
   } catch (error) {

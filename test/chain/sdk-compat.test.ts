@@ -11,14 +11,7 @@ beforeAll(async () => {
   chain = await startChain();
   const keyset = loadKeyset(TEST_KEYS_DIR);
   config = {
-    aclContractAddress: chain.addresses.acl,
-    kmsContractAddress: chain.addresses.kmsVerifier,
-    inputVerifierContractAddress: chain.addresses.inputVerifier,
-    verifyingContractAddressDecryption: chain.gateway.decryption,
-    verifyingContractAddressInputVerification: chain.gateway.inputVerification,
-    chainId: chain.chainId,
-    gatewayChainId: chain.gateway.chainId,
-    network: chain.rpcUrl,
+    ...chain.sdkConfig(),
     relayerUrl: 'http://127.0.0.1:9', // not contacted: keys are passed in, nothing is encrypted or decrypted
     publicKey: { data: keyset.read('publicKey'), id: 'test-public-key' },
     publicParams: { 2048: { publicParams: keyset.read('crs'), publicParamsId: 'test-crs' } },
@@ -30,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('@zama-fhe/relayer-sdk against the local chain', () => {
-  it('createInstance accepts the on-chain InputVerifier/KMSVerifier domains and signers', async () => {
+  it('createInstance with chain.sdkConfig() accepts the on-chain InputVerifier/KMSVerifier domains and signers', async () => {
     const instance = await createInstance(config);
     expect(instance.getPublicKey()?.publicKeyId).toBe('test-public-key');
   });
