@@ -1,11 +1,17 @@
 // Blind rotation micro-benchmark, real PBS parameters (n=918, N=2048, base 2^23 x 1 level), one thread.
 // Usage: npx tsx bench/blind-rotate.bench.ts [wasm runs, default 10] [TypeScript runs, default 3]
+// Then the wasm throughput with 1..cores worker threads sharing one Fourier BSK.
 // Cost does not depend on the key material, so the BSK is random words (not a valid GGSW); every mask
 // value is non-zero, the worst case (918 external products).
 import { cpus } from 'node:os';
 import { createTypeScriptBlindRotator } from '../src/engine/pbs/blind-rotate.js';
-import { type BlindRotatorFactory, createWasmBlindRotator } from '../src/engine/wasm/wasm-blind-rotator.js';
+import {
+  type BlindRotatorFactory,
+  createWasmBlindRotator,
+  sharedFourierBskOf,
+} from '../src/engine/wasm/wasm-blind-rotator.js';
 import { createRng, randomU64Poly } from '../test/engine/wasm/exact-glwe.js';
+import { startRotationWorker } from '../test/engine/wasm/rotation-worker.js';
 import { createScalarBlindRotator } from '../test/engine/wasm/scalar-blind-rotator.js';
 
 const params = { n: 918, N: 2048, baseLog: 23, level: 1 };
@@ -53,3 +59,28 @@ console.table([
   measure('engine TypeScript (src/engine/pbs)', createTypeScriptBlindRotator, typeScriptRuns),
   measure('scalar TypeScript, same algorithm as wasm', createScalarBlindRotator, typeScriptRuns),
 ]);
+
+/** Rotations per second with `threads` workers over one shared key, all rotating at once. */
+async function measureThroughput(threads: number, runsPerThread: number) {
+  const shared = sharedFourierBskOf(createWasmBlindRotator(bsk, params));
+  const workers = Array.from({ length: threads }, () => startRotationWorker(shared));
+  try {
+    await Promise.all(workers.map((worker) => worker.rotate({ acc, mask, runs: 1 })));
+    const start = performance.now();
+    await Promise.all(workers.map((worker) => worker.rotate({ acc, mask, runs: runsPerThread })));
+    const wallMs = performance.now() - start;
+    return {
+      threads,
+      rotations: threads * runsPerThread,
+      'wall ms': wallMs.toFixed(0),
+      'rotations / s': ((threads * runsPerThread * 1000) / wallMs).toFixed(1),
+    };
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+
+const throughput = [];
+for (let threads = 1; threads <= cpus().length; threads++)
+  throughput.push(await measureThroughput(threads, wasmRuns));
+console.table(throughput);

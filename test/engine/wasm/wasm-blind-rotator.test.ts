@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import {
   attachWasmBlindRotator,
@@ -10,6 +8,7 @@ import {
 } from '../../../src/engine/wasm/wasm-blind-rotator.js';
 import { BASE_LOG, measureRotationNoise, N } from './blind-rotation-check.js';
 import { centered, createRng, monomialMul, negacyclicMulSmall, randomU64Poly } from './exact-glwe.js';
+import { startRotationWorker } from './rotation-worker.js';
 import { createScalarBlindRotator } from './scalar-blind-rotator.js';
 
 const GADGET_SHIFT = 64n - BigInt(BASE_LOG);
@@ -98,18 +97,10 @@ describe('wasm blind rotation kernel', () => {
     const rotator = createWasmBlindRotator(randomU64Poly(rng, n * 4 * N), { ...params, n });
     const acc = randomU64Poly(rng, 2 * N);
     const mask = Uint32Array.of(1, 0, 2222, 4000);
-    // Workers do not inherit the TS loader, so the worker registers tsx itself before importing its entry.
-    const entry = new URL('./rotate-in-worker.ts', import.meta.url).href;
-    const worker = new Worker(
-      `import('tsx/esm/api').then(({ tsImport }) => tsImport('${entry}', '${entry}'))`,
-      {
-        eval: true,
-        workerData: { shared: sharedFourierBskOf(rotator), acc, mask },
-      },
-    );
+    const worker = startRotationWorker(sharedFourierBskOf(rotator));
     try {
-      const [rotatedInWorker] = await once(worker, 'message');
-      expect(rotatedInWorker).toEqual(rotator.rotate(acc, mask));
+      const { rotated } = await worker.rotate({ acc, mask, runs: 1 });
+      expect(rotated).toEqual(rotator.rotate(acc, mask));
     } finally {
       await worker.terminate();
     }
