@@ -7,8 +7,11 @@ import { type BitOp, bitwise, bitwiseScalar, not } from './radix/bitwise.js';
 import type { BlockEvaluator } from './radix/block-evaluator.js';
 import { resize } from './radix/cast.js';
 import { booleanNot, equal, equalScalar, greaterOrEqual, greaterOrEqualScalar } from './radix/comparison.js';
+import { divRemScalar } from './radix/division.js';
+import { mul, mulScalar } from './radix/multiply.js';
 import { obliviousRandom } from './radix/random.js';
 import { select, selectScalarElse } from './radix/select.js';
+import { type ShiftKind, shiftEncrypted, shiftScalar } from './radix/shift.js';
 
 /** A decoded operand: an encrypted value of a known fhEVM type, or a plaintext (already width-truncated). */
 export type Operand = { value: RadixCiphertext; type: FheType } | { scalar: bigint };
@@ -59,6 +62,13 @@ export function computeOp(
   switch (op) {
     case FheOp.Add:
     case FheOp.Sub:
+    case FheOp.Mul:
+    case FheOp.Div:
+    case FheOp.Rem:
+    case FheOp.Shl:
+    case FheOp.Shr:
+    case FheOp.Rotl:
+    case FheOp.Rotr:
     case FheOp.BitAnd:
     case FheOp.BitOr:
     case FheOp.BitXor:
@@ -139,6 +149,17 @@ function binary(ev: BlockEvaluator, op: FheOp, operands: Operand[]): RadixCipher
         return addScalar(ev, a, m);
       case FheOp.Sub:
         return subScalar(ev, a, m);
+      case FheOp.Mul:
+        return mulScalar(ev, a, m);
+      case FheOp.Div:
+        return divRemScalar(ev, a, m, 'quotient');
+      case FheOp.Rem:
+        return divRemScalar(ev, a, m, 'remainder');
+      case FheOp.Shl:
+      case FheOp.Shr:
+      case FheOp.Rotl:
+      case FheOp.Rotr:
+        return shiftScalar(ev, SHIFTS[op]!, a, m);
       case FheOp.BitAnd:
         return bitwiseScalar(ev, 'and', a, m, onesOf(lhs.type));
       case FheOp.BitOr:
@@ -176,6 +197,16 @@ function binary(ev: BlockEvaluator, op: FheOp, operands: Operand[]): RadixCipher
       return add(ev, a, b);
     case FheOp.Sub:
       return sub(ev, a, b);
+    case FheOp.Mul:
+      return mul(ev, a, b);
+    case FheOp.Div:
+    case FheOp.Rem:
+      return invalid(op, 'the divisor must be a plaintext');
+    case FheOp.Shl:
+    case FheOp.Shr:
+    case FheOp.Rotl:
+    case FheOp.Rotr:
+      return shiftEncrypted(ev, SHIFTS[op]!, a, b);
     case FheOp.BitAnd:
     case FheOp.BitOr:
     case FheOp.BitXor:
@@ -199,6 +230,13 @@ function binary(ev: BlockEvaluator, op: FheOp, operands: Operand[]): RadixCipher
   }
   return invalid(op, 'not a binary operation');
 }
+
+const SHIFTS: Partial<Record<FheOp, ShiftKind>> = {
+  [FheOp.Shl]: 'shl',
+  [FheOp.Shr]: 'shr',
+  [FheOp.Rotl]: 'rotl',
+  [FheOp.Rotr]: 'rotr',
+};
 
 /** All-ones block digit: 3 for 2-bit blocks, 1 for a boolean. */
 function onesOf(type: FheType): number {

@@ -1,0 +1,54 @@
+import type { Block, RadixCiphertext } from '../block.js';
+import { PARAMS } from '../params.js';
+import type { BlockEvaluator } from './block-evaluator.js';
+import { sumColumns } from './columns.js';
+import { scalarBlocks } from './scalar.js';
+
+const MSG = PARAMS.messageModulus;
+
+/** a·b mod 2^bits, schoolbook: each block pair gives low and high product digits (bivariate PBS each). */
+export function mul(ev: BlockEvaluator, a: RadixCiphertext, b: RadixCiphertext): RadixCiphertext {
+  const n = a.blocks.length;
+  const x = a.blocks.map((blk) => ev.clean(blk, 1));
+  const y = b.blocks.map((blk) => ev.clean(blk, 1));
+  const columns: Block[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; i + j < n; j++) {
+      columns[i + j]!.push(ev.map2(x[i]!, y[j]!, (u, v) => (u * v) % MSG));
+      if (i + j + 1 < n) columns[i + j + 1]!.push(ev.map2(x[i]!, y[j]!, (u, v) => Math.floor((u * v) / MSG)));
+    }
+  }
+  return { blocks: sumColumns(ev, columns) };
+}
+
+/**
+ * a·m truncated to `outBlocks` blocks (a wider result serves division by multiplication). Each term
+ * a_i·m_j is one blind rotation giving both digits (a_i < 8), or a_i itself when m_j = 1.
+ */
+export function mulScalar(
+  ev: BlockEvaluator,
+  a: RadixCiphertext,
+  scalar: bigint,
+  outBlocks = a.blocks.length,
+): RadixCiphertext {
+  const digits = scalarBlocks(scalar, outBlocks);
+  const columns: Block[][] = Array.from({ length: outBlocks }, () => []);
+  a.blocks.forEach((block, i) => {
+    for (let j = 0; i + j < outBlocks; j++) {
+      const m = digits[j]!;
+      if (m === 0) continue;
+      if (m === 1) {
+        columns[i + j]!.push(block);
+        continue;
+      }
+      const [low, high] = ev.mapPair(
+        block,
+        (u) => (u * m) % MSG,
+        (u) => Math.floor((u * m) / MSG),
+      );
+      columns[i + j]!.push(low);
+      if (i + j + 1 < outBlocks && high.degree > 0) columns[i + j + 1]!.push(high);
+    }
+  });
+  return { blocks: sumColumns(ev, columns) };
+}
