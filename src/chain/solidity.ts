@@ -179,7 +179,13 @@ class SourceResolver {
         // not in this node_modules; try the next
       }
     }
-    throw new Error(`Source "${unitName}" not found under ${this.baseDir} or in node_modules.`);
+    throw new FhekitError(
+      'FHE_SOURCE_NOT_FOUND',
+      `Source "${unitName}" not found under ${this.baseDir} or in node_modules.`,
+      {
+        hint: 'Check the path, or install the package that provides the import (fhekit bundles @fhevm/solidity).',
+      },
+    );
   }
 }
 

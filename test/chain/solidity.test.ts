@@ -54,4 +54,17 @@ describe('compileSolidity', () => {
     expect((error as FhekitError).code).toBe('FHE_SOLIDITY_COMPILE');
     expect((error as FhekitError).message).toContain('undefinedThing');
   });
+
+  it('names a missing source or import', async () => {
+    const missing = await compileSolidity(['Nope.sol'], { baseDir: dir }).catch((e: unknown) => e);
+    expect((missing as FhekitError).code).toBe('FHE_SOURCE_NOT_FOUND');
+
+    writeFileSync(
+      join(dir, 'Importer.sol'),
+      'pragma solidity ^0.8.24; import "@nowhere/pkg/X.sol"; contract Importer {}',
+    );
+    const error = await compileSolidity(['Importer.sol'], { baseDir: dir }).catch((e: unknown) => e);
+    expect((error as FhekitError).code).toBe('FHE_SOLIDITY_COMPILE');
+    expect((error as FhekitError).message).toContain('@nowhere/pkg/X.sol');
+  });
 });
