@@ -17,16 +17,26 @@ export interface InputExpander {
   expand(list: Uint8Array, types: readonly FheType[]): Promise<Uint8Array[]>;
 }
 
+export interface NodeTfheInputExpander extends InputExpander {
+  /** Makes the server key now instead of on the first input. */
+  prepare(): void;
+}
+
 /**
  * Expansion with node-tfhe's real server key: ~0.5 s per 2-bit block (one keyswitch + PBS in wasm).
- * The key is made from the client key on first use (5-10 s) because node-tfhe cannot load a serialized one.
+ * The key is made from the client key (5-10 s) because node-tfhe cannot load a serialized one.
  */
-export function createNodeTfheInputExpander(clientKey: TfheClientKey): InputExpander {
+export function createNodeTfheInputExpander(clientKey: TfheClientKey): NodeTfheInputExpander {
   let serverKey: TfheServerKey | undefined;
+  const prepare = () => {
+    serverKey ??= TfheServerKey.new(clientKey);
+    return serverKey;
+  };
   return {
+    prepare,
     async expand(bytes, types) {
-      serverKey ??= TfheServerKey.new(clientKey);
-      set_server_key(serverKey);
+      // set_server_key is per thread and the toy-key verifier uses another key: set ours each time.
+      set_server_key(prepare());
       const list = ProvenCompactCiphertextList.safe_deserialize(bytes, SERIALIZATION_LIMIT);
       try {
         const expander = list.expand_without_verification();

@@ -6,7 +6,7 @@ import type { InputExpander } from './expander.js';
 import { inputBlobHash, inputHandle } from './handles.js';
 import { checkInputSize, checkInputValues, DEFAULT_INPUT_LIMITS, type InputLimits } from './limits.js';
 import { inputProofMetadata } from './metadata.js';
-import { readProvenList } from './proven-list.js';
+import { readInputTypes } from './proven-list.js';
 import type { InputProofVerifier } from './toy-key-verifier.js';
 
 /** One expanded input value, as the coprocessor store keeps it. */
@@ -72,22 +72,17 @@ export function createInputService(options: InputServiceOptions): InputService {
         );
       }
       checkInputSize(request.ciphertextWithZkProof.length, limits);
-      const { list, types } = readProvenList(request.ciphertextWithZkProof);
-      let verifyMs: number;
-      try {
-        checkInputValues(types, limits);
-        const metadata = inputProofMetadata(
-          request.contractAddress,
-          request.userAddress,
-          options.aclAddress,
-          request.contractChainId,
-        );
-        const started = performance.now();
-        options.verifier.verify(list, metadata);
-        verifyMs = performance.now() - started;
-      } finally {
-        list.free();
-      }
+      const types = readInputTypes(request.ciphertextWithZkProof);
+      checkInputValues(types, limits);
+      const metadata = inputProofMetadata(
+        request.contractAddress,
+        request.userAddress,
+        options.aclAddress,
+        request.contractChainId,
+      );
+      const verifyStarted = performance.now();
+      await options.verifier.verify(request.ciphertextWithZkProof, metadata);
+      const verifyMs = performance.now() - verifyStarted;
 
       const expandStarted = performance.now();
       const ciphertexts = await options.expander.expand(request.ciphertextWithZkProof, types);

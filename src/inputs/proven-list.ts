@@ -6,11 +6,10 @@ import { FhekitError } from '../errors.js';
 const SERIALIZATION_LIMIT = 1n << 40n;
 
 /**
- * Deserializes a client's ProvenCompactCiphertextList and reads the type of each value (node-tfhe's
+ * Reads the type of each value of a client's serialized ProvenCompactCiphertextList (node-tfhe's
  * FheTypes codes 0…11 are the fhEVM ones). Cheap: nothing is verified or expanded yet.
- * The caller owns the returned list and must `free()` it.
  */
-export function readProvenList(bytes: Uint8Array): { list: ProvenCompactCiphertextList; types: FheType[] } {
+export function readInputTypes(bytes: Uint8Array): FheType[] {
   let list: ProvenCompactCiphertextList;
   try {
     list = ProvenCompactCiphertextList.safe_deserialize(bytes, SERIALIZATION_LIMIT);
@@ -20,16 +19,15 @@ export function readProvenList(bytes: Uint8Array): { list: ProvenCompactCipherte
       cause,
     });
   }
-  const types: FheType[] = [];
-  for (let i = 0; i < list.len(); i++) {
-    const kind = list.get_kind_of(i);
-    if (kind === undefined || !isFheType(kind)) {
-      list.free();
+  try {
+    return Array.from({ length: list.len() }, (_, i) => {
+      const kind = list.get_kind_of(i);
+      if (kind !== undefined && isFheType(kind)) return kind;
       throw new FhekitError('INPUT_UNSUPPORTED_TYPE', `Input value ${i} has unsupported type ${kind}.`, {
         hint: 'Inputs may hold ebool, euint8 … euint256 and eaddress values.',
       });
-    }
-    types.push(kind);
+    });
+  } finally {
+    list.free();
   }
-  return { list, types };
 }

@@ -1,6 +1,6 @@
 import {
   type CompactPkeCrs,
-  type ProvenCompactCiphertextList,
+  ProvenCompactCiphertextList,
   Shortint,
   ShortintCompactPublicKeyEncryptionParameters,
   ShortintCompactPublicKeyEncryptionParametersName,
@@ -13,11 +13,13 @@ import {
 } from 'node-tfhe';
 import { FhekitError } from '../errors.js';
 
-/** Checks the ZK proof of a proven list against our CRS, compact public key and the 92-byte metadata. */
+/** Checks the ZK proof of a serialized proven list against our CRS, public key and the 92-byte metadata. */
 export interface InputProofVerifier {
-  /** Throws INPUT_PROOF_INVALID if the proof does not hold for this metadata. */
-  verify(list: ProvenCompactCiphertextList, metadata: Uint8Array): void;
+  /** Rejects with INPUT_PROOF_INVALID if the proof does not hold for this metadata. */
+  verify(list: Uint8Array, metadata: Uint8Array): Promise<void>;
 }
+
+const SERIALIZATION_LIMIT = 1n << 40n;
 
 /**
  * node-tfhe only verifies as part of `verify_and_expand`, which casts every block with the server key
@@ -31,8 +33,21 @@ export function createToyKeyProofVerifier(
 ): InputProofVerifier {
   const toyServerKey = TfheServerKey.new(TfheClientKey.generate(toyConfig()));
   return {
-    verify(list, metadata) {
-      // set_server_key is process-global and the real expander uses another key: set ours each time.
+    async verify(bytes, metadata) {
+      let list: ProvenCompactCiphertextList;
+      try {
+        list = ProvenCompactCiphertextList.safe_deserialize(bytes, SERIALIZATION_LIMIT);
+      } catch (cause) {
+        throw new FhekitError(
+          'INPUT_MALFORMED',
+          'The input is not a serialized ProvenCompactCiphertextList.',
+          {
+            hint: 'Send the bytes the SDK’s createEncryptedInput(...).encrypt() builds.',
+            cause,
+          },
+        );
+      }
+      // set_server_key is per thread and the real expander uses another key: set ours each time.
       set_server_key(toyServerKey);
       try {
         list.verify_and_expand(crs, publicKey, metadata).free();
@@ -41,6 +56,8 @@ export function createToyKeyProofVerifier(
           hint: 'The proof must be built with this stack’s public key and CRS, for the same contract, user, ACL and chain id.',
           cause,
         });
+      } finally {
+        list.free();
       }
     },
   };

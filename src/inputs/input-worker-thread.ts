@@ -1,0 +1,37 @@
+// The node-tfhe input pipeline on its own thread: proof checks (~2-3 s) and expansion (~0.5 s per
+// block) are synchronous wasm and would otherwise stall the stack's event loop (listener, HTTP).
+import { parentPort, workerData } from 'node:worker_threads';
+import { CompactPkeCrs, TfheClientKey, TfheCompactPublicKey } from 'node-tfhe';
+import { isFhekitError } from '../errors.js';
+import { createNodeTfheInputExpander } from './expander.js';
+import type { InputWorkerKeys, InputWorkerReply, InputWorkerRequest } from './input-worker.js';
+import { createToyKeyProofVerifier } from './toy-key-verifier.js';
+
+const LIMIT = 1n << 40n;
+const keys = workerData as InputWorkerKeys;
+const verifier = createToyKeyProofVerifier(
+  TfheCompactPublicKey.safe_deserialize(keys.publicKey, LIMIT),
+  CompactPkeCrs.safe_deserialize(keys.crs, LIMIT),
+);
+const expander = createNodeTfheInputExpander(TfheClientKey.safe_deserialize(keys.clientKey, LIMIT));
+
+async function handle(request: InputWorkerRequest): Promise<InputWorkerReply> {
+  try {
+    if (request.op === 'verify') {
+      await verifier.verify(request.list, request.metadata);
+      return { id: request.id, ok: true };
+    }
+    return { id: request.id, ok: true, ciphertexts: await expander.expand(request.list, request.types) };
+  } catch (error) {
+    const { message } = error instanceof Error ? error : new Error(String(error));
+    return isFhekitError(error)
+      ? { id: request.id, ok: false, error: { code: error.code, message, hint: error.hint } }
+      : { id: request.id, ok: false, error: { message } };
+  }
+}
+
+parentPort!.on('message', (request: InputWorkerRequest) => {
+  handle(request).then((reply) => parentPort!.postMessage(reply));
+});
+// The server key takes 5-10 s; make it while no input is waiting rather than on the first one.
+setImmediate(() => expander.prepare());

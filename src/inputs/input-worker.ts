@@ -1,0 +1,95 @@
+import { Worker } from 'node:worker_threads';
+import type { FheType } from '../engine/fhe-type.js';
+import { FhekitError } from '../errors.js';
+import type { InputExpander } from './expander.js';
+import type { InputProofVerifier } from './toy-key-verifier.js';
+
+/** node-tfhe `safe_serialize` bytes of the keys the input thread loads. */
+export interface InputWorkerKeys {
+  clientKey: Uint8Array;
+  publicKey: Uint8Array;
+  crs: Uint8Array;
+}
+
+type InputWorkerCall =
+  | { op: 'verify'; list: Uint8Array; metadata: Uint8Array }
+  | { op: 'expand'; list: Uint8Array; types: readonly FheType[] };
+
+export type InputWorkerRequest = InputWorkerCall & { id: number };
+
+export type InputWorkerReply =
+  | { id: number; ok: true; ciphertexts?: Uint8Array[] }
+  | { id: number; ok: false; error: { code?: string; message: string; hint?: string } };
+
+export interface InputWorker {
+  verifier: InputProofVerifier;
+  expander: InputExpander;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the toy-key proof verifier and node-tfhe expansion on a worker thread, so that the process
+ * stays responsive while an input is checked. Requests are served in order.
+ */
+export function startInputWorker(keys: InputWorkerKeys): InputWorker {
+  const worker = startThread(keys);
+  const pending = new Map<
+    number,
+    { resolve: (reply: InputWorkerReply & { ok: true }) => void; reject: (e: Error) => void }
+  >();
+  let nextId = 0;
+  let exited: Error | undefined;
+
+  const failAll = (error: Error) => {
+    for (const { reject } of pending.values()) reject(error);
+    pending.clear();
+  };
+  worker.on('message', (reply: InputWorkerReply) => {
+    const waiter = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (!waiter) return;
+    if (reply.ok) return waiter.resolve(reply);
+    const { code, message, hint } = reply.error;
+    waiter.reject(code ? new FhekitError(code, message, { hint }) : new Error(`Input worker: ${message}`));
+  });
+  worker.on('error', failAll);
+  worker.on('exit', (exitCode) => {
+    exited = new Error(`The input worker exited (code ${exitCode}).`);
+    failAll(exited);
+  });
+
+  function call(request: InputWorkerCall) {
+    const id = nextId++;
+    return new Promise<InputWorkerReply & { ok: true }>((resolve, reject) => {
+      if (exited) return reject(exited);
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id });
+    });
+  }
+
+  return {
+    verifier: {
+      verify: async (list, metadata) => {
+        await call({ op: 'verify', list, metadata });
+      },
+    },
+    expander: {
+      expand: async (list, types) => (await call({ op: 'expand', list, types })).ciphertexts!,
+    },
+    stop: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * From the TypeScript sources (tests, bin/dev.js) the thread's module is `.ts`. Node 20 ignores
+ * `--import tsx` in a worker's execArgv for the entry module, so a tiny bootstrap registers tsx first.
+ */
+function startThread(keys: InputWorkerKeys): Worker {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./input-worker-thread.${fromSources ? 'ts' : 'js'}`, import.meta.url);
+  if (!fromSources) return new Worker(entry, { workerData: keys });
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: keys });
+}
