@@ -65,6 +65,22 @@ describe('wasm blind rotation kernel', () => {
     }
   });
 
+  it('takes balanced digits at rounding ties and at the -2^22 / 2^22 boundary', () => {
+    const rng = createRng(18);
+    const ggsw = [0, 1, 2, 3].map(() => polyFrom(smallPoly(rng, 1 << 10)));
+    const edges = [1n << 40n, (1n << 40n) - 1n, 3n << 40n, 1n << 63n, (1n << 63n) - (1n << 40n) - 1n];
+    edges.push(
+      (1n << 63n) - (1n << 40n),
+      (1n << 64n) - (1n << 40n),
+      (1n << 64n) - (1n << 40n) - 1n,
+      (1n << 64n) - 1n,
+    );
+    // with rotation 1 and every other coefficient zero, X·acc - acc holds the edge values and their negations
+    const acc = new BigUint64Array(2 * N);
+    for (let k = 0; k < 2 * N; k += 2) acc[k] = edges[(k / 2) % edges.length];
+    expect(externalProductError(ggsw, acc, 1)).toBe(0);
+  });
+
   it('decomposes full-range coefficients and wraps ~2^90 products mod 2^64', () => {
     const rng = createRng(12);
     const ggsw = [0, 1, 2, 3].map(() => randomU64Poly(rng, N));
