@@ -81,7 +81,7 @@ function validate(params: BlindRotationParams): void {
   if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`invalid LWE dimension ${n}`);
 }
 
-/** The rotation twiddles are computed here in f64 (Math.cos/sin are correctly rounded to ~1 ulp). */
+/** Twist, untwist and stage twiddles, in f64 from Math.cos/sin (within ~1 ulp; FFT error is ~2^-50 relative). */
 function writeTables(memory: SharedWasmMemory, N: number): void {
   const half = N / 2;
   const tables = new Float64Array(memory.buffer, TABLES_OFFSET, tablesBytes(N) / 8);
