@@ -3,12 +3,14 @@ import Database from 'better-sqlite3';
 import type { Hex, Log } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
+import { openSqliteStore } from '../../src/coprocessor/sqlite-store.js';
 import { FheOp } from '../../src/engine/fhe-op.js';
 import { FheType } from '../../src/engine/fhe-type.js';
+import { decryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
 import { aclEvents, deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
 import { CoprocessorProcess } from './coprocessor-process.js';
 import type { DeployedFixture } from './helpers.js';
-import { tempDir, until } from './helpers.js';
+import { tempDir, until, writeEvaluationKeys } from './helpers.js';
 
 interface ExpectedRows {
   /** `${outputHandle}/${txHash}` → block number */
@@ -16,6 +18,8 @@ interface ExpectedRows {
   /** `${handle}/${account}/${eventType}` → block number */
   allowed: Map<string, number>;
 }
+
+const scalarWord = (value: bigint): Hex => `0x${value.toString(16).padStart(64, '0')}`;
 
 function rowsOf(chain: ChainHandle, logs: Log[], expected: ExpectedRows) {
   const block = Number(logs[0].blockNumber);
@@ -63,12 +67,27 @@ function readDatabase(path: string) {
           WHERE c.output_handle = o.output_handle AND c.tx_hash = o.tx_hash)`)
         .get() as { n: number }
     ).n;
+    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    const statuses = db.prepare('SELECT status, COUNT(*) AS n FROM computations GROUP BY status').all() as {
+      status: string;
+      n: number;
+    }[];
+    const byStatus = (status: string) => statuses.find((r) => r.status === status)?.n ?? 0;
     return {
       integrity,
       cursor: cursor?.block_number ?? -1,
       computations,
       allowed,
       operandsWithoutComputation,
+      done: byStatus('done'),
+      pending: byStatus('pending'),
+      failed: byStatus('error'),
+      doneWithoutCiphertext: count(`SELECT COUNT(*) AS n FROM computations c WHERE c.status = 'done'
+        AND NOT EXISTS (SELECT 1 FROM ciphertexts x WHERE x.handle = c.output_handle)`),
+      ciphertextWithoutDone: count(`SELECT COUNT(*) AS n FROM ciphertexts x WHERE x.tx_hash IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM computations c WHERE c.output_handle = x.handle AND c.status = 'done')`),
+      ciphertexts: count('SELECT COUNT(*) AS n FROM ciphertexts'),
+      outputHandles: count('SELECT COUNT(DISTINCT output_handle) AS n FROM computations'),
     };
   } finally {
     db.close();
@@ -140,5 +159,77 @@ describe('crash safety (coprocessor child process, kill -9)', () => {
     // 20 scalar adds (2 events) + 20 encrypted adds (3 events), minus i = 1 whose two operands are the
     // same trivial encryption: one (handle, tx) row, as in Zama's schema.
     expect(expected.computations.size).toBe(99);
+  });
+
+  it('worker: killed mid-batch with the real engine, every computation ends done exactly once, correctly', async () => {
+    const dbPath = join(dir.dir, 'worker.db');
+    const keys = writeEvaluationKeys(dir.dir);
+    const resultOf = (logs: Log[]) => (executorEvents(chain, logs).at(-1)!.args as { result: Hex }).result;
+    // Random values are real bootstrapped ciphertexts, so each computation takes engine time.
+    const randoms: Hex[] = [];
+    const sums: Hex[] = [];
+    for (let i = 0; i < 3; i++) {
+      randoms.push(resultOf(await transact(chain, ops, 'rand', [FheType.Uint8])));
+      const args = [FheOp.Add, randoms[i], scalarWord(BigInt(i + 1)), true];
+      sums.push(resultOf(await transact(chain, ops, 'binary', args)));
+    }
+    const args = ['--eval-keys', keys.path, '--concurrency', '1'];
+    const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+    const finished = (state: ReturnType<typeof readDatabase>) => state.cursor === head && state.pending === 0;
+
+    // Kill right after each bit of progress, while work is left: crashes in the middle of the batch.
+    let kills = 0;
+    let lastDone = 0;
+    while (kills < 2) {
+      const process = await CoprocessorProcess.start(chain, dbPath, args);
+      const progressed = await until(
+        () => {
+          const now = readDatabase(dbPath);
+          return now.done > lastDone ? now : null;
+        },
+        60_000,
+        'progress',
+      );
+      await process.kill9();
+      if (finished(progressed!)) break;
+      kills++;
+      const after = readDatabase(dbPath);
+      expect(after).toMatchObject({
+        integrity: 'ok',
+        failed: 0,
+        doneWithoutCiphertext: 0,
+        ciphertextWithoutDone: 0,
+      });
+      lastDone = after.done;
+    }
+    expect(kills).toBeGreaterThan(0);
+
+    const final = await CoprocessorProcess.start(chain, dbPath, args);
+    try {
+      await until(() => finished(readDatabase(dbPath)), 120_000, 'all computations done');
+    } finally {
+      await final.stop();
+    }
+    const end = readDatabase(dbPath);
+    expect(end).toMatchObject({
+      integrity: 'ok',
+      failed: 0,
+      doneWithoutCiphertext: 0,
+      ciphertextWithoutDone: 0,
+    });
+    expect(end.ciphertexts).toBe(end.outputHandles);
+
+    const store = openSqliteStore(dbPath);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const stored = async (handle: Hex) => (await store.getCiphertext(handle))!.bytes;
+        const random = decryptWithClientKey(FheType.Uint8, await stored(randoms[i]), keys.clientKey);
+        const sum = decryptWithClientKey(FheType.Uint8, await stored(sums[i]), keys.clientKey);
+        expect(sum).toBe((random + BigInt(i + 1)) % 256n);
+        expect(await store.computationsFor(sums[i])).toHaveLength(1);
+      }
+    } finally {
+      await store.close();
+    }
   });
 });
