@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { FhekitError } from '../errors.js';
+import { claimStateFile, recordStateFileOwner, releaseStateFile } from './state-file-owner.js';
 
 /** Chain id `ZamaEthereumConfig` (`@fhevm/solidity`) maps to the local host-contract addresses. */
 export const LOCAL_CHAIN_ID = 31337;
@@ -89,6 +90,7 @@ async function spawnAnvil(options: AnvilOptions, port: number): Promise<AnvilPro
     args.push('--state', options.stateFile, '--state-interval', String(STATE_DUMP_INTERVAL_SECONDS));
   }
 
+  if (options.stateFile !== undefined) await claimStateFile(options.stateFile);
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
@@ -108,6 +110,7 @@ async function spawnAnvil(options: AnvilOptions, port: number): Promise<AnvilPro
     throw decorateStartError(error, options.logFile, port);
   }
 
+  if (options.stateFile !== undefined) recordStateFileOwner(options.stateFile, child.pid!);
   let stopping: Promise<void> | undefined;
   function stop(timeoutMs = 10_000): Promise<void> {
     stopping ??= (async () => {
@@ -118,6 +121,7 @@ async function spawnAnvil(options: AnvilOptions, port: number): Promise<AnvilPro
         clearTimeout(timer);
       }
       await closeLog;
+      if (options.stateFile !== undefined) releaseStateFile(options.stateFile);
       unregister(child);
       options.afterStop?.();
     })();

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   type Account,
   type Address,
@@ -89,7 +89,8 @@ export const ANVIL_LOG_FILE = 'anvil.log';
 /** Starts anvil and makes it an fhEVM host chain: the real host contracts, initialised with this stack's signers. */
 export async function startChain(config: ChainConfig = {}): Promise<ChainHandle> {
   const temporary = config.stateDir === undefined;
-  const stateDir = config.stateDir ?? mkdtempSync(join(tmpdir(), 'fhekit-chain-'));
+  // Absolute, so the state file path on anvil's command line identifies it from any working directory.
+  const stateDir = resolve(config.stateDir ?? mkdtempSync(join(tmpdir(), 'fhekit-chain-')));
   mkdirSync(stateDir, { recursive: true });
   const signers = loadOrCreateSigners(stateDir);
   const gateway = config.gateway ?? DEFAULT_GATEWAY;

@@ -23,6 +23,31 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Runs test/chain/chain-child.ts: a separate host process with its own chain. */
+function startChainChild(stateDir?: string) {
+  const script = fileURLToPath(new URL('chain-child.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...(stateDir ? [stateDir] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
+  const started = new Promise<{ pid: number; stateDir: string }>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString('utf8'))));
+    child.once('exit', () => reject(new Error('chain child exited before reporting')));
+  });
+  return { process: child, started, exited };
+}
+
+/** An orphan that exited may linger as a zombie nobody reaps: check it is still anvil, not just a pid. */
+function isAnvilProcess(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('anvil');
+  } catch {
+    return false;
+  }
+}
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -108,26 +133,40 @@ describe('chain lifecycle', () => {
   });
 
   it('Ctrl-C (SIGINT) on the host process stops anvil and then lets the process exit', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', fileURLToPath(new URL('chain-child.ts', import.meta.url))],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.once('exit', (_code, signal) => resolve(signal)),
-    );
-    const started = await new Promise<{ pid: number; stateDir: string }>((resolve, reject) => {
-      child.stdout.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString('utf8'))));
-      child.once('exit', () => reject(new Error('chain child exited before reporting')));
-    });
+    const child = startChainChild();
+    const started = await child.started;
     expect(isRunning(started.pid)).toBe(true);
 
-    child.kill('SIGINT');
-    expect(await exited).toBe('SIGINT');
+    child.process.kill('SIGINT');
+    expect(await child.exited).toBe('SIGINT');
     expect(isRunning(started.pid)).toBe(false);
     expect(existsSync(started.stateDir)).toBe(false);
+  });
+
+  it('refuses to start a second chain on a state dir in use, and takes over from an orphaned anvil', async () => {
+    const stateDir = tempDir();
+    const running = await startChain({ stateDir });
+    try {
+      const error = await startChain({ stateDir }).catch((e: unknown) => e);
+      expect((error as FhekitError).code).toBe('FHE_CHAIN_ALREADY_RUNNING');
+    } finally {
+      await running.stop();
+    }
+
+    // A host process killed outright leaves its anvil running; the next start stops it and reuses the state.
+    const child = startChainChild(stateDir);
+    const orphan = await child.started;
+    child.process.kill('SIGKILL');
+    await child.exited;
+    expect(isAnvilProcess(orphan.pid)).toBe(true);
+
+    const next = await startChain({ stateDir });
+    try {
+      expect(isAnvilProcess(orphan.pid)).toBe(false);
+      expect(next.hostContracts).toBe('already-installed');
+    } finally {
+      await next.stop();
+    }
   });
 
   it('mines on an interval with blockTimeSeconds, and deploys code over 24 KiB only when codeSizeLimit allows', async () => {
