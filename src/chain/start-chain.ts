@@ -67,6 +67,8 @@ export interface ChainHandle {
   describe(): string[];
   /** The chain half of `@zama-fhe/relayer-sdk`'s `createInstance` config (add `relayerUrl`, keys). */
   sdkConfig(): SdkChainConfig;
+  /** Settles when anvil has exited: after stop(), or unexpectedly (see `logFile`). */
+  exited: Promise<void>;
   /** Stops anvil (dumping its state into the state dir); removes the directory if it was temporary. */
   stop(): Promise<void>;
 }
@@ -158,6 +160,7 @@ export async function startChain(config: ChainConfig = {}): Promise<ChainHandle>
         gatewayChainId: gateway.chainId,
         network: anvil.rpcUrl,
       }),
+      exited: anvil.exited,
       stop: () => anvil.stop(),
     };
   } catch (error) {
