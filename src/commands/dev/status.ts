@@ -1,0 +1,31 @@
+import { BaseCommand } from '../../cli/base-command.js';
+import { stateDirFlag } from '../../cli/stack-flags.js';
+import { readStackReport } from '../../stack/stack-status.js';
+
+export default class DevStatus extends BaseCommand {
+  static override summary =
+    'Show whether a local stack runs from this state dir, and its coprocessor counts.';
+  static override enableJsonFlag = true;
+  static override flags = { 'state-dir': stateDirFlag };
+
+  async run() {
+    const { flags } = await this.parse(DevStatus);
+    const report = await readStackReport(flags['state-dir']);
+    if (report.record) {
+      const r = report.record;
+      this.log(`Running (pid ${r.pid}, since ${r.startedAt}) from ${report.stateDir}`);
+      this.log(`  RPC          ${r.rpcUrl} (chain ${r.chainId}, block ${report.headBlock})`);
+      this.log(`  Relayer API  ${r.apiUrl}`);
+      for (const [name, address] of Object.entries(r.addresses)) this.log(`  ${name.padEnd(14)}${address}`);
+    } else {
+      this.log(`No stack running from ${report.stateDir}. Start one with \`fhe dev up\`.`);
+    }
+    if (report.store) {
+      const c = report.store.computations;
+      this.log(
+        `  Computations pending ${c.pending} (ready ${report.store.ready}), done ${c.done}, failed ${c.error}; ciphertexts ${report.store.ciphertexts}; ACL grants ${report.store.allowed}`,
+      );
+    }
+    return report;
+  }
+}

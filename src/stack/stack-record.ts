@@ -1,0 +1,47 @@
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * What a running `fhe dev up` publishes in its state directory so that `fhe dev status` and
+ * `fhe dev down` (other processes) can find it. Written when the stack is ready, removed on stop.
+ */
+export interface StackRecord {
+  pid: number;
+  startedAt: string;
+  rpcUrl: string;
+  apiUrl: string;
+  chainId: number;
+  addresses: Record<string, string>;
+}
+
+const RECORD_FILE = 'stack.json';
+
+export function writeStackRecord(stateDir: string, record: StackRecord): void {
+  const path = join(stateDir, RECORD_FILE);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+export function removeStackRecord(stateDir: string, pid: number): void {
+  // Only the owner removes it: a second stack that failed to start must not erase the first one's record.
+  if (readStackRecord(stateDir)?.pid === pid) rmSync(join(stateDir, RECORD_FILE), { force: true });
+}
+
+/** The record of a live stack, or undefined (none, or its process is gone: a stale record is removed). */
+export function readStackRecord(stateDir: string): StackRecord | undefined {
+  const path = join(stateDir, RECORD_FILE);
+  if (!existsSync(path)) return undefined;
+  const record = JSON.parse(readFileSync(path, 'utf8')) as StackRecord;
+  if (isAlive(record.pid)) return record;
+  rmSync(path, { force: true });
+  return undefined;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,195 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CompactPkeCrs, TfheClientKey, TfheCompactPublicKey } from 'node-tfhe';
+import pino, { type Logger } from 'pino';
+import { type ChainHandle, startChain } from '../chain/start-chain.js';
+import { type Coprocessor, type CoprocessorStatus, startCoprocessor } from '../coprocessor/coprocessor.js';
+import { type MetricsServer, startMetricsServer } from '../coprocessor/metrics.js';
+import { createEvaluator } from '../engine/create-evaluator.js';
+import { createNodeTfheInputExpander } from '../inputs/expander.js';
+import { createInputService } from '../inputs/input-service.js';
+import { createToyKeyProofVerifier } from '../inputs/toy-key-verifier.js';
+import { ensureKeyset, type KeygenProgress } from '../keys/ensure-keyset.js';
+import { loadKeyset } from '../keys/load-keyset.js';
+import { SERIALIZATION_LIMIT } from '../keys/tfhe-config.js';
+import { createOnChainAclReader } from '../kms/acl-reader.js';
+import { createLocalKms } from '../kms/local-kms.js';
+import { type RelayerHandle, startRelayer } from '../relayer/server.js';
+import { removeStackRecord, writeStackRecord } from './stack-record.js';
+
+export interface StackConfig {
+  /** Chain state, signer keys, the coprocessor database and logs. */
+  stateDir: string;
+  keysDir: string;
+  /** anvil JSON-RPC port (0: any free port). */
+  rpcPort?: number;
+  /** Relayer HTTP API port (0: any free port). */
+  apiPort?: number;
+  /** Prometheus /metrics port (0: any free port). */
+  metricsPort?: number;
+  /** Computations run at once (default: number of cores). */
+  concurrency?: number;
+  /** Seconds between blocks; omitted = a block per transaction. */
+  blockTimeSeconds?: number;
+  logger?: Logger;
+}
+
+export type StackProgress =
+  | { phase: 'keys'; progress: KeygenProgress }
+  | { phase: 'chain' | 'coprocessor' | 'api'; event: 'start' | 'done' };
+
+export interface StackStatus {
+  rpcUrl: string;
+  apiUrl: string;
+  metricsUrl: string;
+  chainId: number;
+  addresses: ChainHandle['addresses'];
+  gateway: ChainHandle['gateway'];
+  coprocessor: CoprocessorStatus;
+}
+
+export interface Stack {
+  chain: ChainHandle;
+  coprocessor: Coprocessor;
+  relayer: RelayerHandle;
+  /** SDK `createInstance` config for this stack (add `network` if you use an EIP-1193 provider). */
+  sdkConfig(): Record<string, unknown>;
+  status(): Promise<StackStatus>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole local fhEVM backend as one object: keys, anvil with the host contracts, the coprocessor on
+ * SQLite, input verification, the local KMS, and the relayer HTTP API. `fhe dev up`, `fhe smoke-test`
+ * and tests start it the same way. Parts are stopped in reverse order, also when a later part fails.
+ */
+export async function startStack(
+  config: StackConfig,
+  onProgress?: (p: StackProgress) => void,
+): Promise<Stack> {
+  const stateDir = resolve(config.stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  const logger = config.logger ?? pino({ name: 'fhekit', level: process.env.FHE_LOG_LEVEL ?? 'info' });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  };
+
+  try {
+    await ensureKeyset({
+      dir: config.keysDir,
+      onProgress: (progress) => onProgress?.({ phase: 'keys', progress }),
+    });
+    const keyset = loadKeyset(config.keysDir);
+    const clientKey = TfheClientKey.safe_deserialize(keyset.read('clientKey'), SERIALIZATION_LIMIT);
+    const publicKeyBytes = keyset.read('publicKey');
+    const crsBytes = keyset.read('crs');
+
+    onProgress?.({ phase: 'chain', event: 'start' });
+    const chain = await startChain({
+      stateDir: join(stateDir, 'chain'),
+      ...(config.rpcPort ? { port: config.rpcPort } : {}), // 0 or unset: anvil gets a free port
+      ...(config.blockTimeSeconds === undefined ? {} : { blockTimeSeconds: config.blockTimeSeconds }),
+    });
+    stops.push(() => chain.stop());
+    onProgress?.({ phase: 'chain', event: 'done' });
+
+    onProgress?.({ phase: 'coprocessor', event: 'start' });
+    const evaluator = createEvaluator({ evaluationKeys: keyset.read('evaluationKeys') });
+    stops.push(() => evaluator.close());
+    const coprocessor = await startCoprocessor({
+      dbPath: join(stateDir, 'coprocessor.db'),
+      rpcUrl: chain.rpcUrl,
+      addresses: { acl: chain.addresses.acl, executor: chain.addresses.executor },
+      evaluator,
+      logger: logger.child({ component: 'coprocessor' }),
+      ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
+    });
+    stops.push(() => coprocessor.stop());
+    onProgress?.({ phase: 'coprocessor', event: 'done' });
+
+    onProgress?.({ phase: 'api', event: 'start' });
+    const hostChainId = BigInt(chain.chainId);
+    const gatewayChainId = BigInt(chain.gateway.chainId);
+    const inputs = createInputService({
+      hostChainId,
+      aclAddress: chain.addresses.acl,
+      domain: { gatewayChainId, inputVerificationAddress: chain.gateway.inputVerification },
+      signers: [chain.signers.coprocessor],
+      verifier: createToyKeyProofVerifier(
+        TfheCompactPublicKey.safe_deserialize(publicKeyBytes, SERIALIZATION_LIMIT),
+        CompactPkeCrs.safe_deserialize(crsBytes, SERIALIZATION_LIMIT),
+      ),
+      expander: createNodeTfheInputExpander(clientKey),
+      store: {
+        insertInputCiphertexts: async (ciphertexts) => {
+          await coprocessor.store.insertInputCiphertexts(ciphertexts);
+          coprocessor.wake();
+        },
+      },
+    });
+    const kms = createLocalKms({
+      hostChainId,
+      domain: { gatewayChainId, decryptionAddress: chain.gateway.decryption },
+      signers: [chain.signers.kms],
+      clientKey,
+      acl: createOnChainAclReader(chain.publicClient, chain.addresses.acl),
+      ciphertexts: coprocessor.store,
+    });
+    const relayer = await startRelayer({
+      ...(config.apiPort === undefined ? {} : { port: config.apiPort }),
+      inputs,
+      kms,
+      keys: { publicKey: publicKeyBytes, crs: crsBytes },
+      logger: logger.child({ component: 'relayer' }),
+    });
+    stops.push(() => relayer.stop());
+    const metrics: MetricsServer = await startMetricsServer(
+      config.metricsPort ?? 0,
+      coprocessor.metrics.registry,
+    );
+    stops.push(() => metrics.close());
+    onProgress?.({ phase: 'api', event: 'done' });
+
+    const status = async (): Promise<StackStatus> => ({
+      rpcUrl: chain.rpcUrl,
+      apiUrl: relayer.url,
+      metricsUrl: metrics.url,
+      chainId: chain.chainId,
+      addresses: chain.addresses,
+      gateway: chain.gateway,
+      coprocessor: await coprocessor.status(),
+    });
+    writeStackRecord(stateDir, {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      rpcUrl: chain.rpcUrl,
+      apiUrl: relayer.url,
+      chainId: chain.chainId,
+      addresses: { ...chain.addresses },
+    });
+    stops.unshift(async () => removeStackRecord(stateDir, process.pid));
+
+    return {
+      chain,
+      coprocessor,
+      relayer,
+      status,
+      sdkConfig: () => ({
+        aclContractAddress: chain.addresses.acl,
+        kmsContractAddress: chain.addresses.kmsVerifier,
+        inputVerifierContractAddress: chain.addresses.inputVerifier,
+        verifyingContractAddressDecryption: chain.gateway.decryption,
+        verifyingContractAddressInputVerification: chain.gateway.inputVerification,
+        chainId: chain.chainId,
+        gatewayChainId: chain.gateway.chainId,
+        network: chain.rpcUrl,
+        relayerUrl: relayer.url,
+      }),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

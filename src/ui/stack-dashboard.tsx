@@ -1,0 +1,81 @@
+import { Box, render, Text } from 'ink';
+import type { StackStatus } from '../stack/start-stack.js';
+
+function formatUptime(seconds: number): string {
+  const s = Math.floor(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <Text>
+      <Text color="gray">{label.padEnd(13)}</Text>
+      {children}
+    </Text>
+  );
+}
+
+function Dashboard({ status }: { status: StackStatus }) {
+  const c = status.coprocessor;
+  const lag = c.lagBlocks ?? 0;
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
+      <Text bold>
+        fhekit dev stack <Text color="gray">— up {formatUptime(c.uptimeSeconds)}, Ctrl-C to stop</Text>
+      </Text>
+      <Row label="Chain RPC">
+        {status.rpcUrl} <Text color="gray">chain {status.chainId}</Text> block {c.cursor?.block ?? '–'}
+        {lag > 0 ? <Text color="yellow"> (lag {lag})</Text> : null}
+      </Row>
+      <Row label="Relayer API">
+        {status.apiUrl} <Text color="gray">(relayerUrl for @zama-fhe/relayer-sdk)</Text>
+      </Row>
+      <Row label="Metrics">{status.metricsUrl}</Row>
+      <Row label="ACL">{status.addresses.acl}</Row>
+      <Row label="Executor">{status.addresses.executor}</Row>
+      <Row label="InputVerifier">{status.addresses.inputVerifier}</Row>
+      <Row label="KMSVerifier">{status.addresses.kmsVerifier}</Row>
+      <Text> </Text>
+      <Row label="Computations">
+        <Text color="yellow">{c.computations.pending} pending</Text> ({c.computations.ready} ready,{' '}
+        {c.computations.inFlight} running) <Text color="green">{c.computations.done} done</Text>{' '}
+        <Text color={c.computations.error > 0 ? 'red' : 'gray'}>{c.computations.error} failed</Text>
+      </Row>
+      <Row label="Ciphertexts">
+        {c.ciphertexts} <Text color="gray">· {c.allowedHandles} ACL grants</Text>
+      </Row>
+      <Row label="Throughput">
+        {c.opsPerSecond.toFixed(2)} ops/s
+        {c.pbsPerSecond === null ? null : <Text> · {c.pbsPerSecond.toFixed(1)} PBS/s</Text>}
+        <Text color="gray"> · {c.concurrency} worker slots</Text>
+      </Row>
+    </Box>
+  );
+}
+
+export interface StatusView {
+  update(status: StackStatus): void;
+  stop(): void;
+}
+
+/** The live terminal dashboard of `fhe dev up`. */
+export function renderDashboard(status: StackStatus): StatusView {
+  const app = render(<Dashboard status={status} />);
+  return {
+    update: (next) => app.rerender(<Dashboard status={next} />),
+    stop: () => app.unmount(),
+  };
+}
+
+/** One line per change, for CI logs and pipes. */
+export function statusLine(status: StackStatus): string {
+  const c = status.coprocessor;
+  return [
+    `block ${c.cursor?.block ?? '-'}${c.lagBlocks ? ` (lag ${c.lagBlocks})` : ''}`,
+    `computations pending ${c.computations.pending} running ${c.computations.inFlight} done ${c.computations.done} failed ${c.computations.error}`,
+    `ciphertexts ${c.ciphertexts}`,
+    `${c.opsPerSecond.toFixed(2)} ops/s${c.pbsPerSecond === null ? '' : ` ${c.pbsPerSecond.toFixed(1)} PBS/s`}`,
+  ].join(' | ');
+}
