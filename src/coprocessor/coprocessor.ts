@@ -5,9 +5,13 @@ import type { FheEvaluator } from '../engine/evaluator.js';
 import { FhekitError } from '../errors.js';
 import { CiphertextWaiter } from './ciphertext-waiter.js';
 import { HostListener } from './listener.js';
-import { CoprocessorMetrics, lagBlocks } from './metrics.js';
+import { CoprocessorMetrics } from './metrics.js';
 import { reportsPbs, Scheduler } from './scheduler.js';
 import { openSqliteStore } from './sqlite-store.js';
+import { type CoprocessorStatus, readStatus } from './status.js';
+
+export type { CoprocessorStatus } from './status.js';
+
 import type { CoprocessorStore, StoredCiphertext } from './store.js';
 
 export interface CoprocessorOptions {
@@ -32,22 +36,6 @@ export interface CoprocessorOptions {
   pollIntervalMs?: number;
   /** Failed attempts before a computation is marked `error` (default 3). */
   maxAttempts?: number;
-}
-
-export interface CoprocessorStatus {
-  /** Last ingested host-chain block. */
-  cursor: { block: number; hash: Hex } | null;
-  headBlock: number | null;
-  lagBlocks: number | null;
-  computations: { pending: number; ready: number; inFlight: number; done: number; error: number };
-  ciphertexts: number;
-  allowedHandles: number;
-  /** Computations finished per second over the last 10 s. */
-  opsPerSecond: number;
-  /** PBS per second over the last 10 s (null when the evaluator does not report PBS). */
-  pbsPerSecond: number | null;
-  concurrency: number;
-  uptimeSeconds: number;
 }
 
 export interface Coprocessor {
@@ -132,26 +120,15 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
   return {
     store,
     metrics,
-    async status() {
-      const [counts, cursor] = await Promise.all([store.counts(), store.getCursor()]);
-      const headBlock = listener.headBlock;
-      return {
-        cursor: cursor && { block: cursor.number, hash: cursor.hash },
-        headBlock,
-        lagBlocks: lagBlocks(headBlock, cursor?.number ?? null),
-        computations: {
-          ...counts.computations,
-          ready: counts.ready,
-          inFlight: scheduler?.inFlightCount ?? 0,
-        },
-        ciphertexts: counts.ciphertexts,
-        allowedHandles: counts.allowed,
+    status: () =>
+      readStatus(store, {
+        headBlock: listener.headBlock,
+        inFlight: scheduler?.inFlightCount ?? 0,
         opsPerSecond: metrics.opsRate.perSecond(),
         pbsPerSecond: options.evaluator && reportsPbs(options.evaluator) ? metrics.pbsRate.perSecond() : null,
         concurrency: scheduler ? concurrency : 0,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      };
-    },
+      }),
     waitForCiphertext: (handle, timeoutMs) => waiter.wait(handle, timeoutMs),
     wake: () => scheduler?.wake(),
     stop() {

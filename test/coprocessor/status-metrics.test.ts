@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
 import { type Coprocessor, startCoprocessor } from '../../src/coprocessor/coprocessor.js';
 import { startMetricsServer } from '../../src/coprocessor/metrics.js';
+import { openSqliteStore } from '../../src/coprocessor/sqlite-store.js';
+import { readStatus } from '../../src/coprocessor/status.js';
 import { FheOp } from '../../src/engine/fhe-op.js';
 import { FheType } from '../../src/engine/fhe-type.js';
 import { deployFixture, transact } from '../chain/fixture-chain.js';
@@ -66,6 +68,46 @@ describe('coprocessor status() and /metrics (listener only, real anvil)', () => 
       expect((await fetch(server.url.replace('/metrics', '/other'))).status).toBe(404);
     } finally {
       await server.close();
+    }
+  });
+
+  it('reads the durable part of the status from another process’s view of the database', async () => {
+    const reader = openSqliteStore(join(dir.dir, 'coprocessor.db'));
+    try {
+      const [offline, live] = [await readStatus(reader), await coprocessor.status()];
+      expect(offline).toMatchObject({
+        cursor: live.cursor,
+        headBlock: null,
+        lagBlocks: null,
+        uptimeSeconds: 0,
+      });
+      expect(offline.computations).toEqual({ ...live.computations, inFlight: 0 });
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('follows the chain over WebSocket and stops cleanly', async () => {
+    const wsDir = tempDir();
+    const overWs = await startCoprocessor({
+      dbPath: join(wsDir.dir, 'coprocessor.db'),
+      rpcUrl: chain.rpcUrl,
+      wsUrl: chain.wsUrl,
+      addresses: chain.addresses,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      await transact(chain, ops, 'rand', [FheType.Uint8]);
+      const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+      await until(
+        async () => (await overWs.status()).cursor?.block === head,
+        10_000,
+        'cursor at head over ws',
+      );
+      expect((await overWs.status()).computations.pending).toBe(4);
+    } finally {
+      await overWs.stop();
+      wsDir.cleanup();
     }
   });
 });
