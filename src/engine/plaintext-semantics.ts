@@ -1,5 +1,5 @@
-import { FheOp } from '../../src/engine/fhe-op.js';
-import { bitsOf, FheType } from '../../src/engine/fhe-type.js';
+import { FheOp } from './fhe-op.js';
+import { bitsOf, FheType } from './fhe-type.js';
 
 /** fhEVM plaintext semantics (fhevm-spec §1.4) of the ops under test, for unsigned values of `type`. */
 export function plaintextResult(op: FheOp, type: FheType, a: bigint, b = 0n, c = 0n): bigint {
@@ -58,5 +58,5 @@ export function plaintextResult(op: FheOp, type: FheType, a: bigint, b = 0n, c =
     case FheOp.IfThenElse:
       return a !== 0n ? b : c;
   }
-  throw new Error(`no plaintext reference for op ${op}`);
+  throw new Error(`no plaintext semantics for op ${op}`);
 }
