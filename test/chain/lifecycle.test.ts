@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startAnvil } from '../../src/chain/anvil.js';
 import { deployContract } from '../../src/chain/deploy.js';
+import { SIGNERS_FILE_NAME } from '../../src/chain/signers.js';
 import { ANVIL_LOG_FILE, startChain } from '../../src/chain/start-chain.js';
 import { FhekitError } from '../../src/errors.js';
 import { deployFixture, transact } from './fixture-chain.js';
@@ -100,7 +101,7 @@ describe('chain lifecycle', () => {
     const stateDir = tempDir();
     const first = await startChain({ stateDir });
     await first.stop();
-    rmSync(join(stateDir, 'signers.json'));
+    rmSync(join(stateDir, SIGNERS_FILE_NAME));
     const error = await startChain({ stateDir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FhekitError);
     expect((error as FhekitError).code).toBe('FHE_HOST_CONTRACTS_MISMATCH');
