@@ -1,9 +1,23 @@
 // Blind rotation micro-benchmark, real PBS parameters (n=918, N=2048, base 2^23 x 1 level), one thread.
-// Usage: npx tsx bench/blind-rotate.bench.ts [wasm runs, default 10] [TypeScript runs, default 3]
-// Then the wasm throughput with 1..cores worker threads sharing one Fourier BSK.
+// Usage: npx tsx bench/blind-rotate.bench.ts [--runs 10] [--ts-runs 3] [--node-tfhe]
+// Then the wasm throughput with 1..cores worker threads sharing one Fourier BSK. --node-tfhe adds
+// tfhe-rs's own wasm (node-tfhe) as a reference: it has no PBS API, so one KS+PBS is timed as a quarter of
+// CompactCiphertextList.expand() of one FheUint8 (4 blocks, each cast by a keyswitch and a PBS).
 // Cost does not depend on the key material, so the BSK is random words (not a valid GGSW); every mask
 // value is non-zero, the worst case (918 external products).
+import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import {
+  CompactCiphertextList,
+  ShortintCompactPublicKeyEncryptionParameters,
+  ShortintCompactPublicKeyEncryptionParametersName,
+  set_server_key,
+  TfheClientKey,
+  TfheCompactPublicKey,
+  TfheConfigBuilder,
+  TfheServerKey,
+} from 'node-tfhe';
 import { createTypeScriptBlindRotator } from '../src/engine/pbs/blind-rotate.js';
 import {
   type BlindRotatorFactory,
@@ -15,7 +29,15 @@ import { startRotationWorker } from '../test/engine/wasm/rotation-worker.js';
 import { createScalarBlindRotator } from '../test/engine/wasm/scalar-blind-rotator.js';
 
 const params = { n: 918, N: 2048, baseLog: 23, level: 1 };
-const [wasmRuns = 10, typeScriptRuns = 3] = process.argv.slice(2).map(Number);
+const { values: options } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '10' },
+    'ts-runs': { type: 'string', default: '3' },
+    'node-tfhe': { type: 'boolean', default: false },
+  },
+});
+const wasmRuns = Number(options.runs);
+const typeScriptRuns = Number(options['ts-runs']);
 
 const rng = createRng(2026);
 const bsk = randomU64Poly(rng, params.n * 4 * params.N);
@@ -25,9 +47,21 @@ const mask = Uint32Array.from({ length: params.n }, () => 1 + (rng() % (2 * para
 interface Row {
   implementation: string;
   'key setup ms': string;
-  'ms / rotation (median)': string;
-  'ms / rotation (min)': string;
+  'ms each (median)': string;
+  'ms each (min)': string;
   runs: number;
+}
+
+function summarize(implementation: string, setupMs: number, times: number[]): Row {
+  const runs = times.length;
+  times.sort((a, b) => a - b);
+  return {
+    implementation,
+    'key setup ms': setupMs.toFixed(0),
+    'ms each (median)': times[Math.floor(runs / 2)].toFixed(1),
+    'ms each (min)': times[0].toFixed(1),
+    runs,
+  };
 }
 
 function measure(implementation: string, factory: BlindRotatorFactory, runs: number): Row {
@@ -41,14 +75,31 @@ function measure(implementation: string, factory: BlindRotatorFactory, runs: num
     rotator.rotate(acc, mask);
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return {
-    implementation,
-    'key setup ms': setupMs.toFixed(0),
-    'ms / rotation (median)': times[Math.floor(runs / 2)].toFixed(1),
-    'ms / rotation (min)': times[0].toFixed(1),
-    runs,
-  };
+  return summarize(implementation, setupMs, times);
+}
+
+function measureNodeTfhe(runs: number): Row {
+  const pke = new ShortintCompactPublicKeyEncryptionParameters(
+    ShortintCompactPublicKeyEncryptionParametersName.PARAM_PKE_MESSAGE_2_CARRY_2_KS_PBS_TUNIFORM_2M128,
+  );
+  const config = TfheConfigBuilder.default().use_dedicated_compact_public_key_parameters(pke).build();
+  const clientKey = TfheClientKey.generate(config);
+  const publicKey = TfheCompactPublicKey.new(clientKey);
+  const setupStart = performance.now();
+  set_server_key(TfheServerKey.new(clientKey));
+  const setupMs = performance.now() - setupStart;
+  const blocks = 4;
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const builder = CompactCiphertextList.builder(publicKey);
+    builder.push_u8(run);
+    const list = builder.build();
+    const start = performance.now();
+    list.expand();
+    times.push((performance.now() - start) / blocks);
+  }
+  const { version } = createRequire(import.meta.url)('node-tfhe/package.json') as { version: string };
+  return summarize(`node-tfhe ${version}: one KS+PBS (expand / ${blocks})`, setupMs, times);
 }
 
 console.log(
@@ -58,6 +109,7 @@ console.table([
   measure('wasm SIMD kernel', createWasmBlindRotator, wasmRuns),
   measure('engine TypeScript (src/engine/pbs)', createTypeScriptBlindRotator, typeScriptRuns),
   measure('scalar TypeScript, same algorithm as wasm', createScalarBlindRotator, typeScriptRuns),
+  ...(options['node-tfhe'] ? [measureNodeTfhe(typeScriptRuns)] : []),
 ]);
 
 /** Rotations per second with `threads` workers over one shared key, all rotating at once. */
