@@ -2,16 +2,16 @@
  * Runs the coprocessor as its own process until SIGTERM/SIGINT (crash-safety tests kill it with -9):
  *
  *   node --import tsx src/coprocessor/run-coprocessor.ts --db <file> --rpc <url> --acl <addr> --executor <addr>
- *        (--eval-keys <eval-keys.bin> | --listen-only) [--ws <url>] [--concurrency <n>] [--start-block <n>]
+ *        (--keys <keyset dir> | --listen-only) [--ws <url>] [--concurrency <n>] [--start-block <n>]
  *
  * Logs are pino JSON lines on stdout.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { type Address, isAddress } from 'viem';
 import { createEvaluator } from '../engine/create-evaluator.js';
 import { FhekitError } from '../errors.js';
+import { loadKeyset } from '../keys/load-keyset.js';
 import { startCoprocessor } from './coprocessor.js';
 
 const { values } = parseArgs({
@@ -23,7 +23,7 @@ const { values } = parseArgs({
     executor: { type: 'string' },
     concurrency: { type: 'string' },
     'start-block': { type: 'string' },
-    'eval-keys': { type: 'string' },
+    keys: { type: 'string' },
     'listen-only': { type: 'boolean', default: false },
   },
 });
@@ -49,20 +49,16 @@ function address(name: 'acl' | 'executor'): Address {
 }
 
 const logger = pino({ name: 'fhekit-coprocessor', level: process.env.FHE_LOG_LEVEL ?? 'info' });
-const evalKeysPath = values['eval-keys'];
-if (!values['listen-only'] && !evalKeysPath) {
-  throw new FhekitError(
-    'FHE_COPROCESSOR_CONFIG',
-    'Computing needs the engine evaluation keys (--eval-keys).',
-    {
-      hint: 'Pass the keyset eval-keys.bin, or --listen-only to run the listener alone.',
-    },
-  );
+const keysDir = values.keys;
+if (!values['listen-only'] && !keysDir) {
+  throw new FhekitError('FHE_COPROCESSOR_CONFIG', 'Computing needs the keyset (--keys).', {
+    hint: 'Pass the directory `fhe generate-keys` wrote, or --listen-only to run the listener alone.',
+  });
 }
 const evaluator =
-  values['listen-only'] || !evalKeysPath
+  values['listen-only'] || !keysDir
     ? undefined
-    : createEvaluator({ evaluationKeys: readFileSync(evalKeysPath) });
+    : createEvaluator({ evaluationKeys: loadKeyset(keysDir).read('evaluationKeys') });
 const coprocessor = await startCoprocessor({
   dbPath: required('db'),
   rpcUrl: required('rpc'),

@@ -10,7 +10,7 @@ import { decryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
 import { aclEvents, deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
 import { CoprocessorProcess } from './coprocessor-process.js';
 import type { DeployedFixture } from './helpers.js';
-import { tempDir, until, writeEvaluationKeys } from './helpers.js';
+import { tempDir, testKeyset, until } from './helpers.js';
 
 interface ExpectedRows {
   /** `${outputHandle}/${txHash}` → block number */
@@ -163,7 +163,7 @@ describe('crash safety (coprocessor child process, kill -9)', () => {
 
   it('worker: killed mid-batch with the real engine, every computation ends done exactly once, correctly', async () => {
     const dbPath = join(dir.dir, 'worker.db');
-    const keys = writeEvaluationKeys(dir.dir);
+    const keys = testKeyset();
     const resultOf = (logs: Log[]) => (executorEvents(chain, logs).at(-1)!.args as { result: Hex }).result;
     // Random values are real bootstrapped ciphertexts, so each computation takes engine time.
     const randoms: Hex[] = [];
@@ -173,7 +173,7 @@ describe('crash safety (coprocessor child process, kill -9)', () => {
       const args = [FheOp.Add, randoms[i], scalarWord(BigInt(i + 1)), true];
       sums.push(resultOf(await transact(chain, ops, 'binary', args)));
     }
-    const args = ['--eval-keys', keys.path, '--concurrency', '1'];
+    const args = ['--keys', keys.dir, '--concurrency', '1'];
     const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
     const finished = (state: ReturnType<typeof readDatabase>) => state.cursor === head && state.pending === 0;
 

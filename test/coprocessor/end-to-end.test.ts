@@ -11,7 +11,7 @@ import { FheType } from '../../src/engine/fhe-type.js';
 import { decryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
 import { deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
 import type { DeployedFixture } from './helpers.js';
-import { tempDir, writeEvaluationKeys } from './helpers.js';
+import { tempDir, testKeyset } from './helpers.js';
 
 describe('end to end: real anvil + host contracts + fixture, real engine, SQLite, node-tfhe decryption', () => {
   let chain: ChainHandle;
@@ -22,7 +22,7 @@ describe('end to end: real anvil + host contracts + fixture, real engine, SQLite
 
   beforeAll(async () => {
     dir = tempDir();
-    const keys = writeEvaluationKeys(dir.dir);
+    const keys = testKeyset();
     clientKey = keys.clientKey;
     chain = await startChain();
     ops = await deployFixture(chain, 'HandleOps');
@@ -30,7 +30,7 @@ describe('end to end: real anvil + host contracts + fixture, real engine, SQLite
       dbPath: join(dir.dir, 'coprocessor.db'),
       rpcUrl: chain.rpcUrl,
       addresses: chain.addresses,
-      evaluator: createEvaluator({ evaluationKeys: keys.bytes }),
+      evaluator: createEvaluator({ evaluationKeys: keys.evaluationKeys }),
       logger: pino({ level: 'silent' }),
       concurrency: 2,
       pollIntervalMs: 50,

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TfheClientKey } from 'node-tfhe';
 import type { Abi, Address, Hex } from 'viem';
-import { generateEvaluationKeys } from '../../src/engine/evaluation-keys.js';
 import { FheType } from '../../src/engine/fhe-type.js';
+import { loadKeyset } from '../../src/keys/load-keyset.js';
 import { SERIALIZATION_LIMIT } from '../../src/keys/tfhe-config.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 
@@ -48,18 +48,12 @@ export async function until<T>(
 /** A deployed fixture contract, as `transact` takes it. */
 export type DeployedFixture = { address: Address; contract: { abi: Abi } };
 
-/**
- * Engine evaluation keys for the test keyset's client key, written to `dir` (about 2 s): the child
- * coprocessor process reads them from this file.
- */
-export function writeEvaluationKeys(dir: string): {
-  path: string;
-  bytes: Uint8Array;
-  clientKey: TfheClientKey;
-} {
-  const clientKeyBytes = readFileSync(join(TEST_KEYS_DIR, 'client-key.bin'));
-  const bytes = generateEvaluationKeys(clientKeyBytes);
-  const path = join(dir, 'eval-keys.bin');
-  writeFileSync(path, bytes);
-  return { path, bytes, clientKey: TfheClientKey.safe_deserialize(clientKeyBytes, SERIALIZATION_LIMIT) };
+/** The test keyset (made by the global setup): its directory, evaluation keys and node-tfhe client key. */
+export function testKeyset(): { dir: string; evaluationKeys: Uint8Array; clientKey: TfheClientKey } {
+  const keyset = loadKeyset(TEST_KEYS_DIR);
+  return {
+    dir: TEST_KEYS_DIR,
+    evaluationKeys: keyset.read('evaluationKeys'),
+    clientKey: TfheClientKey.safe_deserialize(keyset.read('clientKey'), SERIALIZATION_LIMIT),
+  };
 }
