@@ -176,6 +176,20 @@ export const handleOpsAbi = [
   },
   {
     inputs: [
+      { internalType: 'uint8', name: 'op', type: 'uint8' },
+      { internalType: 'uint8', name: 'fheType', type: 'uint8' },
+      { internalType: 'uint256', name: 'lhs', type: 'uint256' },
+      { internalType: 'uint256', name: 'rhs', type: 'uint256' },
+      { internalType: 'bool', name: 'scalar', type: 'bool' },
+      { internalType: 'uint8', name: 'times', type: 'uint8' },
+    ],
+    name: 'repeatPlain',
+    outputs: [{ internalType: 'bytes32', name: 'result', type: 'bytes32' }],
+    stateMutability: 'nonpayable',
+    type: 'function',
+  },
+  {
+    inputs: [
       { internalType: 'bytes32', name: 'control', type: 'bytes32' },
       { internalType: 'bytes32', name: 'ifTrue', type: 'bytes32' },
       { internalType: 'bytes32', name: 'ifFalse', type: 'bytes32' },

@@ -1,6 +1,6 @@
 import type { Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inputVerifierAbi, kmsVerifierAbi } from '../../src/chain/abis.js';
+import { hcuLimitAbi, inputVerifierAbi, kmsVerifierAbi } from '../../src/chain/abis.js';
 import type { DeployedContract } from '../../src/chain/deploy.js';
 import type { FIXTURE_ABIS } from '../../src/chain/fixtures.js';
 import { DEFAULT_GATEWAY } from '../../src/chain/host-contracts.js';
@@ -166,5 +166,27 @@ describe('ConfidentialToken', () => {
     }
     const balance = await token.contract.read.confidentialBalanceOf([recipient]);
     expect(handleLayout(balance as Hex).type).toBe(FheType.Uint64);
+  });
+});
+
+describe('HCULimit', () => {
+  it('admits a dependency chain below the per-transaction depth limit and reverts one above it', async () => {
+    // Encrypted euint128 mul costs 1,686,000 HCU and depth must stay under 5,000,000 (fhevm-spec §8).
+    const repeatMul = (times: number) => [FheOp.Mul, FheType.Uint128, 3n, 5n, false, times] as const;
+    const logs = await transact(chain, ops, 'repeatPlain', [...repeatMul(2)]);
+    const muls = executorEvents(chain, logs).flatMap((e) => (e.eventName === 'FheMul' ? [e.args] : []));
+    expect(muls).toHaveLength(2);
+    expect(muls[1].lhs).toBe(muls[0].result);
+
+    const error = await chain.publicClient
+      .simulateContract({
+        address: ops.address,
+        abi: [...ops.contract.abi, ...hcuLimitAbi.filter((item) => item.type === 'error')],
+        functionName: 'repeatPlain',
+        args: repeatMul(3),
+        account: chain.deployer,
+      })
+      .catch((e: unknown) => e);
+    expect(String(error)).toContain('HCUTransactionDepthLimitExceeded');
   });
 });
