@@ -2,7 +2,7 @@ import { FhekitError } from '../errors.js';
 import { type ClientSecretKeys, decodeClientKey } from './codec/client-key-codec.js';
 import { BinaryPolyMultiplier } from './math/binary-poly-product.js';
 import { expandSeed, randomSeed, TUniformSampler } from './math/random.js';
-import { addIntegerToLimbs, limbsToSignedDouble, limbView } from './math/torus.js';
+import { addIntegerToLimbs, limbView, roundedHighWord } from './math/torus.js';
 import { PARAMS } from './params.js';
 
 /**
@@ -27,11 +27,15 @@ const KS_ROWS = N * PARAMS.ksLevel;
 const CASTING_ROWS = PARAMS.pkeDimension * PARAMS.ksLevel;
 const BSK_ROWS = n * 2;
 
-/** A keyswitching key to the small key in "float torus" form, ready for the keyswitch loop. */
+/**
+ * A keyswitching key to the small key on the 32-bit torus (each u64 rounded to its top 32 bits, like
+ * tfhe-rs's KS32 pattern): the keyswitch output is only used after the switch to 12 bits, and the
+ * rounding adds ~2^39 of noise against the ~2^53 the keyswitch itself adds.
+ */
 export interface KeyswitchKey {
   inputDimension: number;
-  /** For input coefficient i and level j (row i·ks_level + j): n mask values then the body, as signed doubles. */
-  rows: Float64Array;
+  /** For input coefficient i and level j (row i·ks_level + j): n mask values then the body (top 32 bits). */
+  rows: Int32Array;
 }
 
 export interface EvaluationKeys {
@@ -205,13 +209,13 @@ function buildKeyswitchKey(
   bodies: BigUint64Array,
 ): KeyswitchKey {
   const rowCount = inputDimension * PARAMS.ksLevel;
-  const rows = new Float64Array(rowCount * (n + 1));
+  const rows = new Int32Array(rowCount * (n + 1));
   const maskLimbs = limbView(masks);
   const bodyLimbs = limbView(bodies);
   for (let row = 0; row < rowCount; row++) {
     const out = row * (n + 1);
-    for (let k = 0; k < n; k++) rows[out + k] = limbsToSignedDouble(maskLimbs, row * n + k);
-    rows[out + n] = limbsToSignedDouble(bodyLimbs, row);
+    for (let k = 0; k < n; k++) rows[out + k] = roundedHighWord(maskLimbs, row * n + k);
+    rows[out + n] = roundedHighWord(bodyLimbs, row);
   }
   return { inputDimension, rows };
 }

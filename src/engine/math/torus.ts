@@ -32,9 +32,9 @@ export function addTorusDoubleToLimbs(limbs: Uint32Array, index: number, v: numb
   limbs[2 * index + 1] = limbs[2 * index + 1]! + high + carry;
 }
 
-/** The u64 at `index` as a signed double (rounded to 53 bits): the "float torus" view. */
-export function limbsToSignedDouble(limbs: Uint32Array, index: number): number {
-  return (limbs[2 * index + 1]! | 0) * TWO_32 + limbs[2 * index]!;
+/** The u64 at `index` rounded to the 32-bit torus: its top 32 bits plus the rounding bit, wrapping. */
+export function roundedHighWord(limbs: Uint32Array, index: number): number {
+  return (limbs[2 * index + 1]! + (limbs[2 * index]! >>> 31)) | 0;
 }
 
 export function limbView(values: BigUint64Array): Uint32Array {

@@ -1,5 +1,4 @@
 import type { KeyswitchKey } from '../evaluation-keys.js';
-import { limbsToSignedDouble } from '../math/torus.js';
 import { PARAMS } from '../params.js';
 
 const n = PARAMS.smallDimension;
@@ -13,15 +12,16 @@ const KEPT_MASK = 2 ** (BASE_LOG * LEVELS) - 1;
 /** log2(2N): the blind rotation works modulo 2N = 4096. */
 const LOG_2N = Math.log2(2 * PARAMS.polynomialSize);
 const TWO_N = 2 * PARAMS.polynomialSize;
-const MS_UNIT = 2 ** (64 - LOG_2N);
+/** One switched unit on the 32-bit torus: 2^(32 − log2(2N)). */
+const MS_UNIT = 2 ** (32 - LOG_2N);
 
 /**
- * Keyswitch to the small key followed by the centered modulus switch to 2N, fused: the keyswitch runs in
- * "float torus" (signed doubles; their ~2^30 rounding error is far below the 2^45 keyswitch noise) and
- * its output is only ever used rounded to 12 bits.
+ * Keyswitch to the small key followed by the centered modulus switch to 2N, fused, on the 32-bit torus
+ * (`Int32Array` accumulators that wrap mod 2^32 — exactly torus arithmetic): the keyswitch output is
+ * only ever used rounded to 12 bits.
  */
 export class KeyswitchModSwitch {
-  private readonly acc = new Float64Array(n + 1);
+  private readonly acc = new Int32Array(n + 1);
 
   /**
    * `input` is the limb view of an LWE with `ksk.inputDimension` mask coefficients then the body.
@@ -33,7 +33,7 @@ export class KeyswitchModSwitch {
     const stride = n + 1;
     const dim = ksk.inputDimension;
     acc.fill(0);
-    acc[n] = limbsToSignedDouble(input, dim);
+    acc[n] = (input[2 * dim + 1]! + (input[2 * dim]! >>> 31)) | 0;
     for (let i = 0; i < dim; i++) {
       const hi = input[2 * i + 1]!;
       let kept = ((hi >>> KEPT_SHIFT) + ((hi >>> (KEPT_SHIFT - 1)) & 1)) & KEPT_MASK;
@@ -47,19 +47,19 @@ export class KeyswitchModSwitch {
         }
         if (d === 0) continue;
         const row = (i * LEVELS + j) * stride;
-        for (let k = 0; k <= n; k++) acc[k] = acc[k]! - d * rows[row + k]!;
+        for (let k = 0; k <= n; k++) acc[k] = acc[k]! - Math.imul(d, rows[row + k]!);
       }
     }
     // Centered modulus switch (tfhe-rs CenteredMeanNoiseReduction): add half the signed mask rounding
     // errors (E[s_i] = 1/2 cancels their mean) and subtract half a switched unit, then round the body.
     let correction = -0.5;
     for (let k = 0; k < n; k++) {
-      const y = acc[k]! / MS_UNIT;
+      const y = (acc[k]! >>> 0) / MS_UNIT;
       const rounded = Math.round(y);
       correction += (rounded - y) / 2;
-      mask[k] = rounded - Math.floor(rounded / TWO_N) * TWO_N;
+      mask[k] = rounded & (TWO_N - 1);
     }
-    const body = Math.round(acc[n]! / MS_UNIT + correction);
-    return body - Math.floor(body / TWO_N) * TWO_N;
+    const body = Math.round((acc[n]! >>> 0) / MS_UNIT + correction);
+    return body & (TWO_N - 1);
   }
 }

@@ -1,0 +1,174 @@
+/**
+ * Engine benchmark (`npm run bench:engine`): single-thread latency of one KS+PBS and of fhEVM ops on
+ * euint8 / euint64 with our engine, next to node-tfhe's own wasm bootstrapping measured in the same run
+ * (the marginal cost per block of `CompactCiphertextList.expand()`, one keyswitch + PBS per block).
+ *
+ * Options: --types 8,64 (fhEVM widths to time), --skip-tfhe (no node-tfhe reference), --all (also the
+ * slow ops: euint64 mul, encrypted shifts, div/rem). Keys: FHE_KEYS_DIR (default .cache/test-keys).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  CompactCiphertextList,
+  set_server_key,
+  TfheClientKey,
+  TfheCompactPublicKey,
+  TfheServerKey,
+} from 'node-tfhe';
+import { decodeOperand } from '../src/engine/create-evaluator.js';
+import { generateEvaluationKeys, loadEvaluationKeys } from '../src/engine/evaluation-keys.js';
+import type { FhevmOperand } from '../src/engine/evaluator.js';
+import { FheOp, opName } from '../src/engine/fhe-op.js';
+import { bitsOf, FheType, nameOf } from '../src/engine/fhe-type.js';
+import { computeOp } from '../src/engine/fhevm-ops.js';
+import { Bootstrapper } from '../src/engine/pbs/bootstrap.js';
+import { lutOf } from '../src/engine/pbs/lut.js';
+import { BlockEvaluator } from '../src/engine/radix/block-evaluator.js';
+import { SERIALIZATION_LIMIT } from '../src/keys/tfhe-config.js';
+import { encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
+
+const { values: args } = parseArgs({
+  options: {
+    types: { type: 'string', default: '8,64' },
+    'skip-tfhe': { type: 'boolean', default: false },
+    all: { type: 'boolean', default: false },
+  },
+});
+
+const keysDir = process.env.FHE_KEYS_DIR ?? join(import.meta.dirname, '..', '.cache', 'test-keys');
+const clientKeyBytes = readFileSync(join(keysDir, 'client-key.bin'));
+const clientKey = TfheClientKey.safe_deserialize(clientKeyBytes, SERIALIZATION_LIMIT);
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const now = () => performance.now();
+
+let started = now();
+const evalKeysPath = join(keysDir, 'eval-keys.bin');
+const blob = existsSync(evalKeysPath) ? readFileSync(evalKeysPath) : generateEvaluationKeys(clientKeyBytes);
+const generateMs = existsSync(evalKeysPath) ? undefined : now() - started;
+started = now();
+const keys = loadEvaluationKeys(blob);
+const bootstrapper = new Bootstrapper(keys);
+const ev = new BlockEvaluator(bootstrapper);
+const loadMs = now() - started;
+console.log(
+  `evaluation keys: ${(blob.length / 2 ** 20).toFixed(1)} MiB` +
+    (generateMs === undefined ? '' : `, generated in ${seconds(generateMs)}`) +
+    `, loaded (masks expanded, Fourier BSK built) in ${seconds(loadMs)}`,
+);
+
+// One KS + PBS, median of 10 after warm-up.
+const input = decodeOperand({
+  type: FheType.Uint8,
+  ciphertext: encryptWithClientKey(FheType.Uint8, 77n, clientKey),
+});
+const lwe = 'value' in input ? input.value.blocks[0]!.lwe : new BigUint64Array(0);
+const lut = lutOf((x) => (x + 1) % 4);
+for (let i = 0; i < 2; i++) bootstrapper.bootstrap(lwe, lut);
+const samples: number[] = [];
+for (let i = 0; i < 10; i++) {
+  started = now();
+  bootstrapper.bootstrap(lwe, lut);
+  samples.push(now() - started);
+}
+samples.sort((a, b) => a - b);
+const pbsMs = samples[5]!;
+console.log(
+  `KS+PBS (ours, TypeScript, 1 thread): median ${pbsMs.toFixed(1)} ms, min ${samples[0]!.toFixed(1)} ms`,
+);
+
+let tfhePerBlockMs: number | undefined;
+if (!args['skip-tfhe']) {
+  started = now();
+  set_server_key(TfheServerKey.new(clientKey));
+  const serverKeyMs = now() - started;
+  const publicKey = TfheCompactPublicKey.new(clientKey);
+  const expandMs = (push: (b: ReturnType<typeof CompactCiphertextList.builder>) => void) => {
+    const builder = CompactCiphertextList.builder(publicKey);
+    push(builder);
+    const list = builder.build();
+    const t0 = now();
+    list.expand();
+    return now() - t0;
+  };
+  const small = expandMs((b) => b.push_u8(200));
+  const large = expandMs((b) => b.push_u16(50_000));
+  tfhePerBlockMs = (large - small) / 4;
+  console.log(
+    `node-tfhe wasm: server key ${seconds(serverKeyMs)}; expand u8 (4 blocks) ${seconds(small)}, ` +
+      `u16 (8 blocks) ${seconds(large)} → ${tfhePerBlockMs.toFixed(1)} ms per block (KS+PBS)`,
+  );
+  console.log(`ratio ours / tfhe-rs-wasm per KS+PBS: ${(pbsMs / tfhePerBlockMs).toFixed(2)}`);
+}
+
+interface OpCase {
+  op: FheOp;
+  scalar?: bigint;
+  slow?: boolean;
+}
+const OPS: OpCase[] = [
+  { op: FheOp.Add },
+  { op: FheOp.Add, scalar: 5n },
+  { op: FheOp.Sub },
+  { op: FheOp.Mul, slow: true },
+  { op: FheOp.Mul, scalar: 3n },
+  { op: FheOp.Div, scalar: 7n, slow: true },
+  { op: FheOp.BitAnd },
+  { op: FheOp.BitXor, scalar: 0x5an },
+  { op: FheOp.Not },
+  { op: FheOp.Neg },
+  { op: FheOp.Eq },
+  { op: FheOp.Ge },
+  { op: FheOp.Lt, scalar: 100n },
+  { op: FheOp.Min },
+  { op: FheOp.Shl, scalar: 3n },
+  { op: FheOp.Shl, slow: true },
+  { op: FheOp.IfThenElse },
+];
+const COMPARISON = new Set<FheOp>([FheOp.Eq, FheOp.Ne, FheOp.Ge, FheOp.Gt, FheOp.Le, FheOp.Lt]);
+
+const widths = args.types.split(',').map((t) => Number(t));
+const rows: string[][] = [];
+for (const bits of widths) {
+  const type = (
+    [FheType.Uint8, FheType.Uint16, FheType.Uint32, FheType.Uint64, FheType.Uint128] as FheType[]
+  ).find((t) => bitsOf(t) === bits);
+  if (type === undefined) throw new Error(`--types: no fhEVM type of ${bits} bits`);
+  const encrypt = (t: FheType, v: bigint): FhevmOperand => ({
+    type: t,
+    ciphertext: encryptWithClientKey(t, v, clientKey),
+  });
+  const a = encrypt(type, 200n);
+  const b = encrypt(type, 77n);
+  const control = encrypt(FheType.Bool, 1n);
+  for (const c of OPS) {
+    // Full-width mul and encrypted shifts are thousands of PBS at 64 bits: only with --all.
+    if (c.slow && bits > 8 && !args.all) continue;
+    const operands =
+      c.op === FheOp.IfThenElse
+        ? [control, a, b]
+        : c.op === FheOp.Not || c.op === FheOp.Neg
+          ? [a]
+          : [a, c.scalar === undefined ? b : { scalar: c.scalar }];
+    const decoded = operands.map(decodeOperand);
+    const before = bootstrapper.count;
+    started = now();
+    computeOp(ev, c.op, COMPARISON.has(c.op) ? FheType.Bool : type, decoded);
+    const ms = now() - started;
+    const pbs = bootstrapper.count - before;
+    rows.push([
+      nameOf(type),
+      `${opName(c.op)}${c.scalar === undefined ? '' : ' scalar'}`,
+      ms.toFixed(0),
+      String(pbs),
+      tfhePerBlockMs === undefined ? '-' : `${(ms / tfhePerBlockMs).toFixed(1)}`,
+    ]);
+  }
+}
+
+const header = ['type', 'op', 'ms', 'PBS', 'in tfhe-wasm PBS units'];
+const widthsCol = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widthsCol[i]!)).join('  ');
+console.log(`\n${line(header)}\n${line(widthsCol.map((w) => '-'.repeat(w)))}`);
+for (const r of rows) console.log(line(r));
