@@ -10,15 +10,13 @@
 //   V = (G10, G01) where Grc is column c of GGSW row r. With d = (dMask, dBody) and its lane swap d',
 //   d*U + d'*V = (dMask*G00 + dBody*G10, dBody*G11 + dMask*G01): the external product with no
 //   horizontal adds.
-// - tables: twist[N/2] (e^{i*pi*j/N}), untwist[N/2] (e^{-i*pi*j/N} / (N/2)), then the radix-4 stage
+// - tables: twist[N/2] (e^{i*pi*j/N}), untwist[N/2] (e^{-i*pi*j/N} / (N/2) / 2^64), then the radix-4 stage
 //   twiddles W_L^j, W_L^2j, W_L^3j (W_L = e^{-2*pi*i/L}) for L = N/2, N/8, ..., 16, as (re, im) f64.
 // The forward FFT is radix-4 decimation in frequency (output in base-4 digit-reversed order), the inverse
 // is the mirrored decimation in time taking that order: products are pointwise, so no reordering is needed.
 
-const TWO_POW_64: f64 = 18446744073709551616.0;
-const TWO_POW_MINUS_64: f64 = 1.0 / TWO_POW_64;
+const TWO_POW_MINUS_64: f64 = 1.0 / 18446744073709551616.0;
 const TWO_POW_32: f64 = 4294967296.0;
-const TWO_POW_MINUS_32: f64 = 1.0 / TWO_POW_32;
 /** 1.5 * 2^52: x + MAGIC, for |x| < 2^51, holds round(x) in its low mantissa bits (as 2^51 + round(x)). */
 const MAGIC: f64 = 6755399441055744.0;
 
@@ -264,29 +262,32 @@ function i64x2ToF64x2(v: v128): v128 {
 }
 
 /**
- * Rounds f64 lanes to the nearest integer (ties to even) and reduces them mod 2^64 exactly, for any magnitude
- * (inverse-FFT outputs reach ~2^90), without leaving SIMD:
- * - c = x - nearest(x/2^64)*2^64 is exact: c = x when |x| < 2^63; otherwise x is an integer multiple of
- *   ulp(x) >= 2^11 and so is c, with |c| <= 2^63, which fits in 53 bits;
- * - c = hi*2^32 + lo with hi = nearest(c/2^32) and |lo| <= 2^31, both exact (lo is a multiple of ulp(c));
+ * Rounds x*2^64 to the nearest integer (ties to even) and reduces it mod 2^64 exactly, for f64 lanes x of
+ * any magnitude (inverse-FFT outputs reach ~2^90, i.e. x ~ 2^26), without leaving SIMD. x is the torus
+ * value as a real number, so the wrap is just dropping its integer part:
+ * - f = x - nearest(x) in [-1/2, 1/2] is exact (x and nearest(x) share ulp(x) once |x| >= 1/2);
+ * - f*2^64 = hi*2^32 + lo with hi = nearest(f*2^32) in [-2^31, 2^31] and |lo| <= 2^31, both exact;
  * - adding the magic 1.5*2^52 rounds lo once, to the nearest integer, and leaves it (like hi) in the low
  *   mantissa bits, read back as an i64 by subtracting the magic's bits.
- * (hi << 32) + lo wraps mod 2^64 as needed (c = 2^63 gives -2^63).
+ * (hi << 32) + lo wraps mod 2^64 as needed (f*2^64 = 2^63 gives -2^63).
  */
-function wrapToI64x2(x: v128): v128 {
-  const wraps = f64x2.nearest(f64x2.mul(x, f64x2.splat(TWO_POW_MINUS_64)));
-  const centered = f64x2.sub(x, f64x2.mul(wraps, f64x2.splat(TWO_POW_64)));
-  const hi = f64x2.nearest(f64x2.mul(centered, f64x2.splat(TWO_POW_MINUS_32)));
-  const lo = f64x2.sub(centered, f64x2.mul(hi, f64x2.splat(TWO_POW_32)));
+function wrapTorusToI64x2(x: v128): v128 {
+  const fraction = f64x2.sub(x, f64x2.nearest(x));
+  const scaled = f64x2.mul(fraction, f64x2.splat(TWO_POW_32));
+  const hi = f64x2.nearest(scaled);
+  const lo = f64x2.mul(f64x2.sub(scaled, hi), f64x2.splat(TWO_POW_32));
   const magic = f64x2.splat(MAGIC);
   const hiBits = i64x2.sub(f64x2.add(hi, magic), magic);
   const loBits = i64x2.sub(f64x2.add(lo, magic), magic);
   return i64x2.add(i64x2.shl(hiBits, 32), loBits);
 }
 
-/** Exported for the exactness test of wrapToI64x2: rounds `count` (even) f64 at src to u64 mod 2^64 at dst. */
+/** Exported for the exactness test of wrapTorusToI64x2: u64 at dst = round(f64 at src) mod 2^64, `count` even. */
 export function roundToTorus(src: usize, dst: usize, count: i32): void {
-  for (let k: usize = 0; k < <usize>count; k += 2) v128.store(dst + (k << 3), wrapToI64x2(v128.load(src + (k << 3))));
+  const toTorus = f64x2.splat(TWO_POW_MINUS_64);
+  for (let k: usize = 0; k < <usize>count; k += 2) {
+    v128.store(dst + (k << 3), wrapTorusToI64x2(f64x2.mul(v128.load(src + (k << 3)), toTorus)));
+  }
 }
 
 /**
@@ -424,7 +425,7 @@ function multiplyGgswBetweenStages(fft: usize, ggsw: usize): void {
   }
 }
 
-/** ACC += inverse FFT of the buffer, untwisted, rounded and reduced mod 2^64. */
+/** ACC += inverse FFT of the buffer, untwisted (the untwist table includes 2^-64: outputs come as torus values), rounded mod 2^64. */
 function accumulateInverse(acc: usize, fft: usize): void {
   const half = <usize>fourierSize;
   for (let j: usize = 0; j < half; j++) {
@@ -436,8 +437,8 @@ function accumulateInverse(acc: usize, fft: usize): void {
     const ti = v128.load64_splat(t, 8);
     const lo = acc + (j << 4);
     const hi = acc + ((j + half) << 4);
-    v128.store(lo, i64x2.add(v128.load(lo), wrapToI64x2(complexMulRe(re, im, tr, ti))));
-    v128.store(hi, i64x2.add(v128.load(hi), wrapToI64x2(complexMulIm(re, im, tr, ti))));
+    v128.store(lo, i64x2.add(v128.load(lo), wrapTorusToI64x2(complexMulRe(re, im, tr, ti))));
+    v128.store(hi, i64x2.add(v128.load(hi), wrapTorusToI64x2(complexMulIm(re, im, tr, ti))));
   }
 }
 

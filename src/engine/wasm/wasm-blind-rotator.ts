@@ -89,8 +89,9 @@ function writeTables(memory: SharedWasmMemory, N: number): void {
     const angle = (Math.PI * j) / N;
     tables[2 * j] = Math.cos(angle);
     tables[2 * j + 1] = Math.sin(angle);
-    tables[N + 2 * j] = Math.cos(angle) / half;
-    tables[N + 2 * j + 1] = -Math.sin(angle) / half;
+    // the untwist also scales by 1/(N/2) for the inverse FFT and by 2^-64 so that outputs are torus values
+    tables[N + 2 * j] = Math.cos(angle) / half / 2 ** 64;
+    tables[N + 2 * j + 1] = -Math.sin(angle) / half / 2 ** 64;
   }
   let offset = 2 * N;
   for (let len = half; len >= 16; len /= 4) {
