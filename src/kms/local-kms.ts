@@ -5,7 +5,7 @@ import {
   getAddress,
   type Hex,
   isAddressEqual,
-  type LocalAccount,
+  type PrivateKeyAccount,
 } from 'viem';
 import { FhekitError } from '../errors.js';
 import { type ParsedHandle, parseHandle } from '../inputs/handles.js';
@@ -20,6 +20,7 @@ import {
   signPublicDecryptVerification,
   type UserDecryptAuthorization,
 } from './kms-eip712.js';
+import { signcryptUserDecryption, type UserDecryptShare } from './user-decrypt-signcryption.js';
 
 /** Gateway limits on one decryption request (`Decryption.sol`). */
 const MAX_DECRYPTION_BITS = 2048;
@@ -30,8 +31,11 @@ const SECONDS_PER_DAY = 86_400n;
 export interface LocalKmsOptions {
   hostChainId: bigint;
   domain: DecryptionDomain;
-  /** The KMS signers registered in KMSVerifier (usually one). */
-  signers: readonly LocalAccount[];
+  /**
+   * The KMS signers registered in KMSVerifier. SDK user decryption needs exactly one (the SDK treats
+   * a single signer as a centralized KMS; several would need threshold shares).
+   */
+  signers: readonly PrivateKeyAccount[];
   clientKey: TfheClientKey;
   acl: AclReader;
   ciphertexts: CiphertextSource;
@@ -66,11 +70,10 @@ export interface UserDecryption {
 
 export interface LocalKms {
   publicDecrypt(handles: readonly string[]): Promise<PublicDecryption>;
-  /**
-   * Plaintexts for an authorised user. The real KMS would signcrypt them to `publicKey`; this local KMS
-   * returns them in clear (see the report on TKMS signcryption).
-   */
+  /** Plaintexts for an authorised user (or delegate), in clear: fhekit's own client call. */
   userDecrypt(request: UserDecryptRequest): Promise<UserDecryption>;
+  /** The same, answered as relayer-sdk expects: plaintexts signcrypted to the request's ML-KEM key. */
+  userDecryptShares(request: UserDecryptRequest): Promise<UserDecryptShare[]>;
 }
 
 export function createLocalKms(options: LocalKmsOptions): LocalKms {
@@ -145,70 +148,93 @@ export function createLocalKms(options: LocalKmsOptions): LocalKms {
       return { handles: ordered, values, decryptedResult, signatures, extraData: PUBLIC_DECRYPT_EXTRA_DATA };
     },
 
-    async userDecrypt(request) {
-      if (request.contractsChainId !== options.hostChainId) {
-        throw new FhekitError(
-          'KMS_WRONG_CHAIN',
-          `Request is for chain ${request.contractsChainId}, not ${options.hostChainId}.`,
-          {
-            hint: 'Create the SDK instance with this stack’s chain id.',
-          },
-        );
-      }
-      checkValidity(request, now());
-      const contracts = request.contractAddresses;
-      if (contracts.length === 0 || contracts.length > MAX_CONTRACTS) {
-        throw new FhekitError(
-          'KMS_BAD_CONTRACTS',
-          `The request lists ${contracts.length} contracts; 1 to ${MAX_CONTRACTS}.`,
-          {
-            hint: 'List every contract whose handles you decrypt, at most 10.',
-          },
-        );
-      }
-      const parsed = parseRequestHandles(request.handleContractPairs.map((p) => p.handle));
+    userDecrypt: authorizeAndDecrypt,
 
-      const signer = await recoverUserDecryptSigner(
-        options.domain.decryptionAddress,
-        options.hostChainId,
-        request,
-        request.signature,
-      ).catch(() => undefined);
-      if (signer === undefined || !isAddressEqual(signer, request.userAddress)) {
+    async userDecryptShares(request) {
+      if (options.signers.length !== 1) {
         throw new FhekitError(
-          'KMS_BAD_USER_SIGNATURE',
-          `The request is not signed by ${request.userAddress}.`,
+          'KMS_SIGNCRYPTION_NEEDS_ONE_SIGNER',
+          `The KMS has ${options.signers.length} signers.`,
           {
-            hint: 'Sign the EIP-712 message from `instance.createEIP712(...)` with the user’s wallet.',
+            hint: 'SDK user decryption from this local KMS works with exactly one KMS signer.',
           },
         );
       }
-
-      const owner = request.delegatorAddress ?? request.userAddress;
-      for (const { handle, contractAddress } of request.handleContractPairs) {
-        if (!contracts.some((c) => isAddressEqual(c, contractAddress))) {
-          throw new FhekitError(
-            'KMS_BAD_CONTRACTS',
-            `Contract ${contractAddress} is not in the signed contract list.`,
-            {
-              hint: 'Sign a request that lists every contract of the handle/contract pairs.',
-            },
-          );
-        }
-        if (isAddressEqual(owner, contractAddress)) {
-          throw new FhekitError(
-            'KMS_NOT_ALLOWED',
-            'The user address must differ from the contract address.',
-            {
-              hint: 'Decrypt as the account the contract granted access to.',
-            },
-          );
-        }
-        await checkUserAllowed(options.acl, handle, owner, contractAddress, request);
-      }
-      return { handles: parsed.map((h) => h.handle), values: await decrypt(parsed) };
+      const { handles, values } = await authorizeAndDecrypt(request);
+      const share = await signcryptUserDecryption({
+        signer: options.signers[0],
+        domain: options.domain,
+        userAddress: request.userAddress,
+        publicKey: request.publicKey,
+        plaintexts: handles.map((handle, i) => ({
+          handle,
+          type: parseHandle(handle).type,
+          value: values[i],
+        })),
+      });
+      return [share];
     },
   };
+
+  async function authorizeAndDecrypt(request: UserDecryptRequest): Promise<UserDecryption> {
+    if (request.contractsChainId !== options.hostChainId) {
+      throw new FhekitError(
+        'KMS_WRONG_CHAIN',
+        `Request is for chain ${request.contractsChainId}, not ${options.hostChainId}.`,
+        {
+          hint: 'Create the SDK instance with this stack’s chain id.',
+        },
+      );
+    }
+    checkValidity(request, now());
+    const contracts = request.contractAddresses;
+    if (contracts.length === 0 || contracts.length > MAX_CONTRACTS) {
+      throw new FhekitError(
+        'KMS_BAD_CONTRACTS',
+        `The request lists ${contracts.length} contracts; 1 to ${MAX_CONTRACTS}.`,
+        {
+          hint: 'List every contract whose handles you decrypt, at most 10.',
+        },
+      );
+    }
+    const parsed = parseRequestHandles(request.handleContractPairs.map((p) => p.handle));
+
+    const signer = await recoverUserDecryptSigner(
+      options.domain.decryptionAddress,
+      options.hostChainId,
+      request,
+      request.signature,
+    ).catch(() => undefined);
+    if (signer === undefined || !isAddressEqual(signer, request.userAddress)) {
+      throw new FhekitError(
+        'KMS_BAD_USER_SIGNATURE',
+        `The request is not signed by ${request.userAddress}.`,
+        {
+          hint: 'Sign the EIP-712 message from `instance.createEIP712(...)` with the user’s wallet.',
+        },
+      );
+    }
+
+    const owner = request.delegatorAddress ?? request.userAddress;
+    for (const { handle, contractAddress } of request.handleContractPairs) {
+      if (!contracts.some((c) => isAddressEqual(c, contractAddress))) {
+        throw new FhekitError(
+          'KMS_BAD_CONTRACTS',
+          `Contract ${contractAddress} is not in the signed contract list.`,
+          {
+            hint: 'Sign a request that lists every contract of the handle/contract pairs.',
+          },
+        );
+      }
+      if (isAddressEqual(owner, contractAddress)) {
+        throw new FhekitError('KMS_NOT_ALLOWED', 'The user address must differ from the contract address.', {
+          hint: 'Decrypt as the account the contract granted access to.',
+        });
+      }
+      await checkUserAllowed(options.acl, handle, owner, contractAddress, request);
+    }
+    return { handles: parsed.map((h) => h.handle), values: await decrypt(parsed) };
+  }
 }
 
 function checkValidity(request: UserDecryptAuthorization, now: bigint): void {

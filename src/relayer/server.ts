@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { FhekitError } from '../errors.js';
 import type { AcceptedInput, InputService } from '../inputs/input-service.js';
 import type { LocalKms, PublicDecryption, UserDecryption } from '../kms/local-kms.js';
+import type { UserDecryptShare } from '../kms/user-decrypt-signcryption.js';
 import { type ApiError, apiErrorBody, toApiError } from './api-error.js';
 import { JobRegistry } from './jobs.js';
 import {
@@ -41,7 +42,7 @@ export interface RelayerHandle {
 
 type Operation = 'input-proof' | 'public-decrypt' | 'user-decrypt' | 'delegated-user-decrypt';
 type Version = 1 | 2;
-type OperationResult = AcceptedInput | PublicDecryption | UserDecryption;
+type OperationResult = AcceptedInput | PublicDecryption | UserDecryptShare[];
 
 const KEY_PATHS = { publicKey: '/keys/public-key.bin', crs: '/keys/crs-2048.bin' } as const;
 const OPERATIONS = new Set<string>([
@@ -54,8 +55,8 @@ const OPERATIONS = new Set<string>([
 /**
  * The relayer HTTP API `@zama-fhe/relayer-sdk` 0.4 speaks (fhevm-spec §6.3), backed by this stack's
  * input verification and local KMS. Routes live at the root and under /v2 (async jobs: 202 + jobId +
- * Retry-After, then GET …/{jobId}) and under /v1 (synchronous). `POST /fhekit/user-decrypt` returns
- * plaintexts to an authorised user, standing in for the KMS signcryption the SDK path needs.
+ * Retry-After, then GET …/{jobId}) and under /v1 (synchronous). `POST /fhekit/user-decrypt` takes the
+ * same body as `user-decrypt` and returns the plaintexts in clear, for clients without the SDK.
  */
 export async function startRelayer(options: RelayerOptions): Promise<RelayerHandle> {
   const retryAfter = String(options.retryAfterSeconds ?? 1);
@@ -78,7 +79,7 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
       case 'user-decrypt':
       case 'delegated-user-decrypt': {
         const request = readUserDecryptRequest(body, operation === 'delegated-user-decrypt');
-        return () => sdkUserDecrypt(options.kms, request);
+        return () => options.kms.userDecryptShares(request);
       }
     }
   }
@@ -169,26 +170,8 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
   };
 }
 
-/**
- * The SDK's user decryption expects KMS shares signcrypted to its ML-KEM key (TKMS), which this local
- * KMS cannot produce. The request is still fully checked, so the caller learns about ACL or signature
- * problems first; an authorised request is then pointed at fhekit's own endpoint.
- */
-async function sdkUserDecrypt(
-  kms: LocalKms,
-  request: Parameters<LocalKms['userDecrypt']>[0],
-): Promise<never> {
-  await kms.userDecrypt(request);
-  throw new FhekitError(
-    'RELAYER_USER_DECRYPT_NEEDS_SIGNCRYPTION',
-    'This local KMS cannot signcrypt user-decryption shares for @zama-fhe/relayer-sdk (TKMS/ML-KEM); the request itself is authorised.',
-    {
-      hint: 'POST the same body to /fhekit/user-decrypt (or use fhekit’s userDecrypt client) to get the plaintexts.',
-    },
-  );
-}
-
 function formatV1(operation: Operation, result: OperationResult): unknown {
+  if (operation === 'user-decrypt' || operation === 'delegated-user-decrypt') return result;
   if (operation === 'input-proof') {
     const { handles, signatures } = result as AcceptedInput;
     return { handles, signatures };
@@ -198,6 +181,7 @@ function formatV1(operation: Operation, result: OperationResult): unknown {
 }
 
 function formatV2(operation: Operation, result: OperationResult): unknown {
+  if (operation === 'user-decrypt' || operation === 'delegated-user-decrypt') return { result };
   if (operation === 'input-proof') {
     const { handles, signatures, extraData } = result as AcceptedInput;
     return { accepted: true, handles, signatures, extraData };

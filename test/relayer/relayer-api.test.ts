@@ -7,6 +7,7 @@ import { type RelayerHandle, startRelayer } from '../../src/relayer/server.js';
 
 const HANDLE: Hex = `0x${'ab'.repeat(21)}ff0000000000007a690200`;
 const SIGNATURE: Hex = `0x${'11'.repeat(65)}`;
+const SHARE = { payload: 'aa55', signature: '11'.repeat(65) };
 const CONTRACT = '0x1111111111111111111111111111111111111111';
 const USER = '0x2222222222222222222222222222222222222222';
 
@@ -33,6 +34,10 @@ const kms: LocalKms = {
   userDecrypt: async (request) => {
     calls.userDecrypt.push(request);
     return { handles: [HANDLE], values: [77n] };
+  },
+  userDecryptShares: async (request) => {
+    calls.userDecrypt.push(request);
+    return [SHARE];
   },
 };
 
@@ -200,17 +205,18 @@ describe('relayer HTTP API', () => {
     expect(body).toMatchObject({ error: { label: 'not_allowed_on_host_acl' } });
   });
 
-  it('checks an SDK user-decrypt request, then points it at /fhekit/user-decrypt, which returns plaintexts', async () => {
+  it('answers user-decrypt with signcrypted shares (v2 job and v1), and /fhekit/user-decrypt with plaintexts', async () => {
     const { status, body } = await runJob('/user-decrypt', userDecryptBody);
-    expect(status).toBe(400);
-    expect(body).toMatchObject({
-      error: { label: 'request_error', code: 'RELAYER_USER_DECRYPT_NEEDS_SIGNCRYPTION' },
-    });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'succeeded', result: { result: [SHARE] } });
     expect(calls.userDecrypt.at(-1)).toMatchObject({
       startTimestamp: 1700000000n,
       durationDays: 1n,
       publicKey: '0xabcd',
     });
+
+    const v1 = await post('/v1/user-decrypt', userDecryptBody);
+    expect(await v1.json()).toEqual({ response: [SHARE] });
 
     const direct = await post('/fhekit/user-decrypt', userDecryptBody);
     expect(direct.status).toBe(200);
@@ -218,6 +224,18 @@ describe('relayer HTTP API', () => {
       status: 'succeeded',
       result: { plaintexts: [{ handle: HANDLE, value: '77' }] },
     });
+  });
+
+  it('reads delegated-user-decrypt bodies with the validity at the top level', async () => {
+    const { requestValidity, userAddress, ...rest } = userDecryptBody;
+    const { status } = await runJob('/delegated-user-decrypt', {
+      ...rest,
+      ...requestValidity,
+      delegatorAddress: USER,
+      delegateAddress: CONTRACT.replace('11', '33'),
+    });
+    expect(status).toBe(200);
+    expect(calls.userDecrypt.at(-1)).toMatchObject({ delegatorAddress: USER, durationDays: 1n });
   });
 
   it('answers unknown jobs and routes with not_found', async () => {
