@@ -1,0 +1,236 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Abi, type Hex, parseEventLogs, toHex } from 'viem';
+import { deployFixture } from '../chain/fixtures.js';
+import type { StackClient } from '../client/stack-client.js';
+import { FheType, nameOf } from '../engine/fhe-type.js';
+import { FhekitError } from '../errors.js';
+import { INPUT_A, INPUT_B, inputTypes, type SmokeCall, type SmokeCase } from './smoke-cases.js';
+
+export interface SmokeResult {
+  name: string;
+  expected: string;
+  /** Decrypted value, or the error that prevented it. */
+  actual: string;
+  passed: boolean;
+  /** From sending the transaction to holding the decrypted value (the coprocessor's compute time dominates). */
+  ms: number;
+}
+
+export type SmokeProgress =
+  | { event: 'phase'; label: string }
+  | { event: 'case-start'; name: string; index: number; total: number }
+  | { event: 'case-done'; result: SmokeResult; index: number; total: number };
+
+export interface SmokeOptions {
+  cases: readonly SmokeCase[];
+  /** Include the ERC-7984-style confidential token transfer (euint64). */
+  token: boolean;
+  /** Per value: how long the coprocessor may take before the case fails. */
+  timeoutMs: number;
+  onProgress?: (progress: SmokeProgress) => void;
+}
+
+const ADD_INPUT: Record<FheType, string> = {
+  [FheType.Bool]: 'addBool',
+  [FheType.Uint8]: 'add8',
+  [FheType.Uint16]: 'add16',
+  [FheType.Uint32]: 'add32',
+  [FheType.Uint64]: 'add64',
+  [FheType.Uint128]: 'add128',
+  [FheType.Uint160]: 'addAddress',
+  [FheType.Uint256]: 'add256',
+};
+const INPUT_FUNCTION: Record<FheType, string> = {
+  [FheType.Bool]: 'inputEbool',
+  [FheType.Uint8]: 'inputEuint8',
+  [FheType.Uint16]: 'inputEuint16',
+  [FheType.Uint32]: 'inputEuint32',
+  [FheType.Uint64]: 'inputEuint64',
+  [FheType.Uint128]: 'inputEuint128',
+  [FheType.Uint160]: 'inputEaddress',
+  [FheType.Uint256]: 'inputEuint256',
+};
+
+/**
+ * The dApp developer's loop, end to end, against a running stack: encrypt inputs with the relayer SDK,
+ * send them through every case's FHE operation on the fixture contracts, let the coprocessor compute,
+ * decrypt (public decryption through the SDK, user decryption for the token), and compare with the
+ * plaintext semantics. Returns one result per case (and per token check); never throws on a mismatch.
+ */
+export async function runSmokeTest(client: StackClient, options: SmokeOptions): Promise<SmokeResult[]> {
+  const progress = options.onProgress ?? (() => {});
+  progress({ event: 'phase', label: 'Deploying fixture contracts' });
+  const ops = await deployFixture(client, 'HandleOps');
+
+  const types = inputTypes(options.cases);
+  progress({
+    event: 'phase',
+    label: `Encrypting inputs (${types.map(nameOf).join(', ')}) with the relayer SDK`,
+  });
+  const builder = client.sdk.createEncryptedInput(ops.address, client.account.address) as unknown as Record<
+    string,
+    (value: unknown) => void
+  > & { encrypt(): Promise<{ handles: Uint8Array[]; inputProof: Uint8Array }> };
+  for (const type of types) {
+    for (const value of [INPUT_A[type], INPUT_B[type]]) {
+      builder[ADD_INPUT[type]](
+        type === FheType.Bool ? value === 1n : type === FheType.Uint160 ? toHex(value, { size: 20 }) : value,
+      );
+    }
+  }
+  const encrypted = await builder.encrypt();
+  const proof = toHex(encrypted.inputProof);
+  const inputs = new Map<FheType, { a: Hex; b: Hex }>();
+  for (const [i, type] of types.entries()) {
+    const [a, b] = [toHex(encrypted.handles[2 * i]), toHex(encrypted.handles[2 * i + 1])];
+    for (const handle of [a, b])
+      await send(client, ops.address, ops.contract.abi, INPUT_FUNCTION[type], [handle, proof]);
+    inputs.set(type, { a, b });
+  }
+
+  const results: SmokeResult[] = [];
+  const total = options.cases.length;
+  for (const [index, smokeCase] of options.cases.entries()) {
+    progress({ event: 'case-start', name: smokeCase.name, index, total });
+    const started = performance.now();
+    let actual: string;
+    let passed = false;
+    try {
+      const [functionName, args] = contractCall(smokeCase.call, inputs);
+      const receipt = await send(client, ops.address, ops.contract.abi, functionName, args);
+      const [published] = parseEventLogs({
+        abi: ops.contract.abi,
+        logs: receipt.logs,
+        eventName: 'Published',
+      });
+      const value = await publicDecrypt(client, published!.args.handle, options.timeoutMs);
+      actual = value.toString();
+      passed = smokeCase.check(value);
+    } catch (error) {
+      actual = `error: ${(error as Error).message.split('\n')[0]}`;
+    }
+    const result = {
+      name: smokeCase.name,
+      expected: smokeCase.expected,
+      actual,
+      passed,
+      ms: performance.now() - started,
+    };
+    results.push(result);
+    progress({ event: 'case-done', result, index, total });
+  }
+  if (options.token) results.push(...(await runTokenTransfer(client, options.timeoutMs, progress)));
+  return results;
+}
+
+function contractCall(call: SmokeCall, inputs: Map<FheType, { a: Hex; b: Hex }>): [string, unknown[]] {
+  const input = (type: FheType) => inputs.get(type)!;
+  switch (call.kind) {
+    case 'binary':
+      return call.scalar === undefined
+        ? ['binary', [call.op, input(call.type).a, input(call.type).b, false]]
+        : ['binary', [call.op, input(call.type).a, toHex(call.scalar, { size: 32 }), true]];
+    case 'unary':
+      return ['unary', [call.op, input(call.type).a]];
+    case 'select':
+      return ['select', [input(FheType.Bool).a, input(call.type).a, input(call.type).b]];
+    case 'cast':
+      return ['cast', [input(call.type).a, call.to]];
+    case 'trivialEncrypt':
+      return ['trivialEncrypt', [call.value, call.type]];
+    case 'rand':
+      return call.bound === undefined ? ['rand', [call.type]] : ['randBounded', [call.bound, call.type]];
+  }
+}
+
+async function send(client: StackClient, address: Hex, abi: Abi, functionName: string, args: unknown[]) {
+  const hash = await client.walletClient.writeContract({ address, abi, functionName, args } as never);
+  const receipt = await client.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success') {
+    throw new FhekitError('FHE_SMOKE_TX_REVERTED', `${functionName} reverted (transaction ${hash}).`, {
+      hint: 'Check the stack log: the host contracts refused the operation.',
+    });
+  }
+  return receipt;
+}
+
+/** Public decryption through the SDK, retried while the coprocessor is still computing the handle. */
+async function publicDecrypt(client: StackClient, handle: Hex, timeoutMs: number): Promise<bigint> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { clearValues } = await client.sdk.publicDecrypt([handle]);
+      const value = clearValues[handle];
+      return typeof value === 'boolean' ? (value ? 1n : 0n) : BigInt(value as bigint | string);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(500);
+    }
+  }
+}
+
+async function runTokenTransfer(
+  client: StackClient,
+  timeoutMs: number,
+  progress: (p: SmokeProgress) => void,
+): Promise<SmokeResult[]> {
+  progress({ event: 'phase', label: 'Confidential token (ERC-7984-style transfer on euint64)' });
+  const token = await deployFixture(client, 'ConfidentialToken', ['Smoke', 'SMK']);
+  const abi = token.contract.abi;
+  const me = client.account.address;
+  const recipient = '0x00000000000000000000000000000000000000b0';
+  await send(client, token.address, abi, 'mint', [me, 1_000n]);
+  const results: SmokeResult[] = [];
+
+  const check = async (name: string, started: number, handle: Hex, expected: bigint) => {
+    let actual: string;
+    let passed = false;
+    try {
+      const [value] = await userDecryptWhenReady(client, handle, token.address, timeoutMs);
+      actual = value!.toString();
+      passed = value === expected;
+    } catch (error) {
+      actual = `error: ${(error as Error).message.split('\n')[0]}`;
+    }
+    const result = { name, expected: expected.toString(), actual, passed, ms: performance.now() - started };
+    results.push(result);
+    progress({ event: 'case-done', result, index: results.length - 1, total: 4 });
+  };
+  const transferred = (receipt: Awaited<ReturnType<typeof send>>) =>
+    parseEventLogs({ abi, logs: receipt.logs, eventName: 'ConfidentialTransfer' })[0]!.args.amount as Hex;
+  const balance = async () =>
+    (await client.publicClient.readContract({
+      address: token.address,
+      abi,
+      functionName: 'confidentialBalanceOf',
+      args: [me],
+    })) as Hex;
+
+  let started = performance.now();
+  const encrypted = await client.sdk.createEncryptedInput(token.address, me).add64(300n).encrypt();
+  const moved = await send(client, token.address, abi, 'confidentialTransfer', [
+    recipient,
+    toHex(encrypted.handles[0]!),
+    toHex(encrypted.inputProof),
+  ]);
+  await check('Token transfer 300 of 1000: amount moved', started, transferred(moved), 300n);
+  await check('Token transfer 300 of 1000: sender balance', started, await balance(), 700n);
+
+  started = performance.now();
+  const refused = await send(client, token.address, abi, 'transferPlain', [recipient, 5_000n]);
+  await check('Token transfer 5000 of 700: amount moved', started, transferred(refused), 0n);
+  await check('Token transfer 5000 of 700: sender balance', started, await balance(), 700n);
+  return results;
+}
+
+async function userDecryptWhenReady(client: StackClient, handle: Hex, contract: Hex, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await client.userDecrypt([handle], contract);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(500);
+    }
+  }
+}
