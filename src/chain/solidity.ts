@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Abi, Hex } from 'viem';
 import { FhekitError } from '../errors.js';
 
@@ -40,11 +41,7 @@ export interface CompileResult {
   fromCache: boolean;
 }
 
-interface CacheEntry {
-  /** Hash of every source the compiler read, including imports: an edited dependency invalidates the entry. */
-  sourceHashes: Record<string, string>;
-  contracts: CompiledContract[];
-}
+type Sources = Record<string, { content: string }>;
 
 interface SolcOutput {
   errors?: { severity: 'error' | 'warning' | 'info'; formattedMessage: string }[];
@@ -52,27 +49,24 @@ interface SolcOutput {
     string,
     Record<string, { abi: Abi; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }>
   >;
-  sources?: Record<string, unknown>;
 }
 
 /**
  * Compiles Solidity files (which may import `@fhevm/solidity`, resolved from `node_modules` of `baseDir`
- * or of fhekit itself) with solc-js, offline. Outputs are cached by the hash of every source read.
+ * or of fhekit itself) with solc-js, offline. The output is cached under the hash of every source,
+ * imports included, so editing any of them recompiles.
  */
 export async function compileSolidity(files: string[], options: CompileOptions): Promise<CompileResult> {
   const resolver = new SourceResolver(options.baseDir);
-  const sources: Record<string, { content: string }> = {};
-  for (const file of files) {
-    const unitName = resolver.unitNameOf(file);
-    sources[unitName] = { content: resolver.read(unitName) };
-  }
+  const entries = files.map((file) => resolver.unitNameOf(file));
+  const sources = collectSources(entries, resolver);
   const key = sha256(JSON.stringify({ solc: SOLC_VERSION, settings: SETTINGS, sources }));
   const cacheFile = options.cacheDir === undefined ? undefined : join(options.cacheDir, `${key}.json`);
 
-  const cached = cacheFile === undefined ? undefined : readCacheEntry(cacheFile, resolver);
-  if (cached) return toResult(cached.contracts, Object.keys(sources), true);
+  const cached = cacheFile === undefined ? undefined : readCache(cacheFile);
+  if (cached) return toResult(cached, entries, true);
 
-  const output = await runSolc({ language: 'Solidity', sources, settings: SETTINGS }, resolver);
+  const output = await runSolc({ language: 'Solidity', sources, settings: SETTINGS }, options.baseDir);
   const contracts: CompiledContract[] = [];
   for (const [sourceName, byName] of Object.entries(output.contracts ?? {})) {
     for (const [contractName, out] of Object.entries(byName)) {
@@ -85,13 +79,8 @@ export async function compileSolidity(files: string[], options: CompileOptions):
       });
     }
   }
-  if (cacheFile !== undefined) {
-    const sourceHashes = Object.fromEntries(
-      Object.keys(output.sources ?? {}).map((unitName) => [unitName, sha256(resolver.read(unitName))]),
-    );
-    writeCacheEntry(cacheFile, { sourceHashes, contracts });
-  }
-  return toResult(contracts, Object.keys(sources), false);
+  if (cacheFile !== undefined) writeCache(cacheFile, contracts);
+  return toResult(contracts, entries, false);
 }
 
 /** The one contract named `contractName` in a compile result, or a FhekitError naming those that exist. */
@@ -105,40 +94,87 @@ export function pickContract(result: CompileResult, contractName: string): Compi
   return contract;
 }
 
-// solc-js loads an 8 MB emscripten build; only pay for it on a cache miss.
-async function runSolc(input: object, resolver: SourceResolver): Promise<SolcOutput> {
-  const { default: solc } = await import('solc');
-  if (!solc.version().startsWith(SOLC_VERSION)) {
+// solc-js is an 8 MB emscripten build that blocks for seconds and keeps a large heap: run it in a
+// throwaway worker so the caller's event loop (CLI progress, a running stack) keeps going. The worker
+// is plain CommonJS (eval) and gets every source up front, so it needs no import callback.
+const SOLC_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const solc = require(workerData.solcPath);
+parentPort.postMessage({ version: solc.version(), output: solc.compile(workerData.input) });
+`;
+
+async function runSolc(
+  input: { language: string; sources: Sources; settings: object },
+  baseDir: string,
+): Promise<SolcOutput> {
+  const solcPath = createRequire(import.meta.url).resolve('solc');
+  const worker = new Worker(SOLC_WORKER, {
+    eval: true,
+    workerData: { solcPath, input: JSON.stringify(input) },
+  });
+  const result = await new Promise<{ version: string; output: string }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`solc worker exited with code ${code}`)));
+  });
+  void worker.terminate();
+  if (!result.version.startsWith(SOLC_VERSION)) {
     throw new FhekitError(
       'FHE_SOLC_VERSION',
-      `solc-js ${solc.version()} is installed, fhekit needs ${SOLC_VERSION}.`,
+      `solc-js ${result.version} is installed, fhekit needs ${SOLC_VERSION}.`,
       {
         hint: `Reinstall fhekit's dependencies (npm ci); it pins solc@${SOLC_VERSION}.`,
       },
     );
   }
-  const output = JSON.parse(
-    solc.compile(JSON.stringify(input), {
-      import: (unitName) => {
-        try {
-          return { contents: resolver.read(unitName) };
-        } catch (error) {
-          return { error: (error as Error).message };
-        }
-      },
-    }),
-  ) as SolcOutput;
-  const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
-  if (errors.length > 0) {
-    throw new FhekitError(
-      'FHE_SOLIDITY_COMPILE',
-      `Solidity compilation failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`,
-      {
-        hint: 'Fix the errors above. Contracts using FHE must import @fhevm/solidity (0.11.x API) and compile with solc 0.8.24.',
-      },
+  const output = JSON.parse(result.output) as SolcOutput;
+  const errors = (output.errors ?? [])
+    .filter((e) => e.severity === 'error')
+    // Every import was collected up front, so solc's "no callback" means the file does not exist.
+    .map((e) =>
+      e.formattedMessage.replace(
+        'File import callback not supported',
+        `not found under ${baseDir} or in node_modules`,
+      ),
     );
+  if (errors.length > 0) {
+    throw new FhekitError('FHE_SOLIDITY_COMPILE', `Solidity compilation failed:\n${errors.join('\n')}`, {
+      hint: 'Fix the errors above. Contracts using FHE must import @fhevm/solidity (0.11.x API) and compile with solc 0.8.24.',
+    });
   }
   return output;
+}
+
+// `import "p";`, `import "p" as X;`, `import * as X from "p";`, `import {A, B as C} from "p";`
+const IMPORT_PATTERN = /\bimport\s+(?:[^"';]*?\bfrom\s*)?["']([^"']+)["']/g;
+const COMMENT_PATTERN = /\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
+
+/**
+ * The entry sources and everything they import, transitively, keyed by source unit name as solc
+ * resolves them (relative imports against the importing unit's directory). An import that cannot be
+ * found is left out: solc then reports it, with the importing file and line.
+ */
+function collectSources(entries: string[], resolver: SourceResolver): Sources {
+  const contents = new Map<string, string>();
+  const pending = [...entries];
+  for (let unitName = pending.pop(); unitName !== undefined; unitName = pending.pop()) {
+    if (contents.has(unitName)) continue;
+    let content: string;
+    try {
+      content = resolver.read(unitName);
+    } catch (error) {
+      if (entries.includes(unitName)) throw error;
+      continue;
+    }
+    contents.set(unitName, content);
+    for (const [, path] of content.replace(COMMENT_PATTERN, '').matchAll(IMPORT_PATTERN)) {
+      pending.push(path.startsWith('.') ? posix.join(posix.dirname(unitName), path) : path);
+    }
+  }
+  // Sorted, so the cache key does not depend on discovery order.
+  return Object.fromEntries(
+    [...contents.keys()].sort().map((name) => [name, { content: contents.get(name)! }]),
+  );
 }
 
 /** Maps solc source unit names to files: paths under `baseDir`, else packages in `node_modules`. */
@@ -189,24 +225,20 @@ class SourceResolver {
   }
 }
 
-function readCacheEntry(file: string, resolver: SourceResolver): CacheEntry | undefined {
-  if (!existsSync(file)) return undefined;
+function readCache(file: string): CompiledContract[] | undefined {
   try {
-    const entry = JSON.parse(readFileSync(file, 'utf8')) as CacheEntry;
-    const fresh = Object.entries(entry.sourceHashes).every(
-      ([unitName, hash]) => sha256(resolver.read(unitName)) === hash,
-    );
-    return fresh ? entry : undefined;
+    const contracts: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return Array.isArray(contracts) ? (contracts as CompiledContract[]) : undefined;
   } catch {
-    return undefined; // unreadable or stale: recompile and overwrite
+    return undefined; // absent or unreadable: recompile and overwrite
   }
 }
 
-function writeCacheEntry(file: string, entry: CacheEntry): void {
+function writeCache(file: string, contracts: CompiledContract[]): void {
   mkdirSync(dirname(file), { recursive: true });
   // Write-then-rename so a concurrent reader never sees half a file.
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(entry));
+  writeFileSync(temporary, JSON.stringify(contracts));
   renameSync(temporary, file);
 }
 

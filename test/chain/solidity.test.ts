@@ -67,4 +67,15 @@ describe('compileSolidity', () => {
     expect((error as FhekitError).code).toBe('FHE_SOLIDITY_COMPILE');
     expect((error as FhekitError).message).toContain('@nowhere/pkg/X.sol');
   });
+
+  it('compiles off the main thread: timers keep firing during a cold compile', async () => {
+    writeFileSync(join(dir, 'Tiny.sol'), 'pragma solidity ^0.8.24; contract Tiny { uint public x; }');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 20);
+    const started = Date.now();
+    await compileSolidity(['Tiny.sol'], { baseDir: dir });
+    clearInterval(timer);
+    // solc-js takes about a second to load; on the main thread not a single tick would fire meanwhile.
+    expect(ticks).toBeGreaterThan((Date.now() - started) / 20 / 4);
+  });
 });
