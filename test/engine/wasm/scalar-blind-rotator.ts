@@ -9,14 +9,14 @@ class ScalarFft {
   readonly size: number;
   private readonly twistRe: Float64Array;
   private readonly twistIm: Float64Array;
-  /** Per stage (length L = size, size/4, ..., 16): W_L^j, W_L^2j, W_L^3j as (re, im) sextuples. */
+  /** Per stage (length L = size, size/4, ..., 4): W_L^j, W_L^2j, W_L^3j as (re, im) sextuples. */
   private readonly twiddles: Float64Array[] = [];
 
   constructor(polySize: number) {
     this.size = polySize / 2;
     this.twistRe = Float64Array.from({ length: this.size }, (_, j) => Math.cos((Math.PI * j) / polySize));
     this.twistIm = Float64Array.from({ length: this.size }, (_, j) => Math.sin((Math.PI * j) / polySize));
-    for (let len = this.size; len >= 16; len /= 4) {
+    for (let len = this.size; len >= 4; len /= 4) {
       const table = new Float64Array((len / 4) * 6);
       for (let j = 0; j < len / 4; j++) {
         for (let power = 1; power <= 3; power++) {
@@ -42,7 +42,12 @@ class ScalarFft {
       const quarter = len / 4;
       const table = this.twiddles[stage++];
       for (let j = 0; j < quarter; j++) {
-        const [w1r, w1i, w2r, w2i, w3r, w3i] = table ? table.subarray(j * 6, j * 6 + 6) : [1, 0, 1, 0, 1, 0];
+        const w1r = table[j * 6];
+        const w1i = table[j * 6 + 1];
+        const w2r = table[j * 6 + 2];
+        const w2i = table[j * 6 + 3];
+        const w3r = table[j * 6 + 4];
+        const w3i = table[j * 6 + 5];
         for (let p0 = j; p0 < size; p0 += len) {
           const p1 = p0 + quarter;
           const p2 = p1 + quarter;
@@ -80,9 +85,14 @@ class ScalarFft {
     let stage = this.twiddles.length;
     for (let len = 4; len <= size; len *= 4) {
       const quarter = len / 4;
-      const table = len >= 16 ? this.twiddles[--stage] : undefined;
+      const table = this.twiddles[--stage];
       for (let j = 0; j < quarter; j++) {
-        const [w1r, w1i, w2r, w2i, w3r, w3i] = table ? table.subarray(j * 6, j * 6 + 6) : [1, 0, 1, 0, 1, 0];
+        const w1r = table[j * 6];
+        const w1i = table[j * 6 + 1];
+        const w2r = table[j * 6 + 2];
+        const w2i = table[j * 6 + 3];
+        const w3r = table[j * 6 + 4];
+        const w3i = table[j * 6 + 5];
         for (let p0 = j; p0 < size; p0 += len) {
           const p1 = p0 + quarter;
           const p2 = p1 + quarter;
