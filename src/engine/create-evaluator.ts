@@ -6,6 +6,7 @@ import { loadEvaluationKeys } from './evaluation-keys.js';
 import type { FheEvaluator, FhevmComputation, FhevmOperand } from './evaluator.js';
 import { blocksOf, FheType, nameOf } from './fhe-type.js';
 import { computeOp, type Operand } from './fhevm-ops.js';
+import { expandCompactList } from './input-expansion.js';
 import type { BlindRotatorFactory } from './pbs/blind-rotate.js';
 import { Bootstrapper } from './pbs/bootstrap.js';
 import { BlockEvaluator } from './radix/block-evaluator.js';
@@ -17,15 +18,25 @@ export interface EvaluatorOptions {
   blindRotator?: BlindRotatorFactory;
 }
 
+export interface Evaluator extends FheEvaluator {
+  /** `compute` without the promise, for worker threads and tests. */
+  computeSync(computation: FhevmComputation): Uint8Array;
+  /**
+   * Expands a (proven) compact input list from the SDK into one ciphertext per value, as node-tfhe
+   * `safe_serialize` bytes — our own casting keyswitch + PBS, instead of node-tfhe's ~0.5 s per block.
+   * Verify the proof first (node-tfhe); `types` are the values' types in push order.
+   */
+  expandInputs(listBytes: Uint8Array, types: FheType[]): Uint8Array[];
+}
+
 /** The engine behind the coprocessor: node-tfhe ciphertext bytes in, node-tfhe ciphertext bytes out. */
-export function createEvaluator(
-  options: EvaluatorOptions,
-): FheEvaluator & { computeSync(c: FhevmComputation): Uint8Array } {
+export function createEvaluator(options: EvaluatorOptions): Evaluator {
   const keys =
     options.evaluationKeys instanceof Uint8Array
       ? loadEvaluationKeys(options.evaluationKeys)
       : options.evaluationKeys;
-  const ev = new BlockEvaluator(new Bootstrapper(keys, options.blindRotator));
+  const bootstrapper = new Bootstrapper(keys, options.blindRotator);
+  const ev = new BlockEvaluator(bootstrapper);
   let closed = false;
   const computeSync = (computation: FhevmComputation): Uint8Array => {
     if (closed)
@@ -38,6 +49,10 @@ export function createEvaluator(
   };
   return {
     computeSync,
+    expandInputs: (listBytes, types) =>
+      expandCompactList(bootstrapper, keys.castingKeyswitchKey(), listBytes, types).map((value, i) =>
+        encodeResult(value, types[i]!),
+      ),
     compute: async (computation) => computeSync(computation),
     close: async () => {
       closed = true;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { TfheClientKey } from 'node-tfhe';
 import { decodeValue } from '../../src/engine/codec/ciphertext-codec.js';
 import { type ClientSecretKeys, decodeClientKey } from '../../src/engine/codec/client-key-codec.js';
-import { createEvaluator } from '../../src/engine/create-evaluator.js';
+import { createEvaluator, type Evaluator } from '../../src/engine/create-evaluator.js';
 import { decryptRadix } from '../../src/engine/decrypt.js';
 import {
   type EvaluationKeys,
@@ -25,7 +25,7 @@ export interface EngineFixture {
   clientKey: TfheClientKey;
   secretKeys: ClientSecretKeys;
   evaluationKeys: EvaluationKeys;
-  evaluator: ReturnType<typeof createEvaluator>;
+  evaluator: Evaluator;
 }
 
 let fixture: EngineFixture | undefined;
