@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInstance, type FhevmInstance, type FhevmInstanceConfig } from '@zama-fhe/relayer-sdk/node';
+import pino from 'pino';
+import { decodeEventLog, getAddress, type Hex, toHex } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kmsVerifierAbi } from '../../src/chain/abis.js';
+import type { DeployedContract } from '../../src/chain/deploy.js';
+import { deployFixture, type FIXTURE_ABIS } from '../../src/chain/fixtures.js';
+import { FheOp } from '../../src/engine/fhe-op.js';
+import { type Stack, startStack } from '../../src/stack/start-stack.js';
+import { SOLC_CACHE_DIR } from '../chain/fixture-chain.js';
+import { TEST_KEYS_DIR } from '../inputs/helpers/test-keys.js';
+
+type HandleOps = DeployedContract<(typeof FIXTURE_ABIS)['HandleOps']>;
+
+/**
+ * The dApp developer's loop with the real `@zama-fhe/relayer-sdk` 0.4.3 pointed at a whole fhekit stack
+ * (anvil + host contracts, coprocessor + engine, input verification, local KMS, relayer API):
+ * SDK encrypt → `FHE.fromExternal` on-chain (our coprocessor signature) → an FHE add computed by the
+ * coprocessor → SDK publicDecrypt (KMS proof checked by KMSVerifier) and SDK userDecrypt (signcrypted).
+ */
+describe('real relayer-sdk against a fhekit stack', () => {
+  let stack: Stack;
+  let ops: HandleOps;
+  let instance: FhevmInstance;
+  let stateDir: string;
+
+  /** Sends a HandleOps transaction and returns the handle its `Published` event carries. */
+  async function publish(
+    functionName: 'inputEuint8' | 'inputEbool' | 'binary',
+    args: readonly unknown[],
+  ): Promise<Hex> {
+    const hash = await stack.chain.walletClient.writeContract({
+      address: ops.address,
+      abi: ops.contract.abi,
+      functionName,
+      args,
+    } as never);
+    const receipt = await stack.chain.publicClient.waitForTransactionReceipt({ hash });
+    expect(receipt.status).toBe('success');
+    for (const log of receipt.logs) {
+      if (getAddress(log.address) !== getAddress(ops.address)) continue;
+      const event = decodeEventLog({ abi: ops.contract.abi, data: log.data, topics: log.topics });
+      if (event.eventName === 'Published') return (event.args as { handle: Hex }).handle;
+    }
+    throw new Error(`${functionName} published no handle`);
+  }
+
+  beforeAll(async () => {
+    stateDir = mkdtempSync(join(tmpdir(), 'fhekit-sdk-stack-'));
+    stack = await startStack({ stateDir, keysDir: TEST_KEYS_DIR, logger: pino({ level: 'silent' }) });
+    ops = (await deployFixture(stack.chain, 'HandleOps', [], { cacheDir: SOLC_CACHE_DIR })) as HandleOps;
+    instance = await createInstance(stack.sdkConfig() as FhevmInstanceConfig);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('encrypts, computes on-chain, and decrypts publicly (proof accepted by KMSVerifier) and for the user', async () => {
+    const user = stack.chain.deployer.address;
+    let started = performance.now();
+    const encrypted = await instance.createEncryptedInput(ops.address, user).add8(77).addBool(true).encrypt();
+    const encryptMs = performance.now() - started;
+    const proof = toHex(encrypted.inputProof);
+
+    // InputVerifier accepts the SDK's handles + inputProof, i.e. recovers our coprocessor signer.
+    const h8 = await publish('inputEuint8', [toHex(encrypted.handles[0]), proof]);
+    const hBool = await publish('inputEbool', [toHex(encrypted.handles[1]), proof]);
+    // An FHE computation on the input: the coprocessor's engine produces 77 + 5.
+    const sum = await publish('binary', [FheOp.Add, h8, toHex(5n, { size: 32 }), true]);
+
+    started = performance.now();
+    const decrypted = await instance.publicDecrypt([h8, hBool, sum]);
+    const publicDecryptMs = performance.now() - started;
+    expect(decrypted.clearValues).toEqual({ [h8]: 77n, [hBool]: true, [sum]: 82n });
+
+    // What FHE.checkSignatures does on-chain.
+    const { result } = await stack.chain.publicClient.simulateContract({
+      address: stack.chain.addresses.kmsVerifier,
+      abi: kmsVerifierAbi,
+      functionName: 'verifyDecryptionEIP712KMSSignatures',
+      args: [[h8, hBool, sum], decrypted.abiEncodedClearValues as Hex, decrypted.decryptionProof as Hex],
+    });
+    expect(result).toBe(true);
+
+    // The synchronous v1 protocol serves the same.
+    const v1 = await createInstance({
+      ...(stack.sdkConfig() as FhevmInstanceConfig),
+      relayerUrl: stack.relayer.urlV1,
+      relayerRouteVersion: 1,
+    });
+    expect((await v1.publicDecrypt([sum])).clearValues[sum]).toBe(82n);
+
+    // User decryption with the SDK's ML-KEM keypair: authorised by the user's EIP-712 signature and
+    // the ACL, answered with a share signcrypted by our KMS signer.
+    const { publicKey, privateKey } = instance.generateKeypair();
+    const startTimestamp = Math.floor(Date.now() / 1000);
+    const eip712 = instance.createEIP712(publicKey, [ops.address], startTimestamp, 1);
+    const signature = await stack.chain.deployer.signTypedData({
+      domain: { ...eip712.domain, chainId: BigInt(eip712.domain.chainId) },
+      types: { UserDecryptRequestVerification: eip712.types.UserDecryptRequestVerification },
+      primaryType: 'UserDecryptRequestVerification',
+      message: {
+        ...eip712.message,
+        startTimestamp: BigInt(eip712.message.startTimestamp),
+        durationDays: BigInt(eip712.message.durationDays),
+      } as never,
+    });
+    started = performance.now();
+    const forUser = await instance.userDecrypt(
+      [{ handle: sum, contractAddress: ops.address }],
+      privateKey,
+      publicKey,
+      signature,
+      [ops.address],
+      user,
+      startTimestamp,
+      1,
+    );
+    const userDecryptMs = performance.now() - started;
+    expect(forUser[sum]).toBe(82n);
+    console.log(
+      `SDK encrypt ${encryptMs.toFixed(0)} ms (proof + verify + expand), publicDecrypt ${publicDecryptMs.toFixed(0)} ms (incl. the add), userDecrypt ${userDecryptMs.toFixed(0)} ms`,
+    );
+
+    // Someone the ACL does not allow is refused, even with a valid signature of their own.
+    const stranger = privateKeyToAccount(generatePrivateKey());
+    const strangerSignature = await stranger.signTypedData({
+      domain: { ...eip712.domain, chainId: BigInt(eip712.domain.chainId) },
+      types: { UserDecryptRequestVerification: eip712.types.UserDecryptRequestVerification },
+      primaryType: 'UserDecryptRequestVerification',
+      message: {
+        ...eip712.message,
+        startTimestamp: BigInt(eip712.message.startTimestamp),
+        durationDays: BigInt(eip712.message.durationDays),
+      } as never,
+    });
+    const refused = await fetch(`${stack.relayer.url}/fhekit/user-decrypt`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        handleContractPairs: [{ handle: sum, contractAddress: ops.address }],
+        requestValidity: { startTimestamp: String(startTimestamp), durationDays: '1' },
+        contractsChainId: String(stack.chain.chainId),
+        contractAddresses: [ops.address],
+        userAddress: stranger.address,
+        signature: strangerSignature.slice(2),
+        publicKey,
+        extraData: '0x00',
+      }),
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      error: { label: 'not_allowed_on_host_acl', code: 'KMS_NOT_ALLOWED' },
+    });
+  });
+});
