@@ -49,18 +49,36 @@ interface Row {
   'key setup ms': string;
   'ms each (median)': string;
   'ms each (min)': string;
+  'CPU ms each (median)': string;
   runs: number;
 }
 
-function summarize(implementation: string, setupMs: number, times: number[]): Row {
-  const runs = times.length;
-  times.sort((a, b) => a - b);
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** Wall and CPU time of `work` divided by `count`; CPU time is steadier on a machine shared with other jobs. */
+function timed(work: () => void, count = 1): Sample {
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  work();
+  const wallMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+  return { wallMs: wallMs / count, cpuMs: (cpu.user + cpu.system) / 1000 / count };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function summarize(implementation: string, setupMs: number, samples: Sample[]): Row {
+  const wall = samples.map((sample) => sample.wallMs);
   return {
     implementation,
     'key setup ms': setupMs.toFixed(0),
-    'ms each (median)': times[Math.floor(runs / 2)].toFixed(1),
-    'ms each (min)': times[0].toFixed(1),
-    runs,
+    'ms each (median)': median(wall).toFixed(1),
+    'ms each (min)': Math.min(...wall).toFixed(1),
+    'CPU ms each (median)': median(samples.map((sample) => sample.cpuMs)).toFixed(1),
+    runs: samples.length,
   };
 }
 
@@ -69,13 +87,8 @@ function measure(implementation: string, factory: BlindRotatorFactory, runs: num
   const rotator = factory(bsk, params);
   const setupMs = performance.now() - setupStart;
   rotator.rotate(acc, mask); // warm-up: lets V8 tier up to optimized code
-  const times: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const start = performance.now();
-    rotator.rotate(acc, mask);
-    times.push(performance.now() - start);
-  }
-  return summarize(implementation, setupMs, times);
+  const samples = Array.from({ length: runs }, () => timed(() => rotator.rotate(acc, mask)));
+  return summarize(implementation, setupMs, samples);
 }
 
 function measureNodeTfhe(runs: number): Row {
@@ -89,17 +102,14 @@ function measureNodeTfhe(runs: number): Row {
   set_server_key(TfheServerKey.new(clientKey));
   const setupMs = performance.now() - setupStart;
   const blocks = 4;
-  const times: number[] = [];
-  for (let run = 0; run < runs; run++) {
+  const samples = Array.from({ length: runs }, (_, run) => {
     const builder = CompactCiphertextList.builder(publicKey);
     builder.push_u8(run);
     const list = builder.build();
-    const start = performance.now();
-    list.expand();
-    times.push((performance.now() - start) / blocks);
-  }
+    return timed(() => list.expand(), blocks);
+  });
   const { version } = createRequire(import.meta.url)('node-tfhe/package.json') as { version: string };
-  return summarize(`node-tfhe ${version}: one KS+PBS (expand / ${blocks})`, setupMs, times);
+  return summarize(`node-tfhe ${version}: one KS+PBS (expand / ${blocks})`, setupMs, samples);
 }
 
 console.log(
