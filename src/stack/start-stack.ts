@@ -6,6 +6,7 @@ import { type ChainHandle, startChain } from '../chain/start-chain.js';
 import { type Coprocessor, type CoprocessorStatus, startCoprocessor } from '../coprocessor/coprocessor.js';
 import { type MetricsServer, startMetricsServer } from '../coprocessor/metrics.js';
 import { createEvaluator } from '../engine/create-evaluator.js';
+import { createWasmBlindRotator } from '../engine/wasm/wasm-blind-rotator.js';
 import { createNodeTfheInputExpander } from '../inputs/expander.js';
 import { createInputService } from '../inputs/input-service.js';
 import { createToyKeyProofVerifier } from '../inputs/toy-key-verifier.js';
@@ -95,7 +96,10 @@ export async function startStack(
     onProgress?.({ phase: 'chain', event: 'done' });
 
     onProgress?.({ phase: 'coprocessor', event: 'start' });
-    const evaluator = createEvaluator({ evaluationKeys: keyset.read('evaluationKeys') });
+    const evaluator = createEvaluator({
+      evaluationKeys: keyset.read('evaluationKeys'),
+      blindRotator: createWasmBlindRotator,
+    });
     stops.push(() => evaluator.close());
     const coprocessor = await startCoprocessor({
       dbPath: join(stateDir, 'coprocessor.db'),
