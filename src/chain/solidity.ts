@@ -163,7 +163,8 @@ function collectSources(entries: string[], resolver: SourceResolver): Sources {
     try {
       content = resolver.read(unitName);
     } catch (error) {
-      if (entries.includes(unitName)) throw error;
+      const missingImport = error instanceof FhekitError && error.code === 'FHE_SOURCE_NOT_FOUND';
+      if (!missingImport || entries.includes(unitName)) throw error;
       continue;
     }
     contents.set(unitName, content);
@@ -175,6 +176,24 @@ function collectSources(entries: string[], resolver: SourceResolver): Sources {
   return Object.fromEntries(
     [...contents.keys()].sort().map((name) => [name, { content: contents.get(name)! }]),
   );
+}
+
+const FHEVM_SOLIDITY = '@fhevm/solidity';
+// 0.13+ calls KMSVerifier functions that host-contracts 0.10.0 does not have (fhevm-spec §0).
+const COMPATIBLE_FHEVM_SOLIDITY = /^0\.1[01]\./;
+
+function checkFhevmSolidityVersion(require: NodeJS.Require): void {
+  const manifest = require.resolve(`${FHEVM_SOLIDITY}/package.json`);
+  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
+  if (!COMPATIBLE_FHEVM_SOLIDITY.test(version)) {
+    throw new FhekitError(
+      'FHE_FHEVM_SOLIDITY_INCOMPATIBLE',
+      `${FHEVM_SOLIDITY}@${version} (${dirname(manifest)}) does not work with the host contracts fhekit runs (@fhevm/host-contracts 0.10.0).`,
+      {
+        hint: `Install ${FHEVM_SOLIDITY}@0.11.1 in your project, or remove it there to compile against fhekit's copy.`,
+      },
+    );
+  }
 }
 
 /** Maps solc source unit names to files: paths under `baseDir`, else packages in `node_modules`. */
@@ -209,11 +228,14 @@ class SourceResolver {
     const local = join(this.baseDir, unitName);
     if (existsSync(local)) return local;
     for (const require of this.requires) {
+      let path: string;
       try {
-        return require.resolve(unitName);
+        path = require.resolve(unitName);
       } catch {
-        // not in this node_modules; try the next
+        continue; // not in this node_modules; try the next
       }
+      if (unitName.startsWith(`${FHEVM_SOLIDITY}/`)) checkFhevmSolidityVersion(require);
+      return path;
     }
     throw new FhekitError(
       'FHE_SOURCE_NOT_FOUND',

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,5 +77,23 @@ describe('compileSolidity', () => {
     clearInterval(timer);
     // solc-js takes about a second to load; on the main thread not a single tick would fire meanwhile.
     expect(ticks).toBeGreaterThan((Date.now() - started) / 20 / 4);
+  });
+
+  it('refuses a project copy of @fhevm/solidity that the host contracts do not support', async () => {
+    const project = join(dir, 'project');
+    const library = join(project, 'node_modules', '@fhevm', 'solidity');
+    mkdirSync(join(library, 'lib'), { recursive: true });
+    writeFileSync(
+      join(library, 'package.json'),
+      JSON.stringify({ name: '@fhevm/solidity', version: '0.13.2' }),
+    );
+    writeFileSync(join(library, 'lib', 'FHE.sol'), 'pragma solidity ^0.8.24; library FHE {}');
+    writeFileSync(
+      join(project, 'App.sol'),
+      'pragma solidity ^0.8.24; import "@fhevm/solidity/lib/FHE.sol"; contract App {}',
+    );
+    const error = await compileSolidity(['App.sol'], { baseDir: project }).catch((e: unknown) => e);
+    expect((error as FhekitError).code).toBe('FHE_FHEVM_SOLIDITY_INCOMPATIBLE');
+    expect((error as FhekitError).message).toContain('0.13.2');
   });
 });
