@@ -118,4 +118,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'count missing operands per computation',
+    // Readiness was a scan of every pending computation's operands on each poll; with a counter kept
+    // up to date on every ciphertext insert, ready work is an index range.
+    sql: `
+      ALTER TABLE computations ADD COLUMN missing_operands INTEGER NOT NULL DEFAULT 0;
+      UPDATE computations SET missing_operands = (
+        SELECT COUNT(DISTINCT o.handle) FROM computation_operands o
+        WHERE o.output_handle = computations.output_handle AND o.tx_hash = computations.tx_hash
+          AND o.handle IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ciphertexts x WHERE x.handle = o.handle));
+      CREATE INDEX computations_ready ON computations(block_number, log_index)
+        WHERE status = 'pending' AND missing_operands = 0;
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import type { Hex } from 'viem';
 import type { FheOp } from '../engine/fhe-op.js';
 import type { FheType } from '../engine/fhe-type.js';
 import { FhekitError } from '../errors.js';
+import { operandHandles } from './computation-input.js';
 import { MIGRATIONS } from './sqlite-migrations.js';
 import type {
   AllowedEventType,
@@ -107,10 +108,12 @@ interface CiphertextRow {
   input_index: number | null;
 }
 
-const READY_CONDITION = `c.status = 'pending' AND c.retry_at <= @now AND NOT EXISTS (
-    SELECT 1 FROM computation_operands o
-    WHERE o.output_handle = c.output_handle AND o.tx_hash = c.tx_hash AND o.handle IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM ciphertexts x WHERE x.handle = o.handle))`;
+const READY_CONDITION = `c.status = 'pending' AND c.missing_operands = 0 AND c.retry_at <= @now`;
+
+/** Distinct operand handles of a computation `c` that have no ciphertext yet. */
+const MISSING_OPERANDS = `(SELECT COUNT(DISTINCT o.handle) FROM computation_operands o
+  WHERE o.output_handle = c.output_handle AND o.tx_hash = c.tx_hash AND o.handle IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM ciphertexts x WHERE x.handle = o.handle))`;
 
 export class SqliteCoprocessorStore implements CoprocessorStore {
   private readonly statements;
@@ -128,8 +131,11 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
       ),
       clearCursor: db.prepare('DELETE FROM listener_cursor'),
       insertComputation: db.prepare(`INSERT OR IGNORE INTO computations
-        (output_handle, tx_hash, op, result_type, is_scalar, seed, block_number, log_index, created_at)
-        VALUES (@outputHandle, @txHash, @op, @resultType, @isScalar, @seed, @blockNumber, @logIndex, @now)`),
+        (output_handle, tx_hash, op, result_type, is_scalar, seed, block_number, log_index, created_at,
+         missing_operands)
+        VALUES (@outputHandle, @txHash, @op, @resultType, @isScalar, @seed, @blockNumber, @logIndex, @now,
+         @missingOperands)`),
+      hasCiphertext: db.prepare('SELECT 1 FROM ciphertexts WHERE handle = ?'),
       insertOperand: db.prepare(
         'INSERT INTO computation_operands (output_handle, tx_hash, position, handle, scalar) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -142,6 +148,12 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
         db.prepare(`SELECT c.*, EXISTS (SELECT 1 FROM ciphertexts x WHERE x.handle = c.output_handle) AS output_exists
         FROM computations c WHERE ${READY_CONDITION} ORDER BY c.block_number, c.log_index LIMIT @limit`),
       countReady: db.prepare(`SELECT COUNT(*) AS n FROM computations c WHERE ${READY_CONDITION}`),
+      recountPendingMissing: db.prepare(
+        `UPDATE computations AS c SET missing_operands = ${MISSING_OPERANDS} WHERE c.status = 'pending'`,
+      ),
+      // Called only when the ciphertext row was just inserted, so each operand handle counts once.
+      operandArrived: db.prepare(`UPDATE computations SET missing_operands = missing_operands - 1
+        WHERE (output_handle, tx_hash) IN (SELECT output_handle, tx_hash FROM computation_operands WHERE handle = ?)`),
       operands: db.prepare(
         'SELECT handle, scalar FROM computation_operands WHERE output_handle = ? AND tx_hash = ? ORDER BY position',
       ),
@@ -219,6 +231,7 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
           blockNumber: c.blockNumber,
           logIndex: c.logIndex,
           now,
+          missingOperands: operandHandles(c).filter((h) => s.hasCiphertext.get(blob(h)) === undefined).length,
         });
         if (inserted.changes === 0) continue;
         c.operands.forEach((operand, position) => {
@@ -280,6 +293,7 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
         .prepare(`DELETE FROM ciphertexts WHERE block_number > ?
           AND NOT EXISTS (SELECT 1 FROM computations c WHERE c.output_handle = ciphertexts.handle)`)
         .run(blockNumber).changes;
+      if (ciphertexts > 0) this.statements.recountPendingMissing.run();
       const allowed = db
         .prepare('DELETE FROM allowed_handles WHERE block_number > ?')
         .run(blockNumber).changes;
@@ -310,13 +324,14 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
     return this.db.transaction(() => {
       const updated = s.markDone.run(now, blob(key.outputHandle), blob(key.txHash)).changes === 1;
       if (updated && result) {
-        s.insertComputedCiphertext.run(
+        const inserted = s.insertComputedCiphertext.run(
           result.type,
           result.bytes,
           now,
           blob(key.outputHandle),
           blob(key.txHash),
         );
+        if (inserted.changes === 1) s.operandArrived.run(blob(key.outputHandle));
       }
       return updated;
     })();
@@ -504,7 +519,7 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
   private insertInputs(inputs: readonly InputCiphertext[]): void {
     const now = Date.now();
     for (const input of inputs) {
-      this.statements.insertInputCiphertext.run(
+      const inserted = this.statements.insertInputCiphertext.run(
         blob(input.handle),
         input.type,
         input.bytes,
@@ -512,6 +527,7 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
         input.index,
         now,
       );
+      if (inserted.changes === 1) this.statements.operandArrived.run(blob(input.handle));
     }
   }
 

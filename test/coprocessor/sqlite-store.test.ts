@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/coprocessor/sqlite-migrations.js';
 import { openSqliteStore, type SqliteCoprocessorStore } from '../../src/coprocessor/sqlite-store.js';
 import { AllowedEventType, type IngestedBlock, type NewComputation } from '../../src/coprocessor/store.js';
 import { FheOp } from '../../src/engine/fhe-op.js';
@@ -64,10 +65,51 @@ describe('SqliteCoprocessorStore', () => {
     store = openSqliteStore(path);
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
-      { version: 1, name: 'initial schema' },
-    ]);
+    expect(db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual(
+      MIGRATIONS.map((m) => m.version),
+    );
     db.close();
+  });
+
+  it('upgrades a version-1 database, counting the missing operands of existing computations', async () => {
+    await store.close();
+    const v1Path = join(dir.dir, 'v1.db');
+    const db = new Database(v1Path);
+    db.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    db.exec(MIGRATIONS[0].sql);
+    db.prepare("INSERT INTO schema_migrations VALUES (1, 'initial schema', 0)").run();
+    const b = (hex: string) => Buffer.from(hex.slice(2), 'hex');
+    for (const [output, lhs] of [
+      [10, 1],
+      [11, 2],
+    ]) {
+      db.prepare(`INSERT INTO computations (output_handle, tx_hash, op, result_type, is_scalar, block_number,
+        log_index, created_at) VALUES (?, ?, 20, 2, 0, 1, ?, 0)`).run(
+        b(handle(output)),
+        b(hash32(1)),
+        output,
+      );
+      db.prepare('INSERT INTO computation_operands VALUES (?, ?, 0, ?, NULL)').run(
+        b(handle(output)),
+        b(hash32(1)),
+        b(handle(lhs)),
+      );
+    }
+    db.prepare('INSERT INTO ciphertexts (handle, type, bytes, created_at) VALUES (?, 2, ?, 0)').run(
+      b(handle(1)),
+      CT,
+    );
+    db.close();
+
+    store = openSqliteStore(v1Path);
+    expect((await store.readyComputations(10, Date.now())).map((c) => c.outputHandle)).toEqual([handle(10)]);
+    await store.insertInputCiphertexts([input(2)]);
+    expect((await store.readyComputations(10, Date.now())).map((c) => c.outputHandle)).toEqual([
+      handle(10),
+      handle(11),
+    ]);
   });
 
   it('refuses a database written by a newer schema', async () => {
