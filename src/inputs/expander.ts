@@ -17,6 +17,13 @@ export interface InputExpander {
   expand(list: Uint8Array, types: readonly FheType[]): Promise<Uint8Array[]>;
 }
 
+/** The engine's own expansion (casting keyswitch + PBS in our evaluator): about 0.25 s per block. */
+export function engineInputExpander(engine: {
+  expandInputs(list: Uint8Array, types: FheType[]): Uint8Array[];
+}): InputExpander {
+  return { expand: async (list, types) => engine.expandInputs(list, [...types]) };
+}
+
 export interface NodeTfheInputExpander extends InputExpander {
   /** Makes the server key now instead of on the first input. */
   prepare(): void;

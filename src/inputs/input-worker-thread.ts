@@ -1,9 +1,11 @@
-// The node-tfhe input pipeline on its own thread: proof checks (~2-3 s) and expansion (~0.5 s per
-// block) are synchronous wasm and would otherwise stall the stack's event loop (listener, HTTP).
+// The input pipeline on its own thread: proof checks (~2-3 s) and expansion (0.25-0.5 s per block)
+// are synchronous wasm and would otherwise stall the stack's event loop (listener, HTTP).
 import { parentPort, workerData } from 'node:worker_threads';
 import { CompactPkeCrs, TfheClientKey, TfheCompactPublicKey } from 'node-tfhe';
+import { createEvaluator } from '../engine/create-evaluator.js';
+import { createWasmBlindRotator } from '../engine/wasm/wasm-blind-rotator.js';
 import { isFhekitError } from '../errors.js';
-import { createNodeTfheInputExpander } from './expander.js';
+import { createNodeTfheInputExpander, engineInputExpander, type InputExpander } from './expander.js';
 import type { InputWorkerKeys, InputWorkerReply, InputWorkerRequest } from './input-worker.js';
 import { createToyKeyProofVerifier } from './toy-key-verifier.js';
 
@@ -13,7 +15,20 @@ const verifier = createToyKeyProofVerifier(
   TfheCompactPublicKey.safe_deserialize(keys.publicKey, LIMIT),
   CompactPkeCrs.safe_deserialize(keys.crs, LIMIT),
 );
-const expander = createNodeTfheInputExpander(TfheClientKey.safe_deserialize(keys.clientKey, LIMIT));
+const expander: InputExpander = createExpander();
+
+function createExpander(): InputExpander {
+  if ('evaluationKeys' in keys.expansion) {
+    const { evaluationKeys } = keys.expansion;
+    return engineInputExpander(createEvaluator({ evaluationKeys, blindRotator: createWasmBlindRotator }));
+  }
+  const nodeTfhe = createNodeTfheInputExpander(
+    TfheClientKey.safe_deserialize(keys.expansion.clientKey, LIMIT),
+  );
+  // Its server key takes 5-10 s: make it while no input is waiting rather than on the first one.
+  setImmediate(() => nodeTfhe.prepare());
+  return nodeTfhe;
+}
 
 async function handle(request: InputWorkerRequest): Promise<InputWorkerReply> {
   try {
@@ -33,5 +48,3 @@ async function handle(request: InputWorkerRequest): Promise<InputWorkerReply> {
 parentPort!.on('message', (request: InputWorkerRequest) => {
   handle(request).then((reply) => parentPort!.postMessage(reply));
 });
-// The server key takes 5-10 s; make it while no input is waiting rather than on the first one.
-setImmediate(() => expander.prepare());

@@ -4,11 +4,13 @@ import { FhekitError } from '../errors.js';
 import type { InputExpander } from './expander.js';
 import type { InputProofVerifier } from './toy-key-verifier.js';
 
-/** node-tfhe `safe_serialize` bytes of the keys the input thread loads. */
+/** What the input thread loads: node-tfhe `safe_serialize` bytes of the public key and CRS, plus the
+ * material for expansion: the engine's evaluation keys (`eval-keys.bin`, faster, no secret needed) or
+ * the client key (node-tfhe builds its server key from it, 5-10 s at start). */
 export interface InputWorkerKeys {
-  clientKey: Uint8Array;
   publicKey: Uint8Array;
   crs: Uint8Array;
+  expansion: { evaluationKeys: Uint8Array } | { clientKey: Uint8Array };
 }
 
 type InputWorkerCall =
@@ -28,8 +30,8 @@ export interface InputWorker {
 }
 
 /**
- * Runs the toy-key proof verifier and node-tfhe expansion on a worker thread, so that the process
- * stays responsive while an input is checked. Requests are served in order.
+ * Runs the toy-key proof verifier and the expansion on a worker thread, so that the process stays
+ * responsive while an input is checked. Requests are served in order.
  */
 export function startInputWorker(keys: InputWorkerKeys): InputWorker {
   const worker = startThread(keys);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FheType } from '../../src/engine/fhe-type.js';
@@ -6,13 +8,13 @@ import { type InputWorker, startInputWorker } from '../../src/inputs/input-worke
 import { inputProofMetadata } from '../../src/inputs/metadata.js';
 import { decryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
 import { provenInput } from './helpers/proven-inputs.js';
-import { loadTestKeys } from './helpers/test-keys.js';
+import { loadTestKeys, TEST_KEYS_DIR } from './helpers/test-keys.js';
 
 const ACL: Address = '0x50157CFfD6bBFA2DECe204a89ec419c23ef5755D';
 const CONTRACT: Address = '0x1111111111111111111111111111111111111111';
 const USER: Address = '0x2222222222222222222222222222222222222222';
 
-describe('input worker thread', () => {
+describe('input worker thread (engine expansion)', () => {
   const keys = loadTestKeys();
   const metadata = inputProofMetadata(CONTRACT, USER, ACL, 31337n);
   let list: Uint8Array;
@@ -29,9 +31,9 @@ describe('input worker thread', () => {
       metadata,
     );
     worker = startInputWorker({
-      clientKey: keys.clientKeyBytes,
       publicKey: keys.publicKeyBytes,
       crs: keys.crsBytes,
+      expansion: { evaluationKeys: new Uint8Array(readFileSync(join(TEST_KEYS_DIR, 'eval-keys.bin'))) },
     });
   });
   afterAll(() => worker?.stop());
@@ -54,7 +56,7 @@ describe('input worker thread', () => {
     expect(isFhekitError(error) && error.code).toBe('INPUT_PROOF_INVALID');
   });
 
-  it('expands into ciphertexts of the pushed values', async () => {
+  it('expands with the engine into ciphertexts node-tfhe decrypts to the pushed values', async () => {
     const [u8, bool] = await worker.expander.expand(list, [FheType.Uint8, FheType.Bool]);
     expect(decryptWithClientKey(FheType.Uint8, u8, keys.clientKey)).toBe(200n);
     expect(decryptWithClientKey(FheType.Bool, bool, keys.clientKey)).toBe(1n);
