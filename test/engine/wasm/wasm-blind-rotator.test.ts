@@ -25,8 +25,8 @@ function polyFrom(values: number[]): BigUint64Array {
   return BigUint64Array.from(values, (x) => BigInt.asUintN(64, BigInt(x)));
 }
 
-function smallPoly(rng: () => number, bound: number): number[] {
-  return Array.from({ length: N }, () => (rng() % (2 * bound + 1)) - bound);
+function smallPoly(rng: () => number, bound: number, size = N): number[] {
+  return Array.from({ length: size }, () => (rng() % (2 * bound + 1)) - bound);
 }
 
 /**
@@ -35,9 +35,11 @@ function smallPoly(rng: () => number, bound: number): number[] {
  * Returns the largest |out - exact| over all coefficients.
  */
 function externalProductError(ggsw: BigUint64Array[], acc: BigUint64Array, rotation: number): number {
-  const rotator = createWasmBlindRotator(new BigUint64Array(ggsw.flatMap((poly) => [...poly])), params);
+  const size = ggsw[0].length;
+  const bsk = new BigUint64Array(ggsw.flatMap((poly) => [...poly]));
+  const rotator = createWasmBlindRotator(bsk, { ...params, N: size });
   const out = rotator.rotate(acc, Uint32Array.of(rotation));
-  const [mask, body] = [acc.subarray(0, N), acc.subarray(N)];
+  const [mask, body] = [acc.subarray(0, size), acc.subarray(size)];
   const digits = (poly: BigUint64Array) => {
     const rotated = monomialMul(poly, rotation);
     return Array.from(poly, (x, j) => balancedDigit(BigInt.asUintN(64, rotated[j] - x)));
@@ -46,9 +48,9 @@ function externalProductError(ggsw: BigUint64Array[], acc: BigUint64Array, rotat
   const expectedMask = [negacyclicMulSmall(dMask, ggsw[0]), negacyclicMulSmall(dBody, ggsw[2])];
   const expectedBody = [negacyclicMulSmall(dMask, ggsw[1]), negacyclicMulSmall(dBody, ggsw[3])];
   let maxError = 0;
-  for (let j = 0; j < N; j++) {
+  for (let j = 0; j < size; j++) {
     const errorMask = centered(out[j] - mask[j] - expectedMask[0][j] - expectedMask[1][j]);
-    const errorBody = centered(out[N + j] - body[j] - expectedBody[0][j] - expectedBody[1][j]);
+    const errorBody = centered(out[size + j] - body[j] - expectedBody[0][j] - expectedBody[1][j]);
     maxError = Math.max(maxError, Math.abs(Number(errorMask)), Math.abs(Number(errorBody)));
   }
   return maxError;
@@ -62,6 +64,15 @@ describe('wasm blind rotation kernel', () => {
       // acc = c·2^41 so that the digits are exactly X^a·c - c, up to 2^11
       const acc = polyFrom([...smallPoly(rng, 1000), ...smallPoly(rng, 1000)].map((c) => c * 2 ** 41));
       expect(externalProductError(ggsw, acc, rotation)).toBe(0);
+    }
+  });
+
+  it('supports the other polynomial sizes it accepts (N/2 a power of 4)', () => {
+    const rng = createRng(19);
+    for (const size of [32, 512]) {
+      const ggsw = [0, 1, 2, 3].map(() => polyFrom(smallPoly(rng, 1 << 16, size)));
+      const acc = polyFrom(smallPoly(rng, 1000, 2 * size).map((c) => c * 2 ** 41));
+      expect(externalProductError(ggsw, acc, size + 5)).toBe(0);
     }
   });
 
