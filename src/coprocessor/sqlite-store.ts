@@ -169,6 +169,13 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
       recordFailure: db.prepare(`UPDATE computations SET attempts = attempts + 1, error = @error,
         status = CASE WHEN attempts + 1 >= @maxAttempts THEN 'error' ELSE 'pending' END, retry_at = @retryAt
         WHERE output_handle = @outputHandle AND tx_hash = @txHash AND status = 'pending' RETURNING status`),
+      failDependents: db.prepare(`WITH RECURSIVE doomed(handle) AS (
+          SELECT @handle
+          UNION
+          SELECT o.output_handle FROM computation_operands o JOIN doomed d ON o.handle = d.handle
+          WHERE NOT EXISTS (SELECT 1 FROM ciphertexts x WHERE x.handle = o.output_handle))
+        UPDATE computations SET status = 'error', error = @error
+        WHERE status = 'pending' AND output_handle IN (SELECT handle FROM doomed) AND output_handle <> @handle`),
       ciphertext: db.prepare('SELECT * FROM ciphertexts WHERE handle = ?'),
       insertInputCiphertext: db.prepare(`INSERT OR IGNORE INTO ciphertexts
         (handle, type, bytes, input_blob_hash, input_index, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
@@ -342,14 +349,23 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
     error: string,
     policy: { maxAttempts: number; retryAt: number },
   ): Promise<ComputationStatus> {
-    const row = this.statements.recordFailure.get({
-      outputHandle: blob(key.outputHandle),
-      txHash: blob(key.txHash),
-      error,
-      maxAttempts: policy.maxAttempts,
-      retryAt: policy.retryAt,
-    }) as { status: ComputationStatus } | undefined;
-    return row?.status ?? 'error';
+    const s = this.statements;
+    return this.db.transaction(() => {
+      const row = s.recordFailure.get({
+        outputHandle: blob(key.outputHandle),
+        txHash: blob(key.txHash),
+        error,
+        maxAttempts: policy.maxAttempts,
+        retryAt: policy.retryAt,
+      }) as { status: ComputationStatus } | undefined;
+      if (row?.status === 'error') {
+        s.failDependents.run({
+          handle: blob(key.outputHandle),
+          error: `operand ${key.outputHandle} failed: ${error}`,
+        });
+      }
+      return row?.status ?? 'error';
+    })();
   }
 
   async getComputation(key: ComputationKey): Promise<StoredComputation | null> {

@@ -32,7 +32,11 @@ export interface CoprocessorStore {
     key: ComputationKey,
     result: { type: FheType; bytes: Uint8Array } | null,
   ): Promise<boolean>;
-  /** Counts a failed attempt; it becomes `error` at `maxAttempts`, otherwise it is retried from `retryAt`. */
+  /**
+   * Counts a failed attempt; it becomes `error` at `maxAttempts`, otherwise it is retried from `retryAt`.
+   * Pending computations that (transitively) consume the failed output become `error` with it, so that
+   * nothing waits forever for a ciphertext that cannot come.
+   */
   recordComputationFailure(
     key: ComputationKey,
     error: string,

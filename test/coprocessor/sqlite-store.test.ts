@@ -253,6 +253,22 @@ describe('SqliteCoprocessorStore', () => {
     expect(await store.readyComputations(10, now + 60_000)).toEqual([]);
   });
 
+  it('fails the transitive consumers of a failed computation, and only them', async () => {
+    await store.insertInputCiphertexts([input(1), input(2)]);
+    // 10 fails; 11 = 10 + 1 and 12 = 11 + 2 consume it; 13 = 1 + 2 does not.
+    await store.ingestBlock(
+      block(1, {
+        computations: [add(10, 1, 2, 1, 0), add(11, 10, 1, 1, 1), add(12, 11, 2, 1, 2), add(13, 1, 2, 1, 3)],
+      }),
+    );
+    const key = { outputHandle: handle(10), txHash: hash32(1, 0xcc) };
+    await store.recordComputationFailure(key, 'bad', { maxAttempts: 1, retryAt: 0 });
+    const statusOf = async (n: number) => (await store.computationsFor(handle(n)))[0];
+    expect(await statusOf(11)).toMatchObject({ status: 'error', error: `operand ${handle(10)} failed: bad` });
+    expect((await statusOf(12)).status).toBe('error');
+    expect((await statusOf(13)).status).toBe('pending');
+  });
+
   it('rolls back the rows of dropped blocks, keeping inputs and earlier blocks', async () => {
     await store.insertInputCiphertexts([input(1), input(2)]);
     const allowedIn = (n: number) => ({
