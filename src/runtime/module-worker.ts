@@ -1,17 +1,19 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
- * Starts a worker from a sibling module of `callerUrl`. Under the TypeScript sources (tests, bin/dev.js)
- * the sibling is a `.ts` file that Node cannot load by itself, so the worker gets the tsx loader;
- * from the built `dist/` it is plain `.js`.
+ * Starts a worker from a sibling module of `callerUrl`. From the built `dist/` the sibling is plain
+ * `.js`. Under the TypeScript sources (tests, bin/dev.js) it is a `.ts` file that a worker cannot load
+ * by itself (`--import tsx` in execArgv does not reach worker module loading on Node 20), so a small
+ * bootstrap registers tsx's loader inside the worker first, then imports the module.
  */
 export function startModuleWorker(
   callerUrl: string,
   siblingBaseName: string,
   options: WorkerOptions = {},
 ): Worker {
-  const fromSources = callerUrl.endsWith('.ts');
-  const url = new URL(`./${siblingBaseName}${fromSources ? '.ts' : '.js'}`, callerUrl);
-  const execArgv = fromSources ? ['--import', 'tsx', ...(options.execArgv ?? [])] : options.execArgv;
-  return new Worker(url, { ...options, ...(execArgv ? { execArgv } : {}) });
+  if (!callerUrl.endsWith('.ts')) return new Worker(new URL(`./${siblingBaseName}.js`, callerUrl), options);
+  const moduleUrl = new URL(`./${siblingBaseName}.ts`, callerUrl).href;
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(moduleUrl)}); })`;
+  return new Worker(bootstrap, { ...options, eval: true });
 }
