@@ -136,6 +136,12 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
         VALUES (@outputHandle, @txHash, @op, @resultType, @isScalar, @seed, @blockNumber, @logIndex, @now,
          @missingOperands)`),
       hasCiphertext: db.prepare('SELECT 1 FROM ciphertexts WHERE handle = ?'),
+      // A handle that can no longer come: no ciphertext, and every computation producing it failed.
+      failedOperand: db.prepare(`SELECT error FROM computations WHERE output_handle = @h AND status = 'error'
+        AND NOT EXISTS (SELECT 1 FROM computations WHERE output_handle = @h AND status <> 'error')
+        AND NOT EXISTS (SELECT 1 FROM ciphertexts WHERE handle = @h) LIMIT 1`),
+      failComputation: db.prepare(`UPDATE computations SET status = 'error', error = ?
+        WHERE output_handle = ? AND tx_hash = ?`),
       insertOperand: db.prepare(
         'INSERT INTO computation_operands (output_handle, tx_hash, position, handle, scalar) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -246,6 +252,18 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
             'handle' in operand ? [blob(operand.handle), null] : [null, blob(operand.scalar)];
           s.insertOperand.run(blob(c.outputHandle), blob(c.txHash), position, handle, scalar);
         });
+        for (const operand of operandHandles(c)) {
+          const failed = s.failedOperand.get({ h: blob(operand) }) as { error: string } | undefined;
+          if (failed) {
+            const error = `operand ${operand} failed: ${failed.error}`;
+            s.failComputation.run(error, blob(c.outputHandle), blob(c.txHash));
+            s.failDependents.run({
+              handle: blob(c.outputHandle),
+              error: `operand ${c.outputHandle} failed: ${error}`,
+            });
+            break;
+          }
+        }
       }
       for (const a of block.allowed) {
         s.insertAllowed.run(

@@ -267,6 +267,10 @@ describe('SqliteCoprocessorStore', () => {
     expect(await statusOf(11)).toMatchObject({ status: 'error', error: `operand ${handle(10)} failed: bad` });
     expect((await statusOf(12)).status).toBe('error');
     expect((await statusOf(13)).status).toBe('pending');
+
+    // A later transaction consuming the failed handle fails at ingestion rather than waiting forever.
+    await store.ingestBlock(block(2, { computations: [add(14, 12, 1, 2)] }));
+    expect(await statusOf(14)).toMatchObject({ status: 'error', error: expect.stringContaining('bad') });
   });
 
   it('rolls back the rows of dropped blocks, keeping inputs and earlier blocks', async () => {
