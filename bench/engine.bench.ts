@@ -1,7 +1,8 @@
 /**
- * Engine benchmark (`npm run bench:engine`): single-thread latency of one KS+PBS and of fhEVM ops on
- * euint8 / euint64 with our engine, next to node-tfhe's own wasm bootstrapping measured in the same run
- * (the marginal cost per block of `CompactCiphertextList.expand()`, one keyswitch + PBS per block).
+ * Engine benchmark (`npm run bench:engine`): single-thread latency of one KS+PBS (wasm SIMD and
+ * TypeScript blind rotation) and of fhEVM ops on euint8 / euint64, next to node-tfhe's own wasm
+ * bootstrapping measured in the same run (the marginal cost per block of `CompactCiphertextList.expand()`,
+ * one keyswitch + PBS per block). CPU times are the figure to compare on a shared machine.
  *
  * Options: --types 8,64 (fhEVM widths to time), --skip-tfhe (no node-tfhe reference), --all (also the
  * slow ops: euint64 mul, encrypted shifts, div/rem). Keys: FHE_KEYS_DIR (default .cache/test-keys).
@@ -22,9 +23,13 @@ import type { FhevmOperand } from '../src/engine/evaluator.js';
 import { FheOp, opName } from '../src/engine/fhe-op.js';
 import { bitsOf, FheType, nameOf } from '../src/engine/fhe-type.js';
 import { computeOp } from '../src/engine/fhevm-ops.js';
+import { PARAMS } from '../src/engine/params.js';
+import { createTypeScriptBlindRotator } from '../src/engine/pbs/blind-rotate.js';
 import { Bootstrapper } from '../src/engine/pbs/bootstrap.js';
+import { KeyswitchModSwitch } from '../src/engine/pbs/keyswitch.js';
 import { lutOf } from '../src/engine/pbs/lut.js';
 import { BlockEvaluator } from '../src/engine/radix/block-evaluator.js';
+import { createWasmBlindRotator } from '../src/engine/wasm/wasm-blind-rotator.js';
 import { SERIALIZATION_LIMIT } from '../src/keys/tfhe-config.js';
 import { encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
 
@@ -49,7 +54,7 @@ const blob = existsSync(evalKeysPath) ? readFileSync(evalKeysPath) : generateEva
 const generateMs = existsSync(evalKeysPath) ? undefined : now() - started;
 started = now();
 const keys = loadEvaluationKeys(blob);
-const bootstrapper = new Bootstrapper(keys);
+const bootstrapper = new Bootstrapper(keys, createWasmBlindRotator);
 const ev = new BlockEvaluator(bootstrapper);
 const loadMs = now() - started;
 console.log(
@@ -58,24 +63,41 @@ console.log(
     `, loaded (masks expanded, Fourier BSK built) in ${seconds(loadMs)}`,
 );
 
-// One KS + PBS, median of 10 after warm-up.
+// One KS + PBS: wall median and CPU time (steadier on a shared machine), after warm-up.
 const input = decodeOperand({
   type: FheType.Uint8,
   ciphertext: encryptWithClientKey(FheType.Uint8, 77n, clientKey),
 });
 const lwe = 'value' in input ? input.value.blocks[0]!.lwe : new BigUint64Array(0);
 const lut = lutOf((x) => (x + 1) % 4);
-for (let i = 0; i < 2; i++) bootstrapper.bootstrap(lwe, lut);
-const samples: number[] = [];
-for (let i = 0; i < 10; i++) {
-  started = now();
-  bootstrapper.bootstrap(lwe, lut);
-  samples.push(now() - started);
+function timePbs(label: string, b: Bootstrapper, reps: number): number {
+  for (let i = 0; i < 2; i++) b.bootstrap(lwe, lut);
+  const samples: number[] = [];
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < reps; i++) {
+    started = now();
+    b.bootstrap(lwe, lut);
+    samples.push(now() - started);
+  }
+  const cpuUsed = process.cpuUsage(cpu);
+  samples.sort((x, y) => x - y);
+  const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000 / reps;
+  console.log(
+    `KS+PBS ours (${label}, 1 thread): wall median ${samples[reps >> 1]!.toFixed(1)} ms, ` +
+      `min ${samples[0]!.toFixed(1)} ms; CPU ${cpuMs.toFixed(1)} ms`,
+  );
+  return cpuMs;
 }
-samples.sort((a, b) => a - b);
-const pbsMs = samples[5]!;
+const pbsMs = timePbs('wasm SIMD blind rotation', bootstrapper, 20);
+const tsPbsMs = timePbs('TypeScript blind rotation', new Bootstrapper(keys, createTypeScriptBlindRotator), 4);
+const switcher = new KeyswitchModSwitch();
+const lweLimbs = new Uint32Array(lwe.buffer, lwe.byteOffset, lwe.length * 2);
+const switchedMask = new Uint32Array(PARAMS.smallDimension);
+const keyswitchCpu = process.cpuUsage();
+for (let i = 0; i < 20; i++) switcher.run(lweLimbs, keys.keyswitchKey, switchedMask);
+const ksUsed = process.cpuUsage(keyswitchCpu);
 console.log(
-  `KS+PBS (ours, TypeScript, 1 thread): median ${pbsMs.toFixed(1)} ms, min ${samples[0]!.toFixed(1)} ms`,
+  `  of which keyswitch + modulus switch (TypeScript): CPU ${((ksUsed.user + ksUsed.system) / 20_000).toFixed(1)} ms`,
 );
 
 let tfhePerBlockMs: number | undefined;
@@ -84,13 +106,15 @@ if (!args['skip-tfhe']) {
   set_server_key(TfheServerKey.new(clientKey));
   const serverKeyMs = now() - started;
   const publicKey = TfheCompactPublicKey.new(clientKey);
+  // CPU time, like ours: node-tfhe runs single-threaded wasm here.
   const expandMs = (push: (b: ReturnType<typeof CompactCiphertextList.builder>) => void) => {
     const builder = CompactCiphertextList.builder(publicKey);
     push(builder);
     const list = builder.build();
-    const t0 = now();
+    const cpu = process.cpuUsage();
     list.expand();
-    return now() - t0;
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / 1000;
   };
   const small = expandMs((b) => b.push_u8(200));
   const large = expandMs((b) => b.push_u16(50_000));
@@ -99,7 +123,10 @@ if (!args['skip-tfhe']) {
     `node-tfhe wasm: server key ${seconds(serverKeyMs)}; expand u8 (4 blocks) ${seconds(small)}, ` +
       `u16 (8 blocks) ${seconds(large)} → ${tfhePerBlockMs.toFixed(1)} ms per block (KS+PBS)`,
   );
-  console.log(`ratio ours / tfhe-rs-wasm per KS+PBS: ${(pbsMs / tfhePerBlockMs).toFixed(2)}`);
+  console.log(
+    `ratio ours / tfhe-rs-wasm per KS+PBS (CPU): wasm kernel ${(pbsMs / tfhePerBlockMs).toFixed(3)}, ` +
+      `TypeScript kernel ${(tsPbsMs / tfhePerBlockMs).toFixed(3)}`,
+  );
 }
 
 interface OpCase {
@@ -153,21 +180,25 @@ for (const bits of widths) {
           : [a, c.scalar === undefined ? b : { scalar: c.scalar }];
     const decoded = operands.map(decodeOperand);
     const before = bootstrapper.count;
+    const cpu = process.cpuUsage();
     started = now();
     computeOp(ev, c.op, COMPARISON.has(c.op) ? FheType.Bool : type, decoded);
-    const ms = now() - started;
+    const wallMs = now() - started;
+    const used = process.cpuUsage(cpu);
+    const ms = (used.user + used.system) / 1000;
     const pbs = bootstrapper.count - before;
     rows.push([
       nameOf(type),
       `${opName(c.op)}${c.scalar === undefined ? '' : ' scalar'}`,
       ms.toFixed(0),
+      wallMs.toFixed(0),
       String(pbs),
       tfhePerBlockMs === undefined ? '-' : `${(ms / tfhePerBlockMs).toFixed(1)}`,
     ]);
   }
 }
 
-const header = ['type', 'op', 'ms', 'PBS', 'in tfhe-wasm PBS units'];
+const header = ['type', 'op', 'CPU ms', 'wall ms', 'PBS', 'CPU in tfhe-wasm KS+PBS units'];
 const widthsCol = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widthsCol[i]!)).join('  ');
 console.log(`\n${line(header)}\n${line(widthsCol.map((w) => '-'.repeat(w)))}`);

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Block } from '../../src/engine/block.js';
 import { decryptBlock } from '../../src/engine/decrypt.js';
 import { PARAMS } from '../../src/engine/params.js';
+import type { BlindRotatorFactory } from '../../src/engine/pbs/blind-rotate.js';
 import { Bootstrapper } from '../../src/engine/pbs/bootstrap.js';
 import { KeyswitchModSwitch } from '../../src/engine/pbs/keyswitch.js';
 import { lutOf } from '../../src/engine/pbs/lut.js';
@@ -29,9 +30,13 @@ export interface ErrorRateReport {
  * last five bootstrap outputs, each mapped by a random LUT to 0..3, so a wrong box shows up as a wrong
  * decryption. Also measures the phase error right before blind rotation (what decides correctness).
  */
-export function measurePbsErrorRate(fixture: EngineFixture, bootstraps: number): ErrorRateReport {
+export function measurePbsErrorRate(
+  fixture: EngineFixture,
+  bootstraps: number,
+  rotator: BlindRotatorFactory,
+): ErrorRateReport {
   const { evaluationKeys, secretKeys } = fixture;
-  const bootstrapper = new Bootstrapper(evaluationKeys);
+  const bootstrapper = new Bootstrapper(evaluationKeys, rotator);
   const switcher = new KeyswitchModSwitch();
   const mask = new Uint32Array(PARAMS.smallDimension);
   const pool: { block: Block; value: number }[] = [];

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { createWasmBlindRotator } from '../../src/engine/wasm/wasm-blind-rotator.js';
 import { engineFixture } from './engine-fixture.js';
 import { measurePbsErrorRate } from './pbs-error-rate.js';
 
-/** Thousands of PBS (≈0.3 s each): FHEKIT_PBS_SAMPLES overrides the count. */
-const SAMPLES = Number(process.env.FHEKIT_PBS_SAMPLES ?? 2000);
+/** Thousands of PBS with the default (wasm) kernel, ≈40 ms each: FHEKIT_PBS_SAMPLES overrides the count. */
+const SAMPLES = Number(process.env.FHEKIT_PBS_SAMPLES ?? 5000);
 
 describe('PBS error rate, large sample', () => {
   it(`has no failures in ${SAMPLES} bootstraps at max noise level`, () => {
-    const report = measurePbsErrorRate(engineFixture(), SAMPLES);
+    const report = measurePbsErrorRate(engineFixture(), SAMPLES, createWasmBlindRotator);
     console.log('PBS error rate:', JSON.stringify(report));
     expect(report.failures).toBe(0);
     expect(report.estimatedLog2PFail).toBeLessThan(-100);

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decryptBlock, noiseBitsOf } from '../../src/engine/decrypt.js';
+import { createTypeScriptBlindRotator } from '../../src/engine/pbs/blind-rotate.js';
 import { Bootstrapper } from '../../src/engine/pbs/bootstrap.js';
 import { bivariateLutOf, lutOf } from '../../src/engine/pbs/lut.js';
 import { addBlocks, scaleBlock } from '../../src/engine/radix/block-ops.js';
+import { createWasmBlindRotator } from '../../src/engine/wasm/wasm-blind-rotator.js';
 import { engineFixture } from './engine-fixture.js';
 import { measurePbsErrorRate } from './pbs-error-rate.js';
 import { encryptBlock } from './secret-key-encrypt.js';
@@ -51,12 +53,17 @@ describe('programmable bootstrapping (own keys, KS_PBS, centered modulus switch)
     expect(decryptBlock({ lwe: carry, degree: 1, noiseLevel: 1 }, glweKey)).toBe(1);
   });
 
-  it('keeps the failure rate within the parameter set at max noise level (small sample; wide suite runs more)', () => {
-    const report = measurePbsErrorRate(fixture, 48);
-    console.log('PBS error rate (default suite):', JSON.stringify(report));
-    expect(report.failures).toBe(0);
-    // tfhe-rs promises p_fail ≤ 2^-128 at these parameters; a wrong noise model shows up far above it.
-    expect(report.estimatedLog2PFail).toBeLessThan(-100);
-    expect(report.switchedErrorMax).toBeLessThan(32);
-  });
+  // tfhe-rs promises p_fail ≤ 2^-128 at these parameters; a wrong noise model shows up far above it.
+  for (const [kernel, factory, samples] of [
+    ['wasm SIMD', createWasmBlindRotator, 200],
+    ['TypeScript', createTypeScriptBlindRotator, 12],
+  ] as const) {
+    it(`keeps the failure rate within the parameter set at max noise level, ${kernel} kernel (${samples} PBS; wide suite runs more)`, () => {
+      const report = measurePbsErrorRate(fixture, samples, factory);
+      console.log(`PBS error rate (${kernel}):`, JSON.stringify(report));
+      expect(report.failures).toBe(0);
+      expect(report.estimatedLog2PFail).toBeLessThan(-100);
+      expect(report.switchedErrorMax).toBeLessThan(32);
+    });
+  }
 });
