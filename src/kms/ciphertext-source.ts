@@ -6,31 +6,35 @@ import { FhekitError } from '../errors.js';
 /** Where the KMS reads ciphertexts (the coprocessor store satisfies it). */
 export interface CiphertextSource {
   getCiphertext(handle: Hex): Promise<{ type: FheType; bytes: Uint8Array } | null>;
-  /** Computations producing `handle`; none means the coprocessor has never heard of it. */
+  /** Computations producing `handle`; none means the coprocessor has not (yet) seen it. */
   computationsFor(
     handle: Hex,
   ): Promise<readonly { status: 'pending' | 'done' | 'error'; error: string | null }[]>;
 }
 
+/** Whether the coprocessor has a ciphertext for the handle or knows a computation producing it. */
+export async function isKnownHandle(source: CiphertextSource, handle: Hex): Promise<boolean> {
+  return (await source.getCiphertext(handle)) !== null || (await source.computationsFor(handle)).length > 0;
+}
+
 export interface WaitOptions {
-  /** How long a handle whose computation is still running may take. */
+  /** How long a handle may take to appear: listener lag plus computation time. */
   timeoutMs: number;
   pollMs?: number;
-  /** After this long, a handle with neither a ciphertext nor a computation is reported unknown (listener lag). */
-  unknownAfterMs?: number;
 }
 
 /**
- * Ciphertext bytes of every handle, in order. A handle still being computed is waited for (bounded);
- * an unknown handle, a failed computation or the timeout is a FhekitError naming the handle.
+ * Ciphertext bytes of every handle, in order. A handle still being computed, or not yet seen by the
+ * listener, is waited for (bounded); a failed computation fails at once. After the timeout the error
+ * says whether the handle is still computing or was never seen.
  */
 export async function waitForCiphertexts(
   source: CiphertextSource,
   handles: readonly Hex[],
   options: WaitOptions,
 ): Promise<Uint8Array[]> {
-  const { timeoutMs, pollMs = 100, unknownAfterMs = Math.min(2000, timeoutMs) } = options;
-  const started = Date.now();
+  const { timeoutMs, pollMs = 100 } = options;
+  const deadline = Date.now() + timeoutMs;
   const found = new Map<Hex, Uint8Array>();
   for (;;) {
     for (const handle of handles) {
@@ -40,35 +44,44 @@ export async function waitForCiphertexts(
     }
     const missing = handles.filter((handle) => !found.has(handle));
     if (missing.length === 0) return handles.map((handle) => found.get(handle)!);
-
-    const elapsed = Date.now() - started;
-    if (elapsed >= unknownAfterMs) await checkStillComing(source, missing);
-    if (elapsed >= timeoutMs) {
-      throw new FhekitError(
-        'KMS_CIPHERTEXT_NOT_READY',
-        `Not computed after ${timeoutMs} ms: ${missing.join(', ')}.`,
-        {
-          hint: 'The coprocessor is still working on it; retry in a moment.',
-        },
-      );
-    }
+    await checkStillComing(source, missing, Date.now() >= deadline, timeoutMs);
     await sleep(pollMs);
   }
 }
 
-async function checkStillComing(source: CiphertextSource, missing: readonly Hex[]): Promise<void> {
+async function checkStillComing(
+  source: CiphertextSource,
+  missing: readonly Hex[],
+  timedOut: boolean,
+  timeoutMs: number,
+): Promise<void> {
   for (const handle of missing) {
     const computations = await source.computationsFor(handle);
+    if (computations.length > 0 && computations.every((c) => c.status === 'error')) {
+      throw new FhekitError(
+        'KMS_COMPUTATION_FAILED',
+        `Computing handle ${handle} failed: ${computations[0].error}.`,
+        {
+          hint: 'See the coprocessor log; this is a bug in fhekit if the transaction succeeded on-chain.',
+        },
+      );
+    }
+    if (!timedOut) continue;
     if (computations.length === 0) {
-      throw new FhekitError('KMS_UNKNOWN_HANDLE', `No ciphertext and no computation for handle ${handle}.`, {
-        hint: 'The handle must come from a transaction on this stack’s chain (or an input verified by it).',
-      });
+      throw new FhekitError(
+        'KMS_UNKNOWN_HANDLE',
+        `No ciphertext and no computation for ${handle} after ${timeoutMs} ms.`,
+        {
+          hint: 'The coprocessor has not seen this handle: check that it comes from this stack’s chain and that the coprocessor is running.',
+        },
+      );
     }
-    const failed = computations.find((c) => c.status === 'error');
-    if (failed && computations.every((c) => c.status === 'error')) {
-      throw new FhekitError('KMS_COMPUTATION_FAILED', `Computing handle ${handle} failed: ${failed.error}.`, {
-        hint: 'See the coprocessor log; this is a bug in fhekit if the transaction succeeded on-chain.',
-      });
-    }
+    throw new FhekitError(
+      'KMS_CIPHERTEXT_NOT_READY',
+      `Handle ${handle} is still being computed after ${timeoutMs} ms.`,
+      {
+        hint: 'The coprocessor is busy; retry in a moment.',
+      },
+    );
   }
 }

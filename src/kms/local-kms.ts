@@ -12,7 +12,7 @@ import { type ParsedHandle, parseHandle } from '../inputs/handles.js';
 import { inputBitsOf } from '../inputs/limits.js';
 import { decryptWithClientKey } from '../tfhe/client-ciphertexts.js';
 import type { AclReader } from './acl-reader.js';
-import { type CiphertextSource, waitForCiphertexts } from './ciphertext-source.js';
+import { type CiphertextSource, isKnownHandle, waitForCiphertexts } from './ciphertext-source.js';
 import {
   type DecryptionDomain,
   PUBLIC_DECRYPT_EXTRA_DATA,
@@ -111,6 +111,26 @@ export function createLocalKms(options: LocalKmsOptions): LocalKms {
     return parsed;
   }
 
+  /** Why a handle is not publicly decryptable: never seen by this stack, or not made decryptable. */
+  async function refusal(handle: Hex): Promise<FhekitError> {
+    if (!(await isKnownHandle(options.ciphertexts, handle))) {
+      return new FhekitError(
+        'KMS_UNKNOWN_HANDLE',
+        `Handle ${handle} is not publicly decryptable, and this stack has no ciphertext or computation for it.`,
+        {
+          hint: 'Use a handle returned by a transaction on this stack’s chain (or by its input verification).',
+        },
+      );
+    }
+    return new FhekitError(
+      'KMS_NOT_ALLOWED_FOR_DECRYPTION',
+      `Handle ${handle} is not publicly decryptable.`,
+      {
+        hint: 'The contract must call FHE.makePubliclyDecryptable(handle) first.',
+      },
+    );
+  }
+
   async function decrypt(parsed: readonly ParsedHandle[]): Promise<bigint[]> {
     const bytes = await waitForCiphertexts(
       options.ciphertexts,
@@ -124,15 +144,7 @@ export function createLocalKms(options: LocalKmsOptions): LocalKms {
     async publicDecrypt(handles) {
       const parsed = parseRequestHandles(handles);
       for (const { handle } of parsed) {
-        if (!(await options.acl.isAllowedForDecryption(handle))) {
-          throw new FhekitError(
-            'KMS_NOT_ALLOWED_FOR_DECRYPTION',
-            `Handle ${handle} is not publicly decryptable.`,
-            {
-              hint: 'The contract must call FHE.makePubliclyDecryptable(handle) first.',
-            },
-          );
-        }
+        if (!(await options.acl.isAllowedForDecryption(handle))) throw await refusal(handle);
       }
       const values = await decrypt(parsed);
       const ordered = parsed.map((h) => h.handle);

@@ -46,6 +46,7 @@ function handleOf(type: FheType): Hex {
 class Fakes implements AclReader, CiphertextSource {
   readonly ciphertexts = new Map<Hex, { type: FheType; bytes: Uint8Array }>();
   readonly pending = new Set<Hex>();
+  readonly failed = new Set<Hex>();
   readonly decryptable = new Set<Hex>();
   readonly allowed = new Set<string>();
   readonly delegated = new Set<string>();
@@ -67,6 +68,7 @@ class Fakes implements AclReader, CiphertextSource {
     return this.ciphertexts.get(handle) ?? null;
   }
   async computationsFor(handle: Hex) {
+    if (this.failed.has(handle)) return [{ status: 'error' as const, error: 'engine said no' }];
     return this.pending.has(handle) || this.ciphertexts.has(handle)
       ? [{ status: 'pending' as const, error: null }]
       : [];
@@ -152,12 +154,13 @@ describe('local KMS (real ciphertexts, in-memory ACL)', () => {
     const secret = handleOf(FheType.Uint8);
     fakes.ciphertexts.set(secret, fakes.ciphertexts.get(u8)!);
     expect(await codeOf(kms.publicDecrypt([secret]))).toBe('KMS_NOT_ALLOWED_FOR_DECRYPTION');
+    expect(await codeOf(kms.publicDecrypt([handleOf(FheType.Uint8)]))).toBe('KMS_UNKNOWN_HANDLE');
     expect(await codeOf(kms.publicDecrypt(['0x1234']))).toBe('FHE_HANDLE_MALFORMED');
     const foreign = `${u8.slice(0, 46)}0000000000000001${u8.slice(62)}` as Hex;
     expect(await codeOf(kms.publicDecrypt([foreign]))).toBe('KMS_WRONG_CHAIN');
   });
 
-  it('waits for a handle still being computed, and names unknown and late handles', async () => {
+  it('waits for a handle still being computed or not yet seen, then names it unknown or not ready; fails fast on a failed computation', async () => {
     const late = handleOf(FheType.Uint8);
     fakes.decryptable.add(late);
     fakes.pending.add(late);
@@ -168,6 +171,13 @@ describe('local KMS (real ciphertexts, in-memory ACL)', () => {
     fakes.decryptable.add(never);
     fakes.pending.add(never);
     expect(await codeOf(kms.publicDecrypt([never]))).toBe('KMS_CIPHERTEXT_NOT_READY');
+
+    const failed = handleOf(FheType.Uint8);
+    fakes.decryptable.add(failed);
+    fakes.failed.add(failed);
+    const started = Date.now();
+    expect(await codeOf(kms.publicDecrypt([failed]))).toBe('KMS_COMPUTATION_FAILED');
+    expect(Date.now() - started).toBeLessThan(1000);
 
     const unknown = handleOf(FheType.Uint8);
     fakes.decryptable.add(unknown);
