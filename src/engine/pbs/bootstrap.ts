@@ -47,6 +47,14 @@ export class Bootstrapper {
   }
 
   /**
+   * Independent bootstraps of one op (input i through luts[i]): in turn here; a worker pool's
+   * bootstrapper spreads them over its threads.
+   */
+  bootstrapMany(inputs: readonly BigUint64Array[], luts: readonly Lut[]): BigUint64Array[] {
+    return inputs.map((input, i) => this.bootstrap(input, luts[i]!));
+  }
+
+  /**
    * Two LUTs in one blind rotation (tfhe-rs "many-LUT"): for inputs below 8, `pairLut` holds f in boxes
    * 0..7 and g in boxes 8..15, so coefficient 0 of the rotated accumulator is f(x) and coefficient N/2 is g(x).
    */

@@ -11,7 +11,7 @@ const APPLY: Record<BitOp, (x: number, y: number) => number> = {
   xor: (x, y) => x ^ y,
 };
 
-/** Blockwise bivariate PBS: one bootstrap per block. Works for booleans (one block of 0/1) too. */
+/** Blockwise bivariate PBS: one bootstrap per block, one batch. Works for booleans (one block of 0/1) too. */
 export function bitwise(
   ev: BlockEvaluator,
   op: BitOp,
@@ -19,7 +19,12 @@ export function bitwise(
   b: RadixCiphertext,
 ): RadixCiphertext {
   const f = APPLY[op];
-  return { blocks: a.blocks.map((x, i) => ev.map2(x, b.blocks[i]!, f)) };
+  return {
+    blocks: ev.map2Many(
+      a.blocks.map((x, i) => [x, b.blocks[i]!] as const),
+      a.blocks.map(() => f),
+    ),
+  };
 }
 
 /**
@@ -36,18 +41,26 @@ export function bitwiseScalar(
 ): RadixCiphertext {
   const digits = scalarBlocks(scalar, a.blocks.length);
   const f = APPLY[op];
-  return {
-    blocks: a.blocks.map((x, i): Block => {
-      const m = digits[i]! & ones;
-      if (m === 0) return op === 'and' ? trivialBlock(0) : x;
-      if (m === ones) {
-        if (op === 'and') return x;
-        if (op === 'or') return trivialBlock(ones);
-        return complement(x, ones);
-      }
-      return ev.map(x, (v) => f(v, m));
-    }),
-  };
+  const pbs: number[] = [];
+  const blocks = a.blocks.map((x, i): Block => {
+    const m = digits[i]! & ones;
+    if (m === 0) return op === 'and' ? trivialBlock(0) : x;
+    if (m === ones) {
+      if (op === 'and') return x;
+      if (op === 'or') return trivialBlock(ones);
+      return complement(x, ones);
+    }
+    pbs.push(i);
+    return x;
+  });
+  const mapped = ev.mapMany(
+    pbs.map((i) => blocks[i]!),
+    pbs.map((i) => (v: number) => f(v, digits[i]! & ones)),
+  );
+  pbs.forEach((i, k) => {
+    blocks[i] = mapped[k]!;
+  });
+  return { blocks };
 }
 
 /** Bitwise not: ones − x per block, no bootstrap. */

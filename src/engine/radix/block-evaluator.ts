@@ -51,11 +51,67 @@ export class BlockEvaluator {
     return { lwe: this.bootstrapper.bootstrap(input.lwe, bivariateLutOf(f)), degree, noiseLevel: 1 };
   }
 
+  /** f_i(block_i) for every i: independent bootstraps in one batch (spread over a worker pool's threads). */
+  mapMany(blocks: readonly Block[], fs: readonly ((x: number) => number)[]): Block[] {
+    const luts = fs.map(lutOf);
+    for (const block of blocks) this.checkInput(block);
+    const lwes = this.bootstrapper.bootstrapMany(
+      blocks.map((b) => b.lwe),
+      luts,
+    );
+    return lwes.map((lwe, i) => ({ lwe, degree: degreeOf(luts[i]!, blocks[i]!.degree), noiseLevel: 1 }));
+  }
+
+  /** map2 of every (hi, lo) pair with f_i: one batch of cleaning bootstraps if needed, then one of bivariate ones. */
+  map2Many(
+    pairs: readonly (readonly [Block, Block])[],
+    fs: readonly ((hi: number, lo: number) => number)[],
+  ): Block[] {
+    for (const [hi, lo] of pairs) {
+      if (hi.degree > MESSAGE_MAX || lo.degree > MESSAGE_MAX) {
+        throw new RangeError(`bivariate PBS needs carry-free blocks (degrees ${hi.degree}, ${lo.degree})`);
+      }
+    }
+    const his = this.cleanMany(
+      pairs.map(([hi]) => hi),
+      () => 1,
+    );
+    const los = this.cleanMany(
+      pairs.map(([, lo]) => lo),
+      (i) => PARAMS.maxNoiseLevel - PARAMS.messageModulus * his[i]!.noiseLevel,
+    );
+    const inputs = his.map((hi, i) => addBlocks(scaleBlock(hi, PARAMS.messageModulus), los[i]!));
+    const out = this.mapMany(
+      inputs,
+      fs.map((f) => (x: number) => f(x >> 2, x & 3)),
+    );
+    // Degree over the operands' own ranges (tighter than over the packed input's).
+    return out.map((block, i) => {
+      let degree = 0;
+      for (let h = 0; h <= his[i]!.degree; h++)
+        for (let l = 0; l <= los[i]!.degree; l++) degree = Math.max(degree, fs[i]!(h, l));
+      return { ...block, degree };
+    });
+  }
+
   /** Refreshes a carry-free block whose noise level exceeds `maxNoise` (identity PBS). */
   clean(block: Block, maxNoise: number = 1): Block {
     if (block.degree > MESSAGE_MAX) throw new RangeError(`cannot clean block of degree ${block.degree}`);
     if (block.noiseLevel <= maxNoise) return block;
     return this.map(block, (x) => x);
+  }
+
+  /** clean() of each block to maxNoise(i), the refreshes as one batch; a block repeated is refreshed once. */
+  private cleanMany(blocks: readonly Block[], maxNoise: (i: number) => number): Block[] {
+    const dirty = [...new Set(blocks.filter((b, i) => b.noiseLevel > maxNoise(i)))];
+    if (dirty.length === 0) return [...blocks];
+    const clean = new Map(
+      this.mapMany(
+        dirty,
+        dirty.map(() => (x: number) => x),
+      ).map((c, i) => [dirty[i]!, c]),
+    );
+    return blocks.map((b, i) => (b.noiseLevel > maxNoise(i) ? clean.get(b)! : b));
   }
 
   private checkInput(block: Block): void {

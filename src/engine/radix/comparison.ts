@@ -39,7 +39,10 @@ export function booleanNot(bit: Block): Block {
 export function equal(ev: BlockEvaluator, a: RadixCiphertext, b: RadixCiphertext): Block {
   return allTrue(
     ev,
-    a.blocks.map((x, i) => ev.map2(x, b.blocks[i]!, (u, v) => (u === v ? 1 : 0))),
+    ev.map2Many(
+      a.blocks.map((x, i) => [x, b.blocks[i]!] as const),
+      a.blocks.map(() => (u: number, v: number) => (u === v ? 1 : 0)),
+    ),
   );
 }
 
@@ -48,24 +51,26 @@ export function equalScalar(ev: BlockEvaluator, a: RadixCiphertext, scalar: bigi
   const digits = scalarBlocks(scalar, a.blocks.length);
   return allTrue(
     ev,
-    a.blocks.map((x, i) => ev.map(x, (v) => (v === digits[i] ? 1 : 0))),
+    ev.mapMany(
+      a.blocks,
+      digits.map((d) => (v: number) => (v === d ? 1 : 0)),
+    ),
   );
 }
 
 /** AND of fresh 0/1 blocks: sum up to max_noise_level of them (noise stays in budget) and test the sum. */
 function allTrue(ev: BlockEvaluator, bits: Block[]): Block {
   while (bits.length > 1) {
-    const next: Block[] = [];
-    for (let i = 0; i < bits.length; i += PARAMS.maxNoiseLevel) {
-      const group = bits.slice(i, i + PARAMS.maxNoiseLevel);
-      if (group.length === 1) {
-        next.push(group[0]!);
-        continue;
-      }
-      const sum = group.reduce((s, x) => addBlocks(s, x));
-      next.push(ev.map(sum, (x) => (x === group.length ? 1 : 0)));
-    }
-    bits = next;
+    const groups: Block[][] = [];
+    for (let i = 0; i < bits.length; i += PARAMS.maxNoiseLevel)
+      groups.push(bits.slice(i, i + PARAMS.maxNoiseLevel));
+    // One batch per level; a lone last bit passes through.
+    const lone = groups.at(-1)!.length === 1 ? groups.pop()![0]! : undefined;
+    bits = ev.mapMany(
+      groups.map((g) => g.reduce((s, x) => addBlocks(s, x))),
+      groups.map((g) => (x: number) => (x === g.length ? 1 : 0)),
+    );
+    if (lone) bits.push(lone);
   }
   return bits[0]!;
 }

@@ -12,12 +12,25 @@ export function mul(ev: BlockEvaluator, a: RadixCiphertext, b: RadixCiphertext):
   const x = a.blocks.map((blk) => ev.clean(blk, 1));
   const y = b.blocks.map((blk) => ev.clean(blk, 1));
   const columns: Block[][] = Array.from({ length: n }, () => []);
+  // All digit products in one batch: (pair, LUT, destination column).
+  const pairs: (readonly [Block, Block])[] = [];
+  const fs: ((u: number, v: number) => number)[] = [];
+  const destinations: number[] = [];
   for (let i = 0; i < n; i++) {
     for (let j = 0; i + j < n; j++) {
-      columns[i + j]!.push(ev.map2(x[i]!, y[j]!, (u, v) => (u * v) % MSG));
-      if (i + j + 1 < n) columns[i + j + 1]!.push(ev.map2(x[i]!, y[j]!, (u, v) => Math.floor((u * v) / MSG)));
+      pairs.push([x[i]!, y[j]!]);
+      fs.push((u, v) => (u * v) % MSG);
+      destinations.push(i + j);
+      if (i + j + 1 < n) {
+        pairs.push([x[i]!, y[j]!]);
+        fs.push((u, v) => Math.floor((u * v) / MSG));
+        destinations.push(i + j + 1);
+      }
     }
   }
+  ev.map2Many(pairs, fs).forEach((term, k) => {
+    columns[destinations[k]!]!.push(term);
+  });
   return { blocks: sumColumns(ev, columns) };
 }
 

@@ -14,10 +14,18 @@ export function select(
   ifFalse: RadixCiphertext,
 ): RadixCiphertext {
   const c = ev.clean(control, 1);
+  const n = ifTrue.blocks.length;
+  // One batch: the n kept blocks, then the n other ones.
+  const terms = ev.map2Many(
+    [...ifTrue.blocks.map((t) => [c, t] as const), ...ifFalse.blocks.map((f) => [c, f] as const)],
+    [
+      ...ifTrue.blocks.map(() => (bit: number, v: number) => (bit ? v : 0)),
+      ...ifFalse.blocks.map(() => (bit: number, v: number) => (bit ? 0 : v)),
+    ],
+  );
   return {
-    blocks: ifTrue.blocks.map((t, i) => {
-      const kept = ev.map2(c, t, (bit, v) => (bit ? v : 0));
-      const other = ev.map2(c, ifFalse.blocks[i]!, (bit, v) => (bit ? 0 : v));
+    blocks: terms.slice(0, n).map((kept, i) => {
+      const other = terms[n + i]!;
       const sum = addBlocks(kept, other);
       return { ...sum, degree: Math.max(kept.degree, other.degree) };
     }),
@@ -33,5 +41,10 @@ export function selectScalarElse(
 ): RadixCiphertext {
   const c = ev.clean(control, 1);
   const digits = scalarBlocks(scalar, ifTrue.blocks.length);
-  return { blocks: ifTrue.blocks.map((t, i): Block => ev.map2(c, t, (bit, v) => (bit ? v : digits[i]!))) };
+  return {
+    blocks: ev.map2Many(
+      ifTrue.blocks.map((t) => [c, t] as const),
+      digits.map((d) => (bit: number, v: number) => (bit ? v : d)),
+    ),
+  };
 }
