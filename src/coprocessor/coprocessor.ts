@@ -63,7 +63,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
   const concurrency = options.concurrency ?? availableParallelism();
   const startedAt = Date.now();
   const client: PublicClient = createPublicClient({
-    transport: options.wsUrl ? webSocket(options.wsUrl) : http(options.rpcUrl),
+    transport: options.wsUrl ? webSocket(options.wsUrl) : http(options.rpcUrl, { batch: true }),
   });
 
   let listener: HostListener | undefined;

@@ -1,10 +1,15 @@
 import type { Logger } from 'pino';
-import type { Block, Hex, PublicClient } from 'viem';
+import type { Block, Hex, Log, PublicClient } from 'viem';
 import { FhekitError } from '../errors.js';
 import { decodeHostLogs, type HostEventAddresses } from './host-events.js';
 import type { CoprocessorMetrics } from './metrics.js';
 import type { BlockId, CoprocessorStore, IngestedBlock } from './store.js';
 import { Wakeup } from './wakeup.js';
+
+/** Blocks read per round when catching up (one ranged getLogs, headers in parallel). */
+const RANGE_BLOCKS = 100;
+
+type ChainBlock = Block<bigint, false, 'latest'> & { hash: Hex };
 
 export interface ListenerOptions {
   /** HTTP or WebSocket client of the host chain. */
@@ -92,22 +97,48 @@ export class HostListener {
     while (!this.stopped) {
       const next = cursor ? cursor.number + 1 : this.startBlock;
       if (next > head) return;
-      const block = await this.canonicalBlock(next);
-      if (!block) return; // the chain got shorter since we read the head; the next sync sees it
-      if (cursor && block.parentHash !== cursor.hash) {
-        cursor = await this.rollBackReorg(cursor.number);
-        continue;
+      // The chain changed under a range read, or got shorter since we read the head: the next sync sees it.
+      const blocks = await this.fetchBlocks(next, Math.min(head, next + RANGE_BLOCKS - 1));
+      if (!blocks) return;
+      for (const { block, logs } of blocks) {
+        if (this.stopped) return;
+        if (cursor && block.parentHash !== cursor.hash) {
+          cursor = await this.rollBackReorg(cursor.number);
+          break;
+        }
+        cursor = await this.ingest(block, logs);
       }
-      cursor = await this.ingest(block);
     }
   }
 
-  private async ingest(block: Block<bigint, false, 'latest'>): Promise<BlockId> {
-    const { client, store, addresses, metrics, logger } = this.options;
-    const logs = await client.getLogs({
-      address: [addresses.acl, addresses.executor],
-      blockHash: block.hash,
-    });
+  /**
+   * Blocks `from..to` with their host-contract logs, as one consistent view, or null if the chain moved.
+   * One block: logs by block hash. Several (catching up): headers in parallel, one ranged getLogs, then
+   * the last header again; if it is unchanged, every block up to it was canonical throughout.
+   */
+  private async fetchBlocks(from: number, to: number): Promise<{ block: ChainBlock; logs: Log[] }[] | null> {
+    const { client, addresses } = this.options;
+    const address = [addresses.acl, addresses.executor];
+    if (from === to) {
+      const block = await this.canonicalBlock(from);
+      return block && [{ block, logs: await client.getLogs({ address, blockHash: block.hash }) }];
+    }
+    const numbers = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    const blocks = await Promise.all(numbers.map((n) => this.canonicalBlock(n)));
+    if (blocks.some((block) => block === null)) return null;
+    const logs = await client.getLogs({ address, fromBlock: BigInt(from), toBlock: BigInt(to) });
+    if ((await this.canonicalBlock(to))?.hash !== blocks.at(-1)!.hash) return null;
+    const logsByBlock = new Map<number, Log[]>();
+    for (const log of logs) {
+      const block = blocks[Number(log.blockNumber) - from]!;
+      if (log.blockHash !== block.hash) return null;
+      logsByBlock.set(Number(log.blockNumber), [...(logsByBlock.get(Number(log.blockNumber)) ?? []), log]);
+    }
+    return blocks.map((block) => ({ block: block!, logs: logsByBlock.get(Number(block!.number)) ?? [] }));
+  }
+
+  private async ingest(block: ChainBlock, logs: Log[]): Promise<BlockId> {
+    const { store, addresses, metrics, logger } = this.options;
     const rows: IngestedBlock = {
       number: Number(block.number),
       hash: block.hash,
@@ -164,9 +195,7 @@ export class HostListener {
     return null;
   }
 
-  private async canonicalBlock(
-    number: number,
-  ): Promise<(Block<bigint, false, 'latest'> & { hash: Hex }) | null> {
+  private async canonicalBlock(number: number): Promise<ChainBlock | null> {
     try {
       return await this.options.client.getBlock({ blockNumber: BigInt(number) });
     } catch (error) {
