@@ -2,7 +2,7 @@ import { FhekitError } from '../errors.js';
 import type { Block, RadixCiphertext } from './block.js';
 import { FheOp, opName } from './fhe-op.js';
 import { bitsOf, blocksOf, FheType, nameOf } from './fhe-type.js';
-import { add, addScalar, neg, sub, subScalar, trivialRadix } from './radix/arithmetic.js';
+import { add, addScalar, neg, normalize, sub, subScalar, trivialRadix } from './radix/arithmetic.js';
 import { type BitOp, bitwise, bitwiseScalar, not } from './radix/bitwise.js';
 import type { BlockEvaluator } from './radix/block-evaluator.js';
 import { resize } from './radix/cast.js';
@@ -59,6 +59,8 @@ export function computeOp(
   operands: Operand[],
   seed?: Uint8Array,
 ): RadixCiphertext {
+  // Ciphertexts from other producers may carry unpropagated carries; every op assumes carry-free blocks.
+  operands = operands.map((o) => ('value' in o ? { ...o, value: normalize(ev, o.value) } : o));
   switch (op) {
     case FheOp.Add:
     case FheOp.Sub:

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { decodeValue, encodeValue } from '../../src/engine/codec/ciphertext-codec.js';
 import { FheOp } from '../../src/engine/fhe-op.js';
 import { FheType } from '../../src/engine/fhe-type.js';
 import { isFhekitError } from '../../src/errors.js';
-import { encryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
+import { decryptWithClientKey, encryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
 import { computeWithOracle, engineFixture } from './engine-fixture.js';
 import { binaryOpTests } from './op-cases.js';
 
@@ -20,6 +21,23 @@ describe('euint8 mul, shifts, rotations, scalar div/rem (node-tfhe oracle)', () 
     { op: FheOp.Rem, a: 255n, b: 10n, scalar: true },
     { op: FheOp.Div, a: 255n, b: 16n, scalar: true },
   ]);
+
+  it('accepts operands with unpropagated carries (degree > 3) by propagating them first', () => {
+    const { evaluator, clientKey } = engineFixture();
+    const a = decodeValue(encryptWithClientKey(U8, 100n, clientKey));
+    const b = decodeValue(encryptWithClientKey(U8, 157n, clientKey));
+    const blocks = a.blocks.map((x, i) => {
+      const y = b.blocks[i]!;
+      return { lwe: x.lwe.map((v, j) => v + y.lwe[j]!), degree: x.degree + y.degree, noiseLevel: 2 };
+    });
+    const lazySum = encodeValue('FheUint', { blocks });
+    const bytes = evaluator.computeSync({
+      op: FheOp.Sub,
+      resultType: U8,
+      operands: [{ type: U8, ciphertext: lazySum }, { scalar: 1n }],
+    });
+    expect(decryptWithClientKey(U8, bytes, clientKey)).toBe(0n); // (100 + 157 - 1) mod 256
+  });
 
   it('rejects division by a plaintext zero with FHE_DIVISION_BY_ZERO', () => {
     const error = catchError(() =>

@@ -35,6 +35,12 @@ export function propagateCarries(ev: BlockEvaluator, blocks: Block[]): Block[] {
   return out;
 }
 
+/** The value with carries propagated and noise refreshed, unless it already meets the op-output invariant. */
+export function normalize(ev: BlockEvaluator, a: RadixCiphertext): RadixCiphertext {
+  const clean = a.blocks.every((b) => b.degree <= MESSAGE_MAX && b.noiseLevel <= MAX_OUTPUT_NOISE);
+  return clean ? a : { blocks: propagateCarries(ev, a.blocks) };
+}
+
 export function add(ev: BlockEvaluator, a: RadixCiphertext, b: RadixCiphertext): RadixCiphertext {
   return {
     blocks: propagateCarries(
