@@ -170,7 +170,7 @@ describe('crash safety (coprocessor child process, kill -9)', () => {
     const randoms: Hex[] = [];
     const sums: Hex[] = [];
     for (let i = 0; i < 3; i++) {
-      randoms.push(resultOf(await transact(chain, ops, 'rand', [FheType.Uint8])));
+      randoms.push(resultOf(await transact(chain, ops, 'rand', [FheType.Uint16])));
       const args = [FheOp.Add, randoms[i], scalarWord(BigInt(i + 1)), true];
       sums.push(resultOf(await transact(chain, ops, 'binary', args)));
     }
@@ -224,9 +224,9 @@ describe('crash safety (coprocessor child process, kill -9)', () => {
     try {
       for (let i = 0; i < 3; i++) {
         const stored = async (handle: Hex) => (await store.getCiphertext(handle))!.bytes;
-        const random = decryptWithClientKey(FheType.Uint8, await stored(randoms[i]), keys.clientKey);
-        const sum = decryptWithClientKey(FheType.Uint8, await stored(sums[i]), keys.clientKey);
-        expect(sum).toBe((random + BigInt(i + 1)) % 256n);
+        const random = decryptWithClientKey(FheType.Uint16, await stored(randoms[i]), keys.clientKey);
+        const sum = decryptWithClientKey(FheType.Uint16, await stored(sums[i]), keys.clientKey);
+        expect(sum).toBe((random + BigInt(i + 1)) % 65536n);
         expect(await store.computationsFor(sums[i])).toHaveLength(1);
       }
     } finally {
