@@ -11,7 +11,7 @@ function formatUptime(seconds: number): string {
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <Text>
-      <Text color="gray">{label.padEnd(13)}</Text>
+      <Text color="gray">{label.padEnd(14)}</Text>
       {children}
     </Text>
   );
