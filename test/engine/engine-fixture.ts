@@ -37,21 +37,7 @@ let fixture: EngineFixture | undefined;
 export function engineFixture(): EngineFixture {
   if (fixture) return fixture;
   const clientKeyBytes = readFileSync(join(TEST_KEYS_DIR, 'client-key.bin'));
-  const keysetEvalKeys = join(TEST_KEYS_DIR, 'eval-keys.bin');
-  let blob: Uint8Array;
-  if (existsSync(keysetEvalKeys)) {
-    blob = readFileSync(keysetEvalKeys);
-  } else {
-    const digest = createHash('sha256').update(clientKeyBytes).digest('hex').slice(0, 16);
-    const cached = join(ENGINE_CACHE_DIR, `eval-keys-${digest}.bin`);
-    if (existsSync(cached)) {
-      blob = readFileSync(cached);
-    } else {
-      blob = generateEvaluationKeys(clientKeyBytes);
-      mkdirSync(ENGINE_CACHE_DIR, { recursive: true });
-      writeFileSync(cached, blob);
-    }
-  }
+  const blob = evaluationKeyBlob();
   const evaluationKeys = loadEvaluationKeys(blob);
   fixture = {
     clientKey: TfheClientKey.safe_deserialize(clientKeyBytes, SERIALIZATION_LIMIT),
@@ -60,6 +46,20 @@ export function engineFixture(): EngineFixture {
     evaluator: createEvaluator({ evaluationKeys }),
   };
   return fixture;
+}
+
+/** The evaluation-key blob: the keyset's `eval-keys.bin`, else generated once per client key and cached. */
+export function evaluationKeyBlob(): Uint8Array {
+  const keysetEvalKeys = join(TEST_KEYS_DIR, 'eval-keys.bin');
+  if (existsSync(keysetEvalKeys)) return readFileSync(keysetEvalKeys);
+  const clientKeyBytes = readFileSync(join(TEST_KEYS_DIR, 'client-key.bin'));
+  const digest = createHash('sha256').update(clientKeyBytes).digest('hex').slice(0, 16);
+  const cached = join(ENGINE_CACHE_DIR, `eval-keys-${digest}.bin`);
+  if (existsSync(cached)) return readFileSync(cached);
+  const blob = generateEvaluationKeys(clientKeyBytes);
+  mkdirSync(ENGINE_CACHE_DIR, { recursive: true });
+  writeFileSync(cached, blob);
+  return blob;
 }
 
 export type TestOperand = { type: FheType; value: bigint } | { scalar: bigint };
