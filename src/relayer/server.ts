@@ -45,12 +45,12 @@ type Version = 1 | 2;
 type OperationResult = AcceptedInput | PublicDecryption | UserDecryptShare[];
 
 const KEY_PATHS = { publicKey: '/keys/public-key.bin', crs: '/keys/crs-2048.bin' } as const;
-const OPERATIONS = new Set<string>([
+const OPERATIONS: readonly Operation[] = [
   'input-proof',
   'public-decrypt',
   'user-decrypt',
   'delegated-user-decrypt',
-]);
+];
 
 /**
  * The relayer HTTP API `@zama-fhe/relayer-sdk` 0.4 speaks (fhevm-spec §6.3), backed by this stack's
@@ -61,7 +61,9 @@ const OPERATIONS = new Set<string>([
 export async function startRelayer(options: RelayerOptions): Promise<RelayerHandle> {
   const retryAfter = String(options.retryAfterSeconds ?? 1);
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const jobs = new JobRegistry<OperationResult>(options.jobTtlMs ?? 10 * 60_000);
+  // One registry per endpoint, so a job id is only found under the endpoint that started it.
+  const jobTtlMs = options.jobTtlMs ?? 10 * 60_000;
+  const jobs = new Map(OPERATIONS.map((op) => [op, new JobRegistry<OperationResult>(jobTtlMs)]));
   const dataIds = { publicKey: dataId(options.keys.publicKey), crs: dataId(options.keys.crs) };
   let baseUrl = '';
 
@@ -70,7 +72,11 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
     switch (operation) {
       case 'input-proof': {
         const request = readInputProofRequest(body);
-        return () => options.inputs.acceptInput(request);
+        return async () => {
+          const accepted = await options.inputs.acceptInput(request);
+          options.logger?.info({ values: accepted.handles.length, ...accepted.timings }, 'input verified');
+          return accepted;
+        };
       }
       case 'public-decrypt': {
         const handles = readPublicDecryptRequest(body);
@@ -101,7 +107,7 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
     if (extra === undefined && endpoint === 'keyurl' && jobId === undefined && req.method === 'GET') {
       return sendJson(res, 200, keyUrlBody(version, baseUrl, dataIds));
     }
-    if (extra !== undefined || endpoint === undefined || !OPERATIONS.has(endpoint)) {
+    if (extra !== undefined || endpoint === undefined || !OPERATIONS.includes(endpoint as Operation)) {
       return sendError(res, { status: 404, label: 'not_found', message: `No route ${req.method} ${path}.` });
     }
     const operation = endpoint as Operation;
@@ -109,12 +115,12 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
     if (req.method === 'POST' && jobId === undefined) {
       const work = prepare(operation, await readJson(req, maxBodyBytes));
       if (version === 1) return sendJson(res, 200, { response: formatV1(operation, await work()) });
-      const id = jobs.start(work);
+      const id = jobs.get(operation)!.start(work);
       res.setHeader('Retry-After', retryAfter);
       return sendJson(res, 202, { status: 'queued', requestId: id, result: { jobId: id } });
     }
     if (req.method === 'GET' && jobId !== undefined && version === 2) {
-      const job = jobs.get(jobId);
+      const job = jobs.get(operation)!.get(jobId);
       if (!job)
         return sendError(res, { status: 404, label: 'not_found', message: `No job ${jobId}.` }, jobId);
       if (job.status === 'queued') {
@@ -163,7 +169,7 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
     urlV1: `${baseUrl}/v1`,
     port,
     stop: async () => {
-      jobs.clear();
+      for (const registry of jobs.values()) registry.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -238,10 +238,16 @@ describe('relayer HTTP API', () => {
     expect(calls.userDecrypt.at(-1)).toMatchObject({ delegatorAddress: USER, durationDays: 1n });
   });
 
-  it('answers unknown jobs and routes with not_found', async () => {
+  it('answers unknown routes, and job ids asked under another endpoint, with not_found', async () => {
     const job = await fetch(`${relayer.url}/input-proof/00000000-0000-0000-0000-000000000000`);
     expect(job.status).toBe(404);
     expect(((await job.json()) as { error: { label: string } }).error.label).toBe('not_found');
     expect((await fetch(`${relayer.url}/nothing-here`)).status).toBe(404);
+
+    inputOutcome = async () => accepted;
+    const queued = (await (await post('/input-proof', inputProofBody)).json()) as {
+      result: { jobId: string };
+    };
+    expect((await fetch(`${relayer.url}/public-decrypt/${queued.result.jobId}`)).status).toBe(404);
   });
 });
