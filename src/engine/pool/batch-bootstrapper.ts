@@ -1,0 +1,26 @@
+import type { EvaluationKeys } from '../evaluation-keys.js';
+import type { BlindRotatorFactory } from '../pbs/blind-rotate.js';
+import { Bootstrapper } from '../pbs/bootstrap.js';
+import type { Lut } from '../pbs/lut.js';
+import { BatchBoard, type BoardMemory } from './batch-board.js';
+
+/** A pool thread's bootstrapper: an op's independent bootstraps go to the board, where idle threads help. */
+export class BatchBootstrapper extends Bootstrapper {
+  readonly board: BatchBoard;
+
+  constructor(keys: EvaluationKeys, blindRotator: BlindRotatorFactory, memory: BoardMemory, thread: number) {
+    super(keys, blindRotator);
+    this.board = new BatchBoard(
+      memory,
+      thread,
+      (input, lut) => this.bootstrap(input, lut),
+      () => this.count,
+    );
+  }
+
+  override bootstrapMany(inputs: readonly BigUint64Array[], luts: readonly Lut[]): BigUint64Array[] {
+    // Alone in the pool, publishing would only add copies.
+    if (this.board.threads === 1 || inputs.length < 2) return super.bootstrapMany(inputs, luts);
+    return this.board.run(inputs, luts);
+  }
+}

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TfheClientKey } from 'node-tfhe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FhevmOperand } from '../../../src/engine/evaluator.js';
+import { FheOp, opName } from '../../../src/engine/fhe-op.js';
+import { FheType } from '../../../src/engine/fhe-type.js';
+import { plaintextResult } from '../../../src/engine/plaintext-semantics.js';
+import { createPooledEvaluator, type PooledEvaluator } from '../../../src/engine/pool/pooled-evaluator.js';
+import { SERIALIZATION_LIMIT } from '../../../src/keys/tfhe-config.js';
+import { decryptWithClientKey, encryptWithClientKey } from '../../../src/tfhe/client-ciphertexts.js';
+import { TEST_KEYS_DIR } from '../../test-keys.js';
+
+const U8 = FheType.Uint8;
+const COMPARISONS = new Set<FheOp>([FheOp.Eq, FheOp.Ge, FheOp.Lt]);
+
+let clientKey: TfheClientKey;
+let pool: PooledEvaluator;
+const encrypt = (type: FheType, value: bigint): FhevmOperand => ({
+  type,
+  ciphertext: encryptWithClientKey(type, value, clientKey),
+});
+
+beforeAll(async () => {
+  clientKey = TfheClientKey.safe_deserialize(
+    readFileSync(join(TEST_KEYS_DIR, 'client-key.bin')),
+    SERIALIZATION_LIMIT,
+  );
+  pool = await createPooledEvaluator({
+    evaluationKeys: readFileSync(join(TEST_KEYS_DIR, 'eval-keys.bin')),
+    threads: 2,
+  });
+});
+
+afterAll(() => pool?.close());
+
+describe('pooled evaluator, 2 threads (node-tfhe oracle)', () => {
+  it('computes concurrent euint8 ops, each equal to the plaintext semantics', async () => {
+    const cases: [FheOp, bigint, bigint][] = [
+      [FheOp.Add, 200n, 100n],
+      [FheOp.Sub, 3n, 250n],
+      [FheOp.BitAnd, 0xa5n, 0x3cn],
+      [FheOp.BitXor, 0xffn, 0x0fn],
+      [FheOp.Eq, 77n, 77n],
+      [FheOp.Ge, 15n, 16n],
+      [FheOp.Lt, 0n, 255n],
+      [FheOp.Min, 9n, 200n],
+    ];
+    const results = await Promise.all(
+      cases.map(([op, a, b]) => {
+        const resultType = COMPARISONS.has(op) ? FheType.Bool : U8;
+        return pool
+          .compute({ op, resultType, operands: [encrypt(U8, a), encrypt(U8, b)] })
+          .then((bytes) => decryptWithClientKey(resultType, bytes, clientKey));
+      }),
+    );
+    expect(results.map((r, i) => `${opName(cases[i]![0])} ${r}`)).toEqual(
+      cases.map(([op, a, b]) => `${opName(op)} ${plaintextResult(op, U8, a, b)}`),
+    );
+  });
+
+  it('selects (ifThenElse) with an encrypted control', async () => {
+    const [t, f] = await Promise.all(
+      [1n, 0n].map((c) =>
+        pool.compute({
+          op: FheOp.IfThenElse,
+          resultType: U8,
+          operands: [encrypt(FheType.Bool, c), encrypt(U8, 201n), encrypt(U8, 7n)],
+        }),
+      ),
+    );
+    expect([decryptWithClientKey(U8, t!, clientKey), decryptWithClientKey(U8, f!, clientKey)]).toEqual([
+      201n,
+      7n,
+    ]);
+  });
+
+  it('spreads the bootstraps of one op over both threads', async () => {
+    const before = pool.pbsCountsPerThread();
+    const type = FheType.Uint32;
+    const bytes = await pool.compute({
+      op: FheOp.BitOr,
+      resultType: type,
+      operands: [encrypt(type, 0x12345678n), encrypt(type, 0x0f0f0f0fn)],
+    });
+    expect(decryptWithClientKey(type, bytes, clientKey)).toBe(0x12345678n | 0x0f0f0f0fn);
+    const ran = pool.pbsCountsPerThread().map((count, t) => count - before[t]!);
+    // 16 blocks, one bivariate bootstrap each: the op's thread and the idle one shared them.
+    expect(ran.reduce((a, b) => a + b)).toBe(16);
+    expect(ran.every((count) => count > 0)).toBe(true);
+    expect(pool.pbsCount()).toBe(pool.pbsCountsPerThread().reduce((a, b) => a + b));
+  });
+
+  it('rejects an invalid computation with its FhekitError code and keeps working', async () => {
+    await expect(
+      pool.compute({ op: FheOp.Add, resultType: U8, operands: [encrypt(U8, 1n)] }),
+    ).rejects.toMatchObject({ code: 'FHE_INVALID_COMPUTATION' });
+    const bytes = await pool.compute({
+      op: FheOp.Add,
+      resultType: U8,
+      operands: [encrypt(U8, 1n), { scalar: 2n }],
+    });
+    expect(decryptWithClientKey(U8, bytes, clientKey)).toBe(3n);
+  });
+});
+
+describe('pooled evaluator lifecycle', () => {
+  it('refuses a thread count outside [1, 63]', async () => {
+    await expect(
+      createPooledEvaluator({ evaluationKeys: new Uint8Array(0), threads: 0 }),
+    ).rejects.toMatchObject({
+      code: 'FHE_THREADS_INVALID',
+    });
+  });
+
+  it('close() rejects pending and later computes and stops the threads', async () => {
+    const single = await createPooledEvaluator({
+      evaluationKeys: readFileSync(join(TEST_KEYS_DIR, 'eval-keys.bin')),
+      threads: 1,
+    });
+    expect(single.threads).toBe(1);
+    const pending = single.compute({
+      op: FheOp.Add,
+      resultType: U8,
+      operands: [encrypt(U8, 1n), encrypt(U8, 2n)],
+    });
+    const pendingRejected = expect(pending).rejects.toMatchObject({ code: 'FHE_EVALUATOR_CLOSED' });
+    await single.close();
+    await pendingRejected;
+    await expect(
+      single.compute({ op: FheOp.Add, resultType: U8, operands: [encrypt(U8, 1n), encrypt(U8, 2n)] }),
+    ).rejects.toMatchObject({ code: 'FHE_EVALUATOR_CLOSED' });
+  });
+});
