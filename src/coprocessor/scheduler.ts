@@ -124,6 +124,10 @@ export class Scheduler {
         }
         return;
       }
+      // An in-thread evaluator blocks the event loop for a whole op; yield to timers and I/O (listener,
+      // HTTP servers) between ops, or a backlog would starve them until it is done.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.stopped) return;
       const ciphertexts = await store.getCiphertexts(operandHandles(computation));
       const input = toFhevmComputation(computation, ciphertexts);
       const pbsBefore = reportsPbs(evaluator) ? evaluator.pbsCount() : undefined;

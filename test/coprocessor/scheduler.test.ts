@@ -19,13 +19,20 @@ class PlaintextEvaluator implements FheEvaluator {
   running = 0;
   maxRunning = 0;
   failOp: number | undefined;
+  /** Like the engine's in-thread evaluator: compute() blocks the event loop for this long. */
+  blockingMs = 0;
 
   async compute(computation: FhevmComputation): Promise<Uint8Array> {
     this.calls.push(computation);
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      if (this.blockingMs > 0) {
+        const until = performance.now() + this.blockingMs;
+        while (performance.now() < until);
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
       if (computation.op === this.failOp) throw new Error('engine exploded');
       const values = computation.operands.map((o) => ('scalar' in o ? o.scalar : BigInt(o.ciphertext[0])));
       switch (computation.op) {
@@ -190,6 +197,22 @@ describe('Scheduler', () => {
     );
     await until(async () => (await store.counts()).computations.done === 6, 5000, 'all done');
     expect(evaluator.maxRunning).toBe(2);
+  });
+
+  it('lets timers and I/O run between computations of an evaluator that blocks the event loop', async () => {
+    evaluator.blockingMs = 40;
+    start(1);
+    await input(1, 1);
+    await ingest(
+      ...[50, 51, 52, 53, 54, 55, 56, 57].map((n) =>
+        computation(n, [{ handle: handle(1) }, { handle: handle(1) }]),
+      ),
+    );
+    const doneWhenTimerFired = await new Promise<number>((resolve) =>
+      setTimeout(async () => resolve((await store.counts()).computations.done), 20),
+    );
+    expect(doneWhenTimerFired).toBeLessThan(4);
+    await until(async () => (await store.counts()).computations.done === 8, 5000, 'all done');
   });
 
   it('computes a handle emitted by two transactions once and completes both rows', async () => {
