@@ -224,6 +224,34 @@ describe('HostListener on a real anvil with the host contracts', () => {
     }
   });
 
+  it('detects a reorg that happened while it was down, and catches up on the new branch', async () => {
+    const first = listener();
+    first.start();
+    const snapshot = await chain.testClient.snapshot();
+    const droppedLogs = await transact(chain, ops, 'trivialEncrypt', [91n, FheType.Uint8]);
+    await chain.testClient.mine({ blocks: 3 });
+    await caughtUp();
+    await first.stop();
+
+    // While the listener is down: the 4 blocks it ingested are replaced by a longer branch.
+    await chain.testClient.revert({ id: snapshot });
+    await chain.testClient.mine({ blocks: 6 });
+    const keptLogs = await transact(chain, ops, 'trivialEncrypt', [92n, FheType.Uint8]);
+    const restarted = listener();
+    restarted.start();
+    try {
+      await caughtUp();
+      expect(await store.computationsFor(resultOf(droppedLogs))).toEqual([]);
+      expect(await store.computationsFor(resultOf(keptLogs))).toHaveLength(1);
+      const cursor = (await store.getCursor())!;
+      expect(cursor.hash).toBe(
+        (await chain.publicClient.getBlock({ blockNumber: BigInt(cursor.number) })).hash,
+      );
+    } finally {
+      await restarted.stop();
+    }
+  });
+
   it('follows new heads over WebSocket', async () => {
     const client = createPublicClient({ transport: webSocket(chain.wsUrl) });
     const running = listener(client as never, true);
