@@ -9,10 +9,9 @@ import { CoprocessorMetrics } from './metrics.js';
 import { reportsPbs, Scheduler } from './scheduler.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { type CoprocessorStatus, readStatus } from './status.js';
+import type { CoprocessorStore, StoredCiphertext } from './store.js';
 
 export type { CoprocessorStatus } from './status.js';
-
-import type { CoprocessorStore, StoredCiphertext } from './store.js';
 
 export interface CoprocessorOptions {
   /** A store to use (not closed by `stop()`), or `dbPath` for the embedded SQLite one (closed by `stop()`). */
@@ -89,7 +88,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
         concurrency,
         maxAttempts: options.maxAttempts,
         pollIntervalMs: 200,
-        onCiphertext: (handle) => waiter.notify(handle as Hex),
+        onCiphertext: (handle) => waiter.notify(handle),
       })
     : undefined;
   listener = new HostListener({

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Hex } from 'viem';
 import type { FheEvaluator } from '../engine/evaluator.js';
 import { opName } from '../engine/fhe-op.js';
 import { nameOf } from '../engine/fhe-type.js';
@@ -21,7 +22,7 @@ export interface SchedulerOptions {
   /** Poll for new work this often even without a wake-up (inputs inserted by another process). */
   pollIntervalMs?: number;
   /** Called after a ciphertext was stored for `handle`. */
-  onCiphertext?: (handle: string) => void;
+  onCiphertext?: (handle: Hex) => void;
 }
 
 /** Optional evaluator extension: cumulative PBS count, so the metrics can show PBS/s. */
