@@ -6,7 +6,7 @@ import pino from 'pino';
 import { decodeEventLog, getAddress, type Hex, toHex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kmsVerifierAbi } from '../../src/chain/abis.js';
+import { aclAbi, kmsVerifierAbi } from '../../src/chain/abis.js';
 import type { DeployedContract } from '../../src/chain/deploy.js';
 import { deployFixture, type FIXTURE_ABIS } from '../../src/chain/fixtures.js';
 import { FheOp } from '../../src/engine/fhe-op.js';
@@ -20,7 +20,7 @@ type HandleOps = DeployedContract<(typeof FIXTURE_ABIS)['HandleOps']>;
  * The dApp developer's loop with the real `@zama-fhe/relayer-sdk` 0.4.3 pointed at a whole fhekit stack
  * (anvil + host contracts, coprocessor + engine, input verification, local KMS, relayer API):
  * SDK encrypt → `FHE.fromExternal` on-chain (our coprocessor signature) → an FHE add computed by the
- * coprocessor → SDK publicDecrypt (KMS proof checked by KMSVerifier) and SDK userDecrypt (signcrypted).
+ * coprocessor → SDK publicDecrypt (KMS proof checked by KMSVerifier) and SDK userDecrypt / delegatedUserDecrypt (signcrypted).
  */
 describe('real relayer-sdk against a fhekit stack', () => {
   let stack: Stack;
@@ -60,7 +60,7 @@ describe('real relayer-sdk against a fhekit stack', () => {
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('encrypts, computes on-chain, and decrypts publicly (proof accepted by KMSVerifier) and for the user', async () => {
+  it('encrypts, computes on-chain, and decrypts publicly (proof accepted by KMSVerifier), for the user and for a delegate', async () => {
     const user = stack.chain.deployer.address;
     let started = performance.now();
     const encrypted = await instance.createEncryptedInput(ops.address, user).add8(77).addBool(true).encrypt();
@@ -126,6 +126,49 @@ describe('real relayer-sdk against a fhekit stack', () => {
     console.log(
       `SDK encrypt ${encryptMs.toFixed(0)} ms (proof + verify + expand), publicDecrypt ${publicDecryptMs.toFixed(0)} ms (incl. the add), userDecrypt ${userDecryptMs.toFixed(0)} ms`,
     );
+
+    // Delegated user decryption: once the user delegates on the ACL, the delegate decrypts with its own signature.
+    const delegate = privateKeyToAccount(generatePrivateKey());
+    const now = (await stack.chain.publicClient.getBlock()).timestamp;
+    const delegation = await stack.chain.walletClient.writeContract({
+      address: stack.chain.addresses.acl,
+      abi: aclAbi,
+      functionName: 'delegateForUserDecryption',
+      args: [delegate.address, ops.address, now + 7200n],
+    });
+    await stack.chain.publicClient.waitForTransactionReceipt({ hash: delegation });
+    const delegatedKeys = instance.generateKeypair();
+    const delegated712 = instance.createDelegatedUserDecryptEIP712(
+      delegatedKeys.publicKey,
+      [ops.address],
+      user,
+      startTimestamp,
+      1,
+    );
+    const delegateSignature = await delegate.signTypedData({
+      domain: { ...delegated712.domain, chainId: BigInt(delegated712.domain.chainId) },
+      types: {
+        DelegatedUserDecryptRequestVerification: delegated712.types.DelegatedUserDecryptRequestVerification,
+      },
+      primaryType: 'DelegatedUserDecryptRequestVerification',
+      message: {
+        ...delegated712.message,
+        startTimestamp: BigInt(delegated712.message.startTimestamp),
+        durationDays: BigInt(delegated712.message.durationDays),
+      } as never,
+    });
+    const forDelegate = await instance.delegatedUserDecrypt(
+      [{ handle: sum, contractAddress: ops.address }],
+      delegatedKeys.privateKey,
+      delegatedKeys.publicKey,
+      delegateSignature,
+      [ops.address],
+      user,
+      delegate.address,
+      startTimestamp,
+      1,
+    );
+    expect(forDelegate[sum]).toBe(82n);
 
     // Someone the ACL does not allow is refused, even with a valid signature of their own.
     const stranger = privateKeyToAccount(generatePrivateKey());
