@@ -4,9 +4,9 @@ import { FhekitError } from '../errors.js';
 import { type InputVerificationDomain, signCiphertextVerification } from './ciphertext-verification.js';
 import type { InputExpander } from './expander.js';
 import { inputBlobHash, inputHandle } from './handles.js';
+import { readInputTypes } from './input-types.js';
 import { checkInputSize, checkInputValues, DEFAULT_INPUT_LIMITS, type InputLimits } from './limits.js';
 import { inputProofMetadata } from './metadata.js';
-import { readInputTypes } from './input-types.js';
 import type { InputProofVerifier } from './toy-key-verifier.js';
 
 /** One expanded input value, as the coprocessor store keeps it. */
