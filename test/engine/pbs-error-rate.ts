@@ -98,6 +98,15 @@ function switchedPhaseError(
   return error + 0.5;
 }
 
+/**
+ * tfhe-rs's p_fail ≤ 2^-129.6 corresponds to a switched-phase std-dev of ≈4.8 units (half box 64 ≈ 13.3σ);
+ * we measure ≈4.6–5.1. The estimate from n samples varies by ±1/√(2n) relative (one sd): the bound allows
+ * 3 sd, so only a real regression fails (a non-centered modulus switch gives ≈6.3, a broken key ≈1000).
+ */
+export function switchedStdBound(samples: number): number {
+  return 4.9 * (1 + 3 / Math.sqrt(2 * samples));
+}
+
 /** log2 P(|X| > k·σ) for a Gaussian, via the asymptotic erfc expansion (k ≥ 3). */
 function log2GaussianTail(k: number): number {
   const lnTail = -(k * k) / 2 - Math.log(k) - 0.5 * Math.log(Math.PI / 2);

@@ -1,8 +1,10 @@
 import type { EvaluationKeys, KeyswitchKey } from '../evaluation-keys.js';
 import { limbView } from '../math/torus.js';
 import { BIG_LWE_SIZE, PARAMS } from '../params.js';
-import { type BlindRotator, type BlindRotatorFactory, createTypeScriptBlindRotator } from './blind-rotate.js';
-import { KeyswitchModSwitch } from './keyswitch.js';
+import { createWasmBlindRotator } from '../wasm/wasm-blind-rotator.js';
+import { createWasmKeyswitcher } from '../wasm/wasm-keyswitcher.js';
+import type { BlindRotator, BlindRotatorFactory } from './blind-rotate.js';
+import type { Keyswitcher, KeyswitcherFactory } from './keyswitcher.js';
 import type { Lut } from './lut.js';
 
 const N = PARAMS.polynomialSize;
@@ -13,7 +15,8 @@ const N = PARAMS.polynomialSize;
  */
 export class Bootstrapper {
   private readonly rotator: BlindRotator;
-  private readonly switcher = new KeyswitchModSwitch();
+  private readonly switchers = new WeakMap<KeyswitchKey, Keyswitcher>();
+  private readonly switcher: Keyswitcher;
   private readonly mask = new Uint32Array(PARAMS.smallDimension);
   private readonly accumulator = new BigUint64Array(2 * N);
   private readonly accumulatorLimbs = limbView(this.accumulator);
@@ -22,7 +25,8 @@ export class Bootstrapper {
 
   constructor(
     private readonly keys: EvaluationKeys,
-    rotatorFactory: BlindRotatorFactory = createTypeScriptBlindRotator,
+    rotatorFactory: BlindRotatorFactory = createWasmBlindRotator,
+    private readonly keyswitcherFactory: KeyswitcherFactory = createWasmKeyswitcher,
   ) {
     this.rotator = rotatorFactory(keys.bskStandard, {
       n: PARAMS.smallDimension,
@@ -30,6 +34,7 @@ export class Bootstrapper {
       baseLog: PARAMS.pbsBaseLog,
       level: PARAMS.pbsLevel,
     });
+    this.switcher = this.switcherFor(keys.keyswitchKey);
   }
 
   /** PBS of a big-key LWE (2049 u64): returns a fresh big-key LWE of lut(value)·Δ. */
@@ -39,7 +44,7 @@ export class Bootstrapper {
 
   /** Same, starting from an LWE under another key that `ksk` switches to the small key (input casting). */
   bootstrapWith(input: BigUint64Array, lut: Lut, ksk: KeyswitchKey): BigUint64Array {
-    const body = this.switcher.run(limbView(input), ksk, this.mask);
+    const body = this.switcherFor(ksk).run(limbView(input), this.mask);
     this.loadAccumulator(lut.bodyHigh, body);
     const rotated = this.rotator.rotate(this.accumulator, this.mask);
     this.count++;
@@ -59,7 +64,7 @@ export class Bootstrapper {
    * 0..7 and g in boxes 8..15, so coefficient 0 of the rotated accumulator is f(x) and coefficient N/2 is g(x).
    */
   bootstrapPair(input: BigUint64Array, pairLut: Lut): [BigUint64Array, BigUint64Array] {
-    const body = this.switcher.run(limbView(input), this.keys.keyswitchKey, this.mask);
+    const body = this.switcher.run(limbView(input), this.mask);
     this.loadAccumulator(pairLut.bodyHigh, body);
     const rotated = this.rotator.rotate(this.accumulator, this.mask);
     this.count++;
@@ -75,6 +80,16 @@ export class Bootstrapper {
     const rotated = this.rotator.rotate(this.accumulator, mask);
     this.count++;
     return sampleExtract(rotated, 0);
+  }
+
+  /** One keyswitcher per key (the casting key's is made on first use). */
+  private switcherFor(ksk: KeyswitchKey): Keyswitcher {
+    let switcher = this.switchers.get(ksk);
+    if (!switcher) {
+      switcher = this.keyswitcherFactory(ksk);
+      this.switchers.set(ksk, switcher);
+    }
+    return switcher;
   }
 
   /** ACC = (0, X^{-body}·LUT). */

@@ -2,7 +2,9 @@ import type { KeyswitchKey } from '../evaluation-keys.js';
 import { PARAMS } from '../params.js';
 
 const n = PARAMS.smallDimension;
+/** The fused loop below is written for 4 levels (the parameter set's ks_level). */
 const LEVELS = PARAMS.ksLevel;
+if (LEVELS !== 4) throw new Error('keyswitch loop assumes ks_level = 4');
 const BASE_LOG = PARAMS.ksBaseLog;
 const DIGIT_MASK = (1 << BASE_LOG) - 1;
 const HALF_BASE = 1 << (BASE_LOG - 1);
@@ -22,6 +24,7 @@ const MS_UNIT = 2 ** (32 - LOG_2N);
  */
 export class KeyswitchModSwitch {
   private readonly acc = new Int32Array(n + 1);
+  private readonly digits = new Int32Array(LEVELS);
 
   /**
    * `input` is the limb view of an LWE with `ksk.inputDimension` mask coefficients then the body.
@@ -34,9 +37,11 @@ export class KeyswitchModSwitch {
     const dim = ksk.inputDimension;
     acc.fill(0);
     acc[n] = (input[2 * dim + 1]! + (input[2 * dim]! >>> 31)) | 0;
+    const digits = this.digits;
     for (let i = 0; i < dim; i++) {
       const hi = input[2 * i + 1]!;
       let kept = ((hi >>> KEPT_SHIFT) + ((hi >>> (KEPT_SHIFT - 1)) & 1)) & KEPT_MASK;
+      if (kept === 0) continue;
       // Balanced digits from the least significant level (row j = LEVELS-1) up; the top carry wraps away.
       for (let j = LEVELS - 1; j >= 0; j--) {
         let d = kept & DIGIT_MASK;
@@ -45,9 +50,24 @@ export class KeyswitchModSwitch {
           d -= 1 << BASE_LOG;
           kept += 1;
         }
-        if (d === 0) continue;
-        const row = (i * LEVELS + j) * stride;
-        for (let k = 0; k <= n; k++) acc[k] = acc[k]! - Math.imul(d, rows[row + k]!);
+        digits[j] = d;
+      }
+      // The ks_level rows of coefficient i are contiguous: one pass over the accumulator for all of them.
+      const r0 = i * LEVELS * stride;
+      const r1 = r0 + stride;
+      const r2 = r1 + stride;
+      const r3 = r2 + stride;
+      const d0 = digits[0]!;
+      const d1 = digits[1]!;
+      const d2 = digits[2]!;
+      const d3 = digits[3]!;
+      for (let k = 0; k <= n; k++) {
+        acc[k] =
+          acc[k]! -
+          Math.imul(d0, rows[r0 + k]!) -
+          Math.imul(d1, rows[r1 + k]!) -
+          Math.imul(d2, rows[r2 + k]!) -
+          Math.imul(d3, rows[r3 + k]!);
       }
     }
     // Centered modulus switch (tfhe-rs CenteredMeanNoiseReduction): add half the signed mask rounding
