@@ -1,23 +1,15 @@
-import { readFileSync } from 'node:fs';
 import type { BlindRotator, BlindRotatorFactory } from '../pbs/blind-rotate.js';
+import {
+  createSharedMemory,
+  instantiateKernel,
+  PAGE_BYTES,
+  pagesFor,
+  type SharedWasmMemory,
+} from './wasm-runtime.js';
 
 // The engine's rotator contract (src/engine/pbs/blind-rotate.ts); this module is one implementation.
-export type { BlindRotator, BlindRotatorFactory };
+export type { BlindRotator, BlindRotatorFactory, SharedWasmMemory };
 export type BlindRotationParams = Parameters<BlindRotatorFactory>[1];
-
-/** The part of the WebAssembly JS API used here: @types/node 20 leaves the global to lib.dom. */
-export interface SharedWasmMemory {
-  readonly buffer: SharedArrayBuffer;
-  grow(pages: number): number;
-}
-
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-  Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => SharedWasmMemory;
-}
-
-const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
 /**
  * A Fourier BSK living in shared wasm memory. Structured-clonable (a shared WebAssembly.Memory can be
@@ -44,20 +36,10 @@ interface KernelExports {
   ): void;
 }
 
-const PAGE_BYTES = 65536;
 /** Workers grow the shared memory by one scratch area each; this bounds how many can attach. */
 const MAX_SCRATCH_AREAS = 64;
 /** Below this offset the kernel's own (empty) static data would live. */
 const TABLES_OFFSET = PAGE_BYTES;
-
-let kernelModule: object | undefined;
-
-function loadKernelModule(): object {
-  kernelModule ??= new wasm.Module(readFileSync(new URL('./blind-rotate.wasm', import.meta.url)));
-  return kernelModule;
-}
-
-const pagesFor = (bytes: number) => Math.ceil(bytes / PAGE_BYTES);
 
 function tablesBytes(N: number): number {
   let twiddleEntries = 0;
@@ -117,8 +99,7 @@ class WasmBlindRotator implements BlindRotator {
     readonly shared: SharedFourierBsk,
     scratchOffset: number,
   ) {
-    const instance = new wasm.Instance(loadKernelModule(), { env: { memory: shared.memory } });
-    this.kernel = instance.exports as unknown as KernelExports;
+    this.kernel = instantiateKernel<KernelExports>('blind-rotate', shared.memory);
     const { N } = shared.params;
     this.io = scratchOffset;
     this.acc = this.io + N * 16;
@@ -165,11 +146,7 @@ export const createWasmBlindRotator: BlindRotatorFactory = (bskStandard, params)
   validate(params);
   const bskOffset = TABLES_OFFSET + pagesFor(tablesBytes(params.N)) * PAGE_BYTES;
   const pages = pagesFor(bskOffset + params.n * params.N * 32);
-  const memory = new wasm.Memory({
-    initial: pages,
-    maximum: pages + MAX_SCRATCH_AREAS * pagesFor(scratchBytes(params)),
-    shared: true,
-  });
+  const memory = createSharedMemory(pages, pages + MAX_SCRATCH_AREAS * pagesFor(scratchBytes(params)));
   writeTables(memory, params.N);
   const shared: SharedFourierBsk = { memory, params: { ...params }, tablesOffset: TABLES_OFFSET, bskOffset };
   const rotator = new WasmBlindRotator(shared, growScratch(memory, params));
