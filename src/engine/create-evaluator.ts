@@ -9,14 +9,16 @@ import { computeOp, type Operand } from './fhevm-ops.js';
 import { expandCompactList } from './input-expansion.js';
 import type { BlindRotatorFactory } from './pbs/blind-rotate.js';
 import { Bootstrapper } from './pbs/bootstrap.js';
+import type { KeyswitcherFactory } from './pbs/keyswitcher.js';
 import { BlockEvaluator } from './radix/block-evaluator.js';
-import { createWasmBlindRotator } from './wasm/wasm-blind-rotator.js';
 
 export interface EvaluatorOptions {
   /** The `eval-keys.bin` blob from `generateEvaluationKeys`, or keys already loaded. */
   evaluationKeys: Uint8Array | EvaluationKeys;
   /** Blind-rotation kernel: default the WebAssembly SIMD one (~10x the TypeScript `createTypeScriptBlindRotator`). */
   blindRotator?: BlindRotatorFactory;
+  /** Keyswitch + modulus switch kernel: default the WebAssembly SIMD one (`createTypeScriptKeyswitcher` is the reference). */
+  keyswitcher?: KeyswitcherFactory;
 }
 
 export interface Evaluator extends FheEvaluator {
@@ -36,7 +38,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     options.evaluationKeys instanceof Uint8Array
       ? loadEvaluationKeys(options.evaluationKeys)
       : options.evaluationKeys;
-  const bootstrapper = new Bootstrapper(keys, options.blindRotator ?? createWasmBlindRotator);
+  const bootstrapper = new Bootstrapper(keys, options.blindRotator, options.keyswitcher);
   const ev = new BlockEvaluator(bootstrapper);
   let closed = false;
   const computeSync = (computation: FhevmComputation): Uint8Array => {
