@@ -2,14 +2,15 @@
  * Runs the coprocessor as its own process until SIGTERM/SIGINT (crash-safety tests kill it with -9):
  *
  *   node --import tsx src/coprocessor/run-coprocessor.ts --db <file> --rpc <url> --acl <addr> --executor <addr>
- *        (--keys <keyset dir> | --listen-only) [--ws <url>] [--concurrency <n>] [--start-block <n>]
+ *        (--keys <keyset dir> | --listen-only) [--ws <url>] [--threads <n>] [--concurrency <n>]
+ *        [--start-block <n>]
  *
  * Logs are pino JSON lines on stdout.
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { type Address, isAddress } from 'viem';
-import { createEvaluator } from '../engine/create-evaluator.js';
+import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
 import { FhekitError } from '../errors.js';
 import { loadKeyset } from '../keys/load-keyset.js';
 import { startCoprocessor } from './coprocessor.js';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     ws: { type: 'string' },
     acl: { type: 'string' },
     executor: { type: 'string' },
+    threads: { type: 'string' },
     concurrency: { type: 'string' },
     'start-block': { type: 'string' },
     keys: { type: 'string' },
@@ -58,7 +60,10 @@ if (!values['listen-only'] && !keysDir) {
 const evaluator =
   values['listen-only'] || !keysDir
     ? undefined
-    : createEvaluator({ evaluationKeys: loadKeyset(keysDir).read('evaluationKeys') });
+    : await createPooledEvaluator({
+        evaluationKeys: loadKeyset(keysDir).read('evaluationKeys'),
+        threads: values.threads === undefined ? undefined : Number(values.threads),
+      });
 const coprocessor = await startCoprocessor({
   dbPath: required('db'),
   rpcUrl: required('rpc'),
@@ -72,12 +77,15 @@ const coprocessor = await startCoprocessor({
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    coprocessor.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'stop failed');
-        process.exit(1);
-      },
-    );
+    coprocessor
+      .stop()
+      .then(() => evaluator?.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'stop failed');
+          process.exit(1);
+        },
+      );
   });
 }

@@ -174,7 +174,7 @@ describe('crash safety (coprocessor child process, kill -9)', () => {
       const args = [FheOp.Add, randoms[i], scalarWord(BigInt(i + 1)), true];
       sums.push(resultOf(await transact(chain, ops, 'binary', args)));
     }
-    const args = ['--keys', keys.dir, '--concurrency', '1'];
+    const args = ['--keys', keys.dir, '--threads', '2', '--concurrency', '2'];
     const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
     const finished = (state: ReturnType<typeof readDatabase>) => state.cursor === head && state.pending === 0;
 

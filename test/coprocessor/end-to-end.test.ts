@@ -5,9 +5,9 @@ import type { Hex, Log } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
 import { type Coprocessor, startCoprocessor } from '../../src/coprocessor/coprocessor.js';
-import { createEvaluator } from '../../src/engine/create-evaluator.js';
 import { FheOp } from '../../src/engine/fhe-op.js';
 import { FheType } from '../../src/engine/fhe-type.js';
+import { createPooledEvaluator, type PooledEvaluator } from '../../src/engine/pool/pooled-evaluator.js';
 import { decryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
 import { deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
 import type { DeployedFixture } from './helpers.js';
@@ -19,6 +19,7 @@ describe('end to end: real anvil + host contracts + fixture, real engine, SQLite
   let dir: { dir: string; cleanup: () => void };
   let coprocessor: Coprocessor;
   let clientKey: TfheClientKey;
+  let evaluator: PooledEvaluator;
 
   beforeAll(async () => {
     dir = tempDir();
@@ -26,11 +27,13 @@ describe('end to end: real anvil + host contracts + fixture, real engine, SQLite
     clientKey = keys.clientKey;
     chain = await startChain();
     ops = await deployFixture(chain, 'HandleOps');
+    // The engine's worker-thread pool: independent computations run on different threads.
+    evaluator = await createPooledEvaluator({ evaluationKeys: keys.evaluationKeys, threads: 2 });
     coprocessor = await startCoprocessor({
       dbPath: join(dir.dir, 'coprocessor.db'),
       rpcUrl: chain.rpcUrl,
       addresses: chain.addresses,
-      evaluator: createEvaluator({ evaluationKeys: keys.evaluationKeys }),
+      evaluator,
       logger: pino({ level: 'silent' }),
       concurrency: 2,
       pollIntervalMs: 50,
@@ -38,6 +41,7 @@ describe('end to end: real anvil + host contracts + fixture, real engine, SQLite
   });
   afterAll(async () => {
     await coprocessor?.stop();
+    await evaluator?.close();
     await chain?.stop();
     dir?.cleanup();
   });
@@ -95,6 +99,11 @@ describe('end to end: real anvil + host contracts + fixture, real engine, SQLite
     expect(await decrypt(shifted, FheType.Uint8)).toBe((r + 100n) % 256n);
     expect(await decrypt(hundred, FheType.Uint8)).toBe(100n);
     expect(await decrypt(isHundred, FheType.Bool)).toBe(1n);
+
+    // The pool reports its bootstraps: the metrics and status show them.
+    const pbs = /fhekit_coprocessor_pbs_total (\d+)/.exec(await coprocessor.metrics.registry.metrics());
+    expect(Number(pbs?.[1])).toBeGreaterThan(0);
+    expect((await coprocessor.status()).pbsPerSecond).toBeGreaterThan(0);
   });
 });
 
