@@ -7,8 +7,9 @@ import { isFhekitError } from '../../src/errors.js';
 import { type InputWorker, startInputWorker } from '../../src/inputs/input-worker.js';
 import { inputProofMetadata } from '../../src/inputs/metadata.js';
 import { decryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
+import { TEST_KEYS_DIR } from '../test-keys.js';
 import { provenInput } from './helpers/proven-inputs.js';
-import { loadTestKeys, TEST_KEYS_DIR } from './helpers/test-keys.js';
+import { loadTestKeys } from './helpers/test-keys.js';
 
 const ACL: Address = '0x50157CFfD6bBFA2DECe204a89ec419c23ef5755D';
 const CONTRACT: Address = '0x1111111111111111111111111111111111111111';

@@ -12,7 +12,7 @@ import { deployFixture, type FIXTURE_ABIS } from '../../src/chain/fixtures.js';
 import { FheOp } from '../../src/engine/fhe-op.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
 import { SOLC_CACHE_DIR } from '../chain/fixture-chain.js';
-import { TEST_KEYS_DIR } from '../inputs/helpers/test-keys.js';
+import { TEST_KEYS_DIR } from '../test-keys.js';
 
 type HandleOps = DeployedContract<(typeof FIXTURE_ABIS)['HandleOps']>;
 

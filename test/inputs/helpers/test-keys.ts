@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CompactPkeCrs, TfheClientKey, TfheCompactPublicKey } from 'node-tfhe';
 
-/** The keyset test/global-setup.ts makes once per checkout. */
-export const TEST_KEYS_DIR = fileURLToPath(new URL('../../../.cache/test-keys', import.meta.url));
+import { TEST_KEYS_DIR } from '../../test-keys.js';
+
 const LIMIT = 1n << 40n;
 
 export interface TestKeys {
