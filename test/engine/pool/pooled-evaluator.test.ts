@@ -75,6 +75,22 @@ describe('pooled evaluator, 2 threads (node-tfhe oracle)', () => {
     ]);
   });
 
+  it('selects against a trivial zero with one bootstrap per block (the ERC-7984 transfer pattern)', async () => {
+    const zero = await pool.compute({ op: FheOp.TrivialEncrypt, resultType: U8, operands: [{ scalar: 0n }] });
+    const results: bigint[] = [];
+    const before = pool.pbsCount();
+    for (const c of [1n, 0n]) {
+      const bytes = await pool.compute({
+        op: FheOp.IfThenElse,
+        resultType: U8,
+        operands: [encrypt(FheType.Bool, c), encrypt(U8, 201n), { type: U8, ciphertext: zero }],
+      });
+      results.push(decryptWithClientKey(U8, bytes, clientKey));
+    }
+    expect(results).toEqual([201n, 0n]);
+    expect(pool.pbsCount() - before).toBe(2 * 4);
+  });
+
   it('spreads the bootstraps of one op over both threads', async () => {
     const before = pool.pbsCountsPerThread();
     const type = FheType.Uint32;

@@ -1,0 +1,130 @@
+/**
+ * Worker-pool rows of `npm run bench:engine` (called from engine.bench.ts): PBS throughput and the
+ * ERC-7984 confidential transfer on FheUint64 (ge, select, then add and sub in parallel), each with
+ * 1 thread and all threads. Wall times: parallelism is the point. node-tfhe exposes no integer ops,
+ * so its column is our PBS count at node-tfhe's KS+PBS cost measured in the same run (1 thread).
+ */
+import { availableParallelism } from 'node:os';
+import type { TfheClientKey } from 'node-tfhe';
+import type { FhevmOperand } from '../src/engine/evaluator.js';
+import { FheOp } from '../src/engine/fhe-op.js';
+import { FheType } from '../src/engine/fhe-type.js';
+import { createPooledEvaluator, type PooledEvaluator } from '../src/engine/pool/pooled-evaluator.js';
+import { decryptWithClientKey, encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
+
+export interface PoolBenchOptions {
+  evaluationKeys: Uint8Array;
+  clientKey: TfheClientKey;
+  /** node-tfhe's CPU ms per KS+PBS, from the same run. */
+  tfhePerBlockMs: number | undefined;
+}
+
+const U64 = FheType.Uint64;
+const CONCURRENT_OPS = 4;
+
+interface Measured {
+  wallMs: number;
+  cpuMs: number;
+  pbs: number;
+}
+
+async function measure(pool: PooledEvaluator, run: () => Promise<void>): Promise<Measured> {
+  const pbsBefore = pool.pbsCount();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await run();
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000, pbs: pool.pbsCount() - pbsBefore };
+}
+
+export async function benchPool(options: PoolBenchOptions): Promise<void> {
+  const { clientKey, tfhePerBlockMs } = options;
+  const encrypt = (type: FheType, value: bigint): FhevmOperand => ({
+    type,
+    ciphertext: encryptWithClientKey(type, value, clientKey),
+  });
+  const a = encrypt(U64, 0x0123456789abcdefn);
+  const b = encrypt(U64, 0xfedcba9876543210n);
+  const from = encrypt(U64, 1000n);
+  const to = encrypt(U64, 50n);
+  const amount = encrypt(U64, 300n);
+  const xor = { op: FheOp.BitXor, resultType: U64, operands: [a, b] };
+
+  const transfer = async (pool: PooledEvaluator) => {
+    const [ok, zero] = await Promise.all([
+      pool.compute({ op: FheOp.Ge, resultType: FheType.Bool, operands: [from, amount] }),
+      pool.compute({ op: FheOp.TrivialEncrypt, resultType: U64, operands: [{ scalar: 0n }] }),
+    ]);
+    const moved: FhevmOperand = {
+      type: U64,
+      ciphertext: await pool.compute({
+        op: FheOp.IfThenElse,
+        resultType: U64,
+        operands: [{ type: FheType.Bool, ciphertext: ok }, amount, { type: U64, ciphertext: zero }],
+      }),
+    };
+    const [newFrom, newTo] = await Promise.all([
+      pool.compute({ op: FheOp.Sub, resultType: U64, operands: [from, moved] }),
+      pool.compute({ op: FheOp.Add, resultType: U64, operands: [to, moved] }),
+    ]);
+    const balances = [newFrom, newTo].map((c) => decryptWithClientKey(U64, c, clientKey));
+    if (balances[0] !== 700n || balances[1] !== 350n) throw new Error(`transfer decrypted to ${balances}`);
+  };
+
+  const all = availableParallelism();
+  const rows: string[][] = [];
+  for (const threads of all > 1 ? [1, all] : [1]) {
+    let started = performance.now();
+    const pool = await createPooledEvaluator({ evaluationKeys: options.evaluationKeys, threads });
+    console.log(
+      `pool of ${threads}: started (keys shared, threads ready) in ${(performance.now() - started).toFixed(0)} ms`,
+    );
+    try {
+      // Warm-up: every thread compiles its hot paths and fills its LUT cache.
+      started = performance.now();
+      await Promise.all(Array.from({ length: threads }, () => pool.compute(xor)));
+      const row = (label: string, m: Measured) => {
+        const tfheMs = tfhePerBlockMs === undefined ? undefined : m.pbs * tfhePerBlockMs;
+        rows.push([
+          label,
+          String(threads),
+          m.wallMs.toFixed(0),
+          String(m.pbs),
+          ((m.pbs / m.wallMs) * 1000).toFixed(1),
+          m.cpuMs.toFixed(0),
+          tfheMs === undefined ? '-' : tfheMs.toFixed(0),
+          tfheMs === undefined ? '-' : `${(tfheMs / m.wallMs).toFixed(1)}x`,
+        ]);
+      };
+      row(
+        `${CONCURRENT_OPS} concurrent euint64 xor (PBS throughput)`,
+        await measure(pool, async () => {
+          await Promise.all(Array.from({ length: CONCURRENT_OPS }, () => pool.compute(xor)));
+        }),
+      );
+      row(
+        'one euint64 xor (its 32 PBS in one batch)',
+        await measure(pool, async () => {
+          await pool.compute(xor);
+        }),
+      );
+      for (let rep = 1; rep <= 2; rep++) {
+        row(`confidential transfer euint64 #${rep}`, await measure(pool, () => transfer(pool)));
+      }
+    } finally {
+      await pool.close();
+    }
+  }
+
+  const header = ['pool', 'threads', 'wall ms', 'PBS', 'PBS/s', 'CPU ms', 'node-tfhe ms (est.)', 'speed-up'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(`\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}`);
+  for (const r of rows) console.log(line(r));
+  if (tfhePerBlockMs !== undefined) {
+    console.log(
+      `node-tfhe (est.) = PBS x ${tfhePerBlockMs.toFixed(1)} ms, its single-thread wasm KS+PBS CPU time in this run.`,
+    );
+  }
+}
