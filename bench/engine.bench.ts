@@ -5,7 +5,8 @@
  * one keyswitch + PBS per block). CPU times are the figure to compare on a shared machine.
  *
  * Options: --types 8,64 (fhEVM widths to time), --skip-tfhe (no node-tfhe reference), --all (also the
- * slow ops: euint64 mul, encrypted shifts, div/rem). Keys: FHE_KEYS_DIR (default .cache/test-keys).
+ * slow ops: euint64 mul, encrypted shifts, div/rem), --skip-pool (no worker-pool rows, bench/pool.bench.ts).
+ * Keys: FHE_KEYS_DIR (default .cache/test-keys).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,12 +33,14 @@ import { BlockEvaluator } from '../src/engine/radix/block-evaluator.js';
 import { createWasmBlindRotator } from '../src/engine/wasm/wasm-blind-rotator.js';
 import { SERIALIZATION_LIMIT } from '../src/keys/tfhe-config.js';
 import { encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
+import { benchPool } from './pool.bench.js';
 
 const { values: args } = parseArgs({
   options: {
     types: { type: 'string', default: '8,64' },
     'skip-tfhe': { type: 'boolean', default: false },
     all: { type: 'boolean', default: false },
+    'skip-pool': { type: 'boolean', default: false },
   },
 });
 
@@ -203,3 +206,6 @@ const widthsCol = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widthsCol[i]!)).join('  ');
 console.log(`\n${line(header)}\n${line(widthsCol.map((w) => '-'.repeat(w)))}`);
 for (const r of rows) console.log(line(r));
+
+// Worker pool (1 thread vs all): PBS throughput and the confidential transfer.
+if (!args['skip-pool']) await benchPool({ evaluationKeys: blob, clientKey, tfhePerBlockMs });
