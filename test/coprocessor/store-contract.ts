@@ -1,0 +1,316 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AllowedEventType,
+  type CoprocessorStore,
+  type IngestedBlock,
+  type NewComputation,
+} from '../../src/coprocessor/store.js';
+import { FheOp } from '../../src/engine/fhe-op.js';
+import { FheType } from '../../src/engine/fhe-type.js';
+import { handle, hash32, scalar32 } from './helpers.js';
+
+/** A durable store to test: `open()` again (after `close()`) must see the same data. */
+export interface StoreFixture {
+  open(): Promise<CoprocessorStore>;
+  cleanup(): Promise<void>;
+}
+
+export const ALICE = '0x00000000000000000000000000000000000a11ce' as const;
+export const CT = new Uint8Array([1, 2, 3, 4]);
+
+export function block(number: number, rows: Partial<IngestedBlock> = {}): IngestedBlock {
+  return {
+    number,
+    hash: hash32(number, 0xbb),
+    parentHash: hash32(number - 1, 0xbb),
+    computations: [],
+    allowed: [],
+    delegations: [],
+    ...rows,
+  };
+}
+
+export function add(
+  output: number,
+  lhs: number,
+  rhs: number,
+  blockNumber: number,
+  logIndex = 0,
+): NewComputation {
+  return {
+    outputHandle: handle(output),
+    txHash: hash32(blockNumber, 0xcc),
+    op: FheOp.Add,
+    resultType: FheType.Uint8,
+    operands: [{ handle: handle(lhs) }, { handle: handle(rhs) }],
+    isScalar: false,
+    seed: null,
+    blockNumber,
+    logIndex,
+  };
+}
+
+export const input = (n: number) => ({
+  handle: handle(n),
+  type: FheType.Uint8,
+  bytes: CT,
+  blobHash: hash32(n, 0xdd),
+  index: 0,
+});
+
+/**
+ * The behaviour every CoprocessorStore backend must have (SQLite today; PostgreSQL can run the same
+ * suite with its own fixture).
+ */
+export function describeStoreContract(name: string, createFixture: () => StoreFixture): void {
+  describe(`${name} CoprocessorStore contract`, () => {
+    let fixture: StoreFixture;
+    let store: CoprocessorStore;
+
+    beforeEach(async () => {
+      fixture = createFixture();
+      store = await fixture.open();
+    });
+    afterEach(async () => {
+      await store.close();
+      await fixture.cleanup();
+    });
+
+    it('ingests a block atomically with the cursor and keeps rows across reopen', async () => {
+      await store.ingestBlock(
+        block(1, {
+          computations: [add(10, 1, 2, 1, 3)],
+          allowed: [
+            {
+              handle: handle(10),
+              account: ALICE,
+              eventType: AllowedEventType.Allowed,
+              txHash: hash32(1, 0xcc),
+            },
+            {
+              handle: handle(10),
+              account: '',
+              eventType: AllowedEventType.AllowedForDecryption,
+              txHash: hash32(1, 0xcc),
+            },
+          ],
+          delegations: [
+            {
+              delegator: ALICE,
+              delegate: '0x000000000000000000000000000000000000b0b0',
+              contractAddress: '0x000000000000000000000000000000000000c0c0',
+              delegationCounter: 1n,
+              oldExpiration: 0n,
+              newExpiration: 2n ** 64n - 1n,
+              txHash: hash32(1, 0xcc),
+              logIndex: 4,
+            },
+          ],
+        }),
+      );
+      await store.close();
+      store = await fixture.open();
+
+      expect(await store.getCursor()).toEqual({ number: 1, hash: hash32(1, 0xbb) });
+      const [stored] = await store.computationsFor(handle(10));
+      expect(stored).toMatchObject({
+        op: FheOp.Add,
+        operands: [{ handle: handle(1) }, { handle: handle(2) }],
+        status: 'pending',
+        attempts: 0,
+        blockNumber: 1,
+        logIndex: 3,
+      });
+      expect(
+        await store.isAllowed(handle(10), ALICE.toUpperCase().replace('0X', '0x') as `0x${string}`),
+      ).toBe(true);
+      expect(await store.isAllowedForDecryption(handle(10))).toBe(true);
+      expect(await store.isAllowedForDecryption(handle(11))).toBe(false);
+      const [delegation] = await store.delegations(ALICE, '0x000000000000000000000000000000000000b0b0');
+      expect(delegation.newExpiration).toBe(2n ** 64n - 1n);
+    });
+
+    it('rejects a block that does not extend the cursor, writing nothing', async () => {
+      await store.ingestBlock(block(1));
+      const orphan = block(2, { parentHash: hash32(99), computations: [add(10, 1, 2, 2)] });
+      await expect(store.ingestBlock(orphan)).rejects.toThrow(/does not extend the cursor/);
+      await expect(store.ingestBlock(block(3))).rejects.toThrow(/does not extend the cursor/);
+      expect(await store.computationsFor(handle(10))).toEqual([]);
+      expect((await store.getCursor())?.number).toBe(1);
+    });
+
+    it('reports a computation ready only once every encrypted operand has a ciphertext', async () => {
+      // 10 = 1 + 2 (inputs), 11 = 10 + 1 (depends on 10), 12 = 1 + scalar.
+      const scalarAdd: NewComputation = {
+        ...add(12, 1, 0, 1, 2),
+        operands: [{ handle: handle(1) }, { scalar: scalar32(300n) }],
+        isScalar: true,
+      };
+      await store.ingestBlock(
+        block(1, { computations: [add(10, 1, 2, 1, 0), add(11, 10, 1, 1, 1), scalarAdd] }),
+      );
+      expect(await store.readyComputations(10, Date.now())).toEqual([]);
+
+      await store.insertInputCiphertexts([input(1)]);
+      expect((await store.readyComputations(10, Date.now())).map((c) => c.outputHandle)).toEqual([
+        handle(12),
+      ]);
+
+      await store.insertInputCiphertexts([input(2)]);
+      const ready = await store.readyComputations(10, Date.now());
+      expect(ready.map((c) => c.outputHandle)).toEqual([handle(10), handle(12)]);
+      expect(ready[1].operands[1]).toEqual({ scalar: scalar32(300n) });
+      expect((await store.counts()).ready).toBe(2);
+
+      expect(await store.completeComputation(ready[0], { type: FheType.Uint8, bytes: CT })).toBe(true);
+      expect(await store.completeComputation(ready[0], { type: FheType.Uint8, bytes: CT })).toBe(false);
+      const produced = await store.getCiphertext(handle(10));
+      expect(produced).toMatchObject({
+        type: FheType.Uint8,
+        txHash: hash32(1, 0xcc),
+        blockNumber: 1,
+        inputIndex: null,
+      });
+      expect([...produced!.bytes]).toEqual([...CT]);
+      expect((await store.readyComputations(10, Date.now())).map((c) => c.outputHandle)).toEqual([
+        handle(11),
+        handle(12),
+      ]);
+      expect((await store.counts()).computations).toEqual({ pending: 2, done: 1, error: 0 });
+    });
+
+    it('flags a computation whose output was already computed for another transaction', async () => {
+      await store.insertInputCiphertexts([input(1), input(2)]);
+      await store.ingestBlock(block(1, { computations: [add(10, 1, 2, 1)] }));
+      await store.ingestBlock(block(2, { computations: [add(10, 1, 2, 2)] }));
+      const [first] = await store.readyComputations(1, Date.now());
+      await store.completeComputation(first, { type: FheType.Uint8, bytes: CT });
+      const [second] = await store.readyComputations(1, Date.now());
+      expect(second).toMatchObject({ txHash: hash32(2, 0xcc), outputExists: true });
+      expect(await store.completeComputation(second, null)).toBe(true);
+      expect((await store.computationsFor(handle(10))).map((c) => c.status)).toEqual(['done', 'done']);
+    });
+
+    it('retries a failed computation after retryAt and marks it error at maxAttempts', async () => {
+      await store.insertInputCiphertexts([input(1), input(2)]);
+      await store.ingestBlock(block(1, { computations: [add(10, 1, 2, 1)] }));
+      const key = { outputHandle: handle(10), txHash: hash32(1, 0xcc) };
+      const now = Date.now();
+      expect(
+        await store.recordComputationFailure(key, 'boom 1', { maxAttempts: 2, retryAt: now + 60_000 }),
+      ).toBe('pending');
+      expect(await store.readyComputations(10, now)).toEqual([]);
+      expect(await store.readyComputations(10, now + 60_000)).toHaveLength(1);
+      expect(await store.recordComputationFailure(key, 'boom 2', { maxAttempts: 2, retryAt: now })).toBe(
+        'error',
+      );
+      expect(await store.getComputation(key)).toMatchObject({
+        status: 'error',
+        error: 'boom 2',
+        attempts: 2,
+      });
+      expect(await store.readyComputations(10, now + 60_000)).toEqual([]);
+    });
+
+    it('fails the transitive consumers of a failed computation, and only them', async () => {
+      await store.insertInputCiphertexts([input(1), input(2)]);
+      // 10 fails; 11 = 10 + 1 and 12 = 11 + 2 consume it; 13 = 1 + 2 does not.
+      await store.ingestBlock(
+        block(1, {
+          computations: [
+            add(10, 1, 2, 1, 0),
+            add(11, 10, 1, 1, 1),
+            add(12, 11, 2, 1, 2),
+            add(13, 1, 2, 1, 3),
+          ],
+        }),
+      );
+      const key = { outputHandle: handle(10), txHash: hash32(1, 0xcc) };
+      await store.recordComputationFailure(key, 'bad', { maxAttempts: 1, retryAt: 0 });
+      const statusOf = async (n: number) => (await store.computationsFor(handle(n)))[0];
+      expect(await statusOf(11)).toMatchObject({
+        status: 'error',
+        error: `operand ${handle(10)} failed: bad`,
+      });
+      expect((await statusOf(12)).status).toBe('error');
+      expect((await statusOf(13)).status).toBe('pending');
+
+      // A later transaction consuming the failed handle fails at ingestion rather than waiting forever.
+      await store.ingestBlock(block(2, { computations: [add(14, 12, 1, 2)] }));
+      expect(await statusOf(14)).toMatchObject({ status: 'error', error: expect.stringContaining('bad') });
+    });
+
+    it('rolls back the rows of dropped blocks, keeping inputs and earlier blocks', async () => {
+      await store.insertInputCiphertexts([input(1), input(2)]);
+      const allowedIn = (n: number) => ({
+        allowed: [
+          { handle: handle(n), account: ALICE, eventType: AllowedEventType.Allowed, txHash: hash32(n, 0xcc) },
+        ],
+      });
+      await store.ingestBlock(block(1, { computations: [add(10, 1, 2, 1)], ...allowedIn(10) }));
+      await store.ingestBlock(
+        block(2, { computations: [add(11, 10, 2, 2), add(10, 1, 2, 2, 1)], ...allowedIn(11) }),
+      );
+      await store.ingestBlock(block(3, { computations: [add(12, 11, 2, 3)] }));
+      // Compute 10 (for block 2's tx, so the ciphertext is attributed to block 2) and 11.
+      const ready = await store.readyComputations(10, Date.now());
+      await store.completeComputation(ready.find((c) => c.blockNumber === 2)!, {
+        type: FheType.Uint8,
+        bytes: CT,
+      });
+      await store.completeComputation(
+        (await store.readyComputations(10, Date.now())).find((c) => c.outputHandle === handle(11))!,
+        {
+          type: FheType.Uint8,
+          bytes: CT,
+        },
+      );
+
+      const summary = await store.rollbackAfter(1);
+      expect(summary).toEqual({ blocks: 2, computations: 3, allowed: 1, delegations: 0, ciphertexts: 1 });
+      expect(await store.getCursor()).toEqual({ number: 1, hash: hash32(1, 0xbb) });
+      expect(await store.getBlock(2)).toBeNull();
+      expect(await store.getCiphertext(handle(11))).toBeNull();
+      // 10 is still produced by block 1's computation, so its ciphertext stays.
+      expect(await store.getCiphertext(handle(10))).not.toBeNull();
+      expect(await store.getCiphertext(handle(1))).not.toBeNull();
+      expect(await store.isAllowed(handle(10), ALICE)).toBe(true);
+      expect(await store.isAllowed(handle(11), ALICE)).toBe(false);
+      // The canonical block 2 can now be ingested.
+      await store.ingestBlock(block(2, { hash: hash32(2, 0xee), computations: [add(13, 1, 2, 2)] }));
+      expect((await store.getCursor())?.hash).toBe(hash32(2, 0xee));
+      await expect(store.rollbackAfter(-1)).resolves.toMatchObject({ blocks: 2 });
+      expect(await store.getCursor()).toBeNull();
+    });
+
+    it('records input proofs and inserts their ciphertexts with the verification', async () => {
+      const id = await store.createInputProof({
+        chainId: 31337,
+        contractAddress: '0x000000000000000000000000000000000000C0C0',
+        userAddress: ALICE,
+        input: new Uint8Array([9, 9]),
+        extraData: new Uint8Array(),
+      });
+      expect(await store.getInputProof(id)).toMatchObject({ status: 'pending', handles: [] });
+      await store.completeInputProof(id, [handle(1), handle(2)], [input(1), input(2)]);
+      expect(await store.getInputProof(id)).toMatchObject({
+        status: 'verified',
+        handles: [handle(1), handle(2)],
+        contractAddress: '0x000000000000000000000000000000000000c0c0',
+      });
+      expect(await store.getCiphertext(handle(2))).toMatchObject({
+        inputBlobHash: hash32(2, 0xdd),
+        inputIndex: 0,
+      });
+      const rejected = await store.createInputProof({
+        chainId: 31337,
+        contractAddress: ALICE,
+        userAddress: ALICE,
+        input: new Uint8Array([1]),
+        extraData: new Uint8Array(),
+      });
+      await store.rejectInputProof(rejected, 'bad proof');
+      expect(await store.getInputProof(rejected)).toMatchObject({ status: 'rejected', error: 'bad proof' });
+    });
+  });
+}
