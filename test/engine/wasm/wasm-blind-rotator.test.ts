@@ -133,7 +133,7 @@ describe('wasm blind rotation kernel', () => {
     }
   });
 
-  it('runs the committed blind-rotate.wasm built from the current kernel source', () => {
+  it('runs the committed kernels (blind-rotate.wasm, keyswitch.wasm) built from the current sources', () => {
     const build = fileURLToPath(new URL('../../../src/engine/wasm/build.mjs', import.meta.url));
     expect(() => execFileSync(process.execPath, [build, '--check'], { stdio: 'pipe' })).not.toThrow();
   });
