@@ -131,7 +131,7 @@ export function computeOp(
     }
     default:
       throw new FhekitError('FHE_OP_UNSUPPORTED', `The engine does not implement ${opName(op)} yet.`, {
-        hint: 'See src/engine/README or the engine issue for the supported operation table.',
+        hint: 'See the op table in src/engine/README.md.',
       });
   }
 }
