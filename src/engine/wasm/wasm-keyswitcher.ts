@@ -41,8 +41,11 @@ const ROW_STRIDE = Math.ceil((n + 1) / 4) * 4;
 const LOG_TWO_N = Math.log2(2 * PARAMS.polynomialSize);
 /** Below this offset the kernel's own (empty) static data would live. */
 const KSK_OFFSET = PAGE_BYTES;
-/** Every instance grows the shared memory by one scratch area; this bounds how many can attach. */
-const MAX_SCRATCH_AREAS = 256;
+/**
+ * Every instance grows the shared memory by one scratch area (one page) that is never reclaimed; key copies
+ * are cached per key object, so this bounds the keyswitchers a process makes over one key (address space only).
+ */
+const MAX_SCRATCH_AREAS = 4096;
 
 /** Input LWE (u64 limb pairs), acc (one padded row of i32) and switched mask (n u32). */
 const scratchPages = (inputDimension: number) => pagesFor((inputDimension + 1) * 8 + ROW_STRIDE * 4 + n * 4);
