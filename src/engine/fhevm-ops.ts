@@ -130,7 +130,7 @@ export function computeOp(
       return obliviousRandom(ev, seed, bits, blocksOf(resultType));
     }
     default:
-      throw new FhekitError('FHE_OP_UNSUPPORTED', `The engine does not implement ${opName(op)} yet.`, {
+      throw new FhekitError('FHE_OP_UNSUPPORTED', `Unknown fhEVM op code ${op}.`, {
         hint: 'See the op table in src/engine/README.md.',
       });
   }
