@@ -91,5 +91,10 @@ describe('euint8 ops (node-tfhe oracle)', () => {
       expect(d.tfhe).toBe(d.ours);
       expect(d.tfhe).toBeLessThan(8n);
     }
+    // Other seeds, other values: three equal full-range draws would have probability 2^-16.
+    const full = [5, 6].map((s) => computeWithOracle(FheOp.Rand, U8, [], new Uint8Array(16).fill(s)).tfhe);
+    expect(new Set([first.tfhe, ...full]).size).toBeGreaterThan(1);
+    const bit = computeWithOracle(FheOp.Rand, B, [], seed);
+    expect(bit.tfhe).toBe(bit.ours); // our decryption sees the raw block: a value ≥ 2 would differ
   });
 });
