@@ -74,14 +74,24 @@ export class HostListener {
   private async run(): Promise<void> {
     const { logger, metrics } = this.options;
     const pollIntervalMs = this.options.pollIntervalMs ?? (this.options.subscribe ? 2000 : 200);
+    let failures = 0;
     while (!this.stopped) {
       try {
         await this.sync();
+        if (failures > 0) logger.info({ failures }, 'host chain reachable again');
+        failures = 0;
       } catch (error) {
+        failures++;
         metrics.errors.inc({ component: 'listener' });
-        logger.error({ err: error }, 'listener sync failed; retrying');
+        // A chain that is down fails every poll: log the first failures, then every 50th.
+        if (failures <= 3 || failures % 50 === 0) {
+          logger.error({ err: error, failures }, 'listener sync failed; retrying');
+        }
       }
-      await this.wakeup.wait(pollIntervalMs);
+      // Back off while the chain is unreachable (up to 5 s), poll normally otherwise.
+      await this.wakeup.wait(
+        failures === 0 ? pollIntervalMs : Math.min(5000, pollIntervalMs * 2 ** failures),
+      );
     }
   }
 

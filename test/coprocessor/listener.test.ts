@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import pino from 'pino';
-import { createPublicClient, type Hex, type Log, numberToHex, webSocket } from 'viem';
+import { createPublicClient, type Hex, http, type Log, numberToHex, webSocket } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aclAbi } from '../../src/chain/abis.js';
 import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
@@ -250,6 +250,28 @@ describe('HostListener on a real anvil with the host contracts', () => {
     } finally {
       await restarted.stop();
     }
+  });
+
+  it('backs off while the host chain is unreachable', async () => {
+    const unreachable = createPublicClient({ transport: http('http://127.0.0.1:9', { retryCount: 0 }) });
+    const measured = metrics();
+    const running = new HostListener({
+      client: unreachable as never,
+      store,
+      addresses: chain.addresses,
+      metrics: measured,
+      logger: silent,
+      pollIntervalMs: 100,
+    });
+    running.start();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await running.stop();
+    // Without backoff a 100 ms poll fails ~20 times in 2 s; with it: 100, 200, 400, 800 ms waits.
+    const failures = (await measured.errors.get()).values.find(
+      (v) => v.labels.component === 'listener',
+    )?.value;
+    expect(failures).toBeGreaterThanOrEqual(3);
+    expect(failures).toBeLessThanOrEqual(6);
   });
 
   it('follows new heads over WebSocket', async () => {
