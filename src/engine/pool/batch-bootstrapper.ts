@@ -1,6 +1,7 @@
 import type { EvaluationKeys } from '../evaluation-keys.js';
 import type { BlindRotatorFactory } from '../pbs/blind-rotate.js';
 import { Bootstrapper } from '../pbs/bootstrap.js';
+import type { KeyswitcherFactory } from '../pbs/keyswitcher.js';
 import type { Lut } from '../pbs/lut.js';
 import { BatchBoard, type BoardMemory } from './batch-board.js';
 
@@ -8,8 +9,14 @@ import { BatchBoard, type BoardMemory } from './batch-board.js';
 export class BatchBootstrapper extends Bootstrapper {
   readonly board: BatchBoard;
 
-  constructor(keys: EvaluationKeys, blindRotator: BlindRotatorFactory, memory: BoardMemory, thread: number) {
-    super(keys, blindRotator);
+  constructor(
+    keys: EvaluationKeys,
+    blindRotator: BlindRotatorFactory,
+    keyswitcher: KeyswitcherFactory,
+    memory: BoardMemory,
+    thread: number,
+  ) {
+    super(keys, blindRotator, keyswitcher);
     this.board = new BatchBoard(
       memory,
       thread,

@@ -11,8 +11,8 @@ import { attachEvaluationKeys } from './shared-keys.js';
 
 const data = workerData as PoolWorkerData;
 const port = parentPort!;
-const { keys, blindRotator } = attachEvaluationKeys(data.keys);
-const bootstrapper = new BatchBootstrapper(keys, blindRotator, data.board, data.thread);
+const { keys, blindRotator, keyswitcher } = attachEvaluationKeys(data.keys);
+const bootstrapper = new BatchBootstrapper(keys, blindRotator, keyswitcher, data.board, data.thread);
 const board = bootstrapper.board;
 const ev = new BlockEvaluator(bootstrapper);
 

@@ -2,20 +2,27 @@ import { FhekitError } from '../../errors.js';
 import type { EvaluationKeys } from '../evaluation-keys.js';
 import { PARAMS } from '../params.js';
 import type { BlindRotatorFactory } from '../pbs/blind-rotate.js';
+import type { KeyswitcherFactory } from '../pbs/keyswitcher.js';
 import {
   attachWasmBlindRotator,
   createWasmBlindRotator,
   type SharedFourierBsk,
   sharedFourierBskOf,
 } from '../wasm/wasm-blind-rotator.js';
+import {
+  attachWasmKeyswitcher,
+  createWasmKeyswitcher,
+  type SharedKeyswitchKey,
+  sharedKeyswitchKeyOf,
+} from '../wasm/wasm-keyswitcher.js';
 
 /**
- * Evaluation keys in memory every pool thread reads without a copy: the Fourier BSK in the wasm kernel's
- * shared memory (57 MiB), the keyswitching key in a SharedArrayBuffer (~29 MiB). Structured-clonable.
+ * Evaluation keys every pool thread reads without a copy: the Fourier BSK (57 MiB) and the keyswitching
+ * key (29 MiB), each in a shared WebAssembly.Memory the wasm kernels attach to. Structured-clonable.
  */
 export interface SharedEvaluationKeys {
   readonly fourierBsk: SharedFourierBsk;
-  readonly keyswitchKey: { readonly inputDimension: number; readonly rows: SharedArrayBuffer };
+  readonly keyswitchKey: SharedKeyswitchKey;
 }
 
 /** Builds the shared forms once, on the creating thread. */
@@ -26,37 +33,38 @@ export function shareEvaluationKeys(keys: EvaluationKeys): SharedEvaluationKeys 
     baseLog: PARAMS.pbsBaseLog,
     level: PARAMS.pbsLevel,
   });
-  const { inputDimension, rows } = keys.keyswitchKey;
-  const sharedRows = new SharedArrayBuffer(rows.byteLength);
-  new Int32Array(sharedRows).set(rows);
-  return { fourierBsk: sharedFourierBskOf(rotator), keyswitchKey: { inputDimension, rows: sharedRows } };
+  return {
+    fourierBsk: sharedFourierBskOf(rotator),
+    keyswitchKey: sharedKeyswitchKeyOf(createWasmKeyswitcher(keys.keyswitchKey)),
+  };
 }
 
 /**
- * A thread's view of shared keys: the `EvaluationKeys` a `Bootstrapper` takes (no standard-domain BSK:
- * the rotator factory attaches to the shared Fourier one) and that factory.
+ * A thread's view of shared keys, as a `Bootstrapper` takes them: key objects without their standard-domain
+ * data (the kernel factories attach to the shared copies instead) and those factories.
  */
 export function attachEvaluationKeys(shared: SharedEvaluationKeys): {
   keys: EvaluationKeys;
   blindRotator: BlindRotatorFactory;
+  keyswitcher: KeyswitcherFactory;
 } {
+  const noCastingKey = () =>
+    new FhekitError('FHE_POOL_NO_CASTING_KEY', 'Pool threads do not hold the casting keyswitch key.', {
+      hint: 'Expand SDK inputs with createEvaluator(...).expandInputs.',
+    });
+  const keyswitchKey = { inputDimension: shared.keyswitchKey.inputDimension, rows: new Int32Array(0) };
   return {
     keys: {
       bskStandard: new BigUint64Array(0),
-      keyswitchKey: {
-        inputDimension: shared.keyswitchKey.inputDimension,
-        rows: new Int32Array(shared.keyswitchKey.rows),
-      },
+      keyswitchKey,
       castingKeyswitchKey() {
-        throw new FhekitError(
-          'FHE_POOL_NO_CASTING_KEY',
-          'Pool threads do not hold the casting keyswitch key.',
-          {
-            hint: 'Expand SDK inputs with createEvaluator(...).expandInputs.',
-          },
-        );
+        throw noCastingKey();
       },
     },
     blindRotator: () => attachWasmBlindRotator(shared.fourierBsk),
+    keyswitcher: (key) => {
+      if (key !== keyswitchKey) throw noCastingKey();
+      return attachWasmKeyswitcher(shared.keyswitchKey);
+    },
   };
 }

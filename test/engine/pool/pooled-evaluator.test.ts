@@ -91,6 +91,21 @@ describe('pooled evaluator, 2 threads (node-tfhe oracle)', () => {
     expect(pool.pbsCount() - before).toBe(2 * 4);
   });
 
+  it('compares noise-level-2 operands (a select output) both ways', async () => {
+    const selected = await pool.compute({
+      op: FheOp.IfThenElse,
+      resultType: U8,
+      operands: [encrypt(FheType.Bool, 1n), encrypt(U8, 0x93n), encrypt(U8, 0x2cn)],
+    });
+    const noisy: FhevmOperand = { type: U8, ciphertext: selected };
+    const other = encrypt(U8, 0x92n);
+    const [ge, le] = await Promise.all([
+      pool.compute({ op: FheOp.Ge, resultType: FheType.Bool, operands: [noisy, other] }),
+      pool.compute({ op: FheOp.Ge, resultType: FheType.Bool, operands: [other, noisy] }),
+    ]);
+    expect([ge!, le!].map((c) => decryptWithClientKey(FheType.Bool, c, clientKey))).toEqual([1n, 0n]);
+  });
+
   it('spreads the bootstraps of one op over both threads', async () => {
     const before = pool.pbsCountsPerThread();
     const type = FheType.Uint32;
