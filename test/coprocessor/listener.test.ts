@@ -146,6 +146,36 @@ describe('HostListener on a real anvil with the host contracts', () => {
     }
   });
 
+  it('maps every executor operation event to its op code', async () => {
+    const running = listener();
+    running.start();
+    try {
+      const produced: [number, Hex][] = [];
+      for (let op: number = FheOp.Add; op <= FheOp.Max; op++) {
+        // div and rem only take a plaintext divisor.
+        const scalar = op === FheOp.Div || op === FheOp.Rem;
+        produced.push([
+          op,
+          resultOf(await transact(chain, ops, 'binaryPlain', [op, FheType.Uint8, 7n, 3n, scalar])),
+        ]);
+      }
+      for (const op of [FheOp.Neg, FheOp.Not]) {
+        produced.push([op, resultOf(await transact(chain, ops, 'unaryPlain', [op, FheType.Uint8, 7n]))]);
+      }
+      produced.push([FheOp.Rand, resultOf(await transact(chain, ops, 'rand', [FheType.Uint8]))]);
+      await caughtUp();
+      for (const [op, result] of produced) {
+        const [row] = await store.computationsFor(result);
+        expect({ op: row.op, resultType: row.resultType }).toEqual({
+          op,
+          resultType: op >= FheOp.Eq && op <= FheOp.Lt ? FheType.Bool : FheType.Uint8,
+        });
+      }
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('records user-decryption delegations and revocations', async () => {
     const running = listener();
     running.start();
