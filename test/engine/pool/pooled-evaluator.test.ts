@@ -106,6 +106,26 @@ describe('pooled evaluator, 2 threads (node-tfhe oracle)', () => {
     expect([ge!, le!].map((c) => decryptWithClientKey(FheType.Bool, c, clientKey))).toEqual([1n, 0n]);
   });
 
+  it('compares euint64 where the low half, the high half or neither decides', async () => {
+    const U64 = FheType.Uint64;
+    const high = 0xdeadbeefn << 32n;
+    const cases: [bigint, bigint][] = [
+      [high | 5n, high | 4n], // high halves equal: the low carry passes through them
+      [high | 4n, high | 5n],
+      [high | 7n, high | 7n],
+      [(high + (1n << 32n)) | 0n, high | 0xffffffffn], // the high half decides against the low
+      [0n, 0xffffffffffffffffn],
+    ];
+    const results = await Promise.all(
+      cases.map(([a, b]) =>
+        pool
+          .compute({ op: FheOp.Ge, resultType: FheType.Bool, operands: [encrypt(U64, a), encrypt(U64, b)] })
+          .then((bytes) => decryptWithClientKey(FheType.Bool, bytes, clientKey)),
+      ),
+    );
+    expect(results).toEqual(cases.map(([a, b]) => (a >= b ? 1n : 0n)));
+  });
+
   it('spreads the bootstraps of one op over both threads', async () => {
     const before = pool.pbsCountsPerThread();
     const type = FheType.Uint32;
