@@ -19,6 +19,11 @@ import { HOST_ADDRESSES } from '../chain/host-contracts.js';
 import { ANVIL_MNEMONIC } from '../chain/start-chain.js';
 import { FhekitError } from '../errors.js';
 
+/** The SDK returns ebool as boolean, eaddress as a hex string, integers as bigint. */
+export function clearValueToBigint(value: unknown): bigint {
+  return typeof value === 'boolean' ? (value ? 1n : 0n) : BigInt(value as bigint | string);
+}
+
 /** A dApp's view of a running fhekit stack: viem clients, the relayer SDK, and fhekit's user decryption. */
 export interface StackClient {
   chainId: number;
@@ -29,7 +34,10 @@ export interface StackClient {
   walletClient: WalletClient<Transport, Chain, Account>;
   /** `@zama-fhe/relayer-sdk` pointed at the stack. */
   sdk: FhevmInstance;
-  /** Plaintexts of handles the account may decrypt (ACL) for `contract`, authorised by its EIP-712 signature. */
+  /**
+   * Plaintexts of handles the account may decrypt (ACL) for `contract`: the SDK's own user decryption
+   * (EIP-712 request, KMS share signcrypted to a fresh ML-KEM key, verified and opened by the SDK).
+   */
   userDecrypt(handles: readonly Hex[], contract: Address): Promise<bigint[]>;
 }
 
@@ -84,7 +92,7 @@ export async function connectToStack(options: {
   });
 
   async function userDecrypt(handles: readonly Hex[], contract: Address): Promise<bigint[]> {
-    const { publicKey } = sdk.generateKeypair();
+    const { publicKey, privateKey } = sdk.generateKeypair();
     const startTimestamp = Math.floor(Date.now() / 1000);
     const eip712 = sdk.createEIP712(publicKey, [contract], startTimestamp, 1);
     const signature = await account.signTypedData({
@@ -98,34 +106,17 @@ export async function connectToStack(options: {
         durationDays: BigInt(eip712.message.durationDays),
       } as never,
     });
-    const response = await fetch(`${options.apiUrl}/fhekit/user-decrypt`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        handleContractPairs: handles.map((handle) => ({ handle, contractAddress: contract })),
-        requestValidity: { startTimestamp: String(startTimestamp), durationDays: '1' },
-        contractsChainId: String(chainId),
-        contractAddresses: [contract],
-        userAddress: account.address,
-        signature: signature.slice(2),
-        publicKey,
-        extraData: '0x00',
-      }),
-    });
-    const body = (await response.json()) as {
-      result?: { plaintexts: { handle: Hex; value: string }[] };
-      error?: { label: string; message: string };
-    };
-    if (!response.ok || !body.result) {
-      throw new FhekitError(
-        'FHE_USER_DECRYPT_REFUSED',
-        `User decryption refused: ${body.error?.message ?? response.status}.`,
-        {
-          hint: 'The contract must FHE.allow the handle to this account and to itself.',
-        },
-      );
-    }
-    return body.result.plaintexts.map((p) => BigInt(p.value));
+    const clear = await sdk.userDecrypt(
+      handles.map((handle) => ({ handle, contractAddress: contract })),
+      privateKey,
+      publicKey,
+      signature,
+      [contract],
+      account.address,
+      startTimestamp,
+      1,
+    );
+    return handles.map((handle) => clearValueToBigint(clear[handle]));
   }
 
   return {

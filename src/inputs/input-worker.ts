@@ -1,6 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { FheType } from '../engine/fhe-type.js';
 import { FhekitError } from '../errors.js';
+import { startModuleWorker } from '../runtime/module-worker.js';
 import type { InputExpander } from './expander.js';
 import type { InputProofVerifier } from './toy-key-verifier.js';
 
@@ -89,9 +90,5 @@ export function startInputWorker(keys: InputWorkerKeys): InputWorker {
  * `--import tsx` in a worker's execArgv for the entry module, so a tiny bootstrap registers tsx first.
  */
 function startThread(keys: InputWorkerKeys): Worker {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./input-worker-thread.${fromSources ? 'ts' : 'js'}`, import.meta.url);
-  if (!fromSources) return new Worker(entry, { workerData: keys });
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: keys });
+  return startModuleWorker(import.meta.url, 'input-worker-thread', { workerData: keys });
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Abi, type Hex, parseEventLogs, toHex } from 'viem';
 import { deployFixture } from '../chain/fixtures.js';
-import type { StackClient } from '../client/stack-client.js';
+import { clearValueToBigint, type StackClient } from '../client/stack-client.js';
 import { FheType, nameOf } from '../engine/fhe-type.js';
 import { FhekitError } from '../errors.js';
 import { INPUT_A, INPUT_B, inputTypes, type SmokeCall, type SmokeCase } from './smoke-cases.js';
@@ -160,8 +160,7 @@ async function publicDecrypt(client: StackClient, handle: Hex, timeoutMs: number
   for (;;) {
     try {
       const { clearValues } = await client.sdk.publicDecrypt([handle]);
-      const value = clearValues[handle];
-      return typeof value === 'boolean' ? (value ? 1n : 0n) : BigInt(value as bigint | string);
+      return clearValueToBigint(clearValues[handle]);
     } catch (error) {
       if (Date.now() > deadline) throw error;
       await sleep(500);

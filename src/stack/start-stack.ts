@@ -1,15 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CompactPkeCrs, TfheClientKey, TfheCompactPublicKey } from 'node-tfhe';
+import { TfheClientKey } from 'node-tfhe';
 import pino, { type Logger } from 'pino';
 import { type ChainHandle, startChain } from '../chain/start-chain.js';
 import { type Coprocessor, type CoprocessorStatus, startCoprocessor } from '../coprocessor/coprocessor.js';
 import { type MetricsServer, startMetricsServer } from '../coprocessor/metrics.js';
 import { createEvaluator } from '../engine/create-evaluator.js';
 import { createWasmBlindRotator } from '../engine/wasm/wasm-blind-rotator.js';
-import { createNodeTfheInputExpander } from '../inputs/expander.js';
 import { createInputService } from '../inputs/input-service.js';
-import { createToyKeyProofVerifier } from '../inputs/toy-key-verifier.js';
+import { startInputWorker } from '../inputs/input-worker.js';
 import { ensureKeyset, type KeygenProgress } from '../keys/ensure-keyset.js';
 import { loadKeyset } from '../keys/load-keyset.js';
 import { SERIALIZATION_LIMIT } from '../keys/tfhe-config.js';
@@ -115,16 +114,20 @@ export async function startStack(
     onProgress?.({ phase: 'api', event: 'start' });
     const hostChainId = BigInt(chain.chainId);
     const gatewayChainId = BigInt(chain.gateway.chainId);
+    // Proof checks and expansion block for seconds in wasm: a worker keeps the API and listener responsive.
+    const inputWorker = startInputWorker({
+      publicKey: publicKeyBytes,
+      crs: crsBytes,
+      expansion: { evaluationKeys: keyset.read('evaluationKeys') },
+    });
+    stops.push(() => inputWorker.stop());
     const inputs = createInputService({
       hostChainId,
       aclAddress: chain.addresses.acl,
       domain: { gatewayChainId, inputVerificationAddress: chain.gateway.inputVerification },
       signers: [chain.signers.coprocessor],
-      verifier: createToyKeyProofVerifier(
-        TfheCompactPublicKey.safe_deserialize(publicKeyBytes, SERIALIZATION_LIMIT),
-        CompactPkeCrs.safe_deserialize(crsBytes, SERIALIZATION_LIMIT),
-      ),
-      expander: createNodeTfheInputExpander(clientKey),
+      verifier: inputWorker.verifier,
+      expander: inputWorker.expander,
       store: {
         insertInputCiphertexts: async (ciphertexts) => {
           await coprocessor.store.insertInputCiphertexts(ciphertexts);
