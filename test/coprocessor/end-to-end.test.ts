@@ -89,6 +89,44 @@ describe('end to end: real anvil + host contracts + fixture, real engine, SQLite
     expect(metrics).toContain('fhekit_coprocessor_queue_depth{state="pending"} 0');
   });
 
+  it('computes every binary op on euint8, scalar and encrypted rhs, with the fhEVM semantics', async () => {
+    // rhs 0x0107: the scalar is truncated to the lhs width and the trivial encryption to the type: 7.
+    const [a, b, rhs] = [200n, 7n, 0x0107n];
+    const expected: [FheOp, bigint][] = [
+      [FheOp.Add, (a + b) % 256n],
+      [FheOp.Sub, (a - b + 256n) % 256n],
+      [FheOp.Mul, (a * b) % 256n],
+      [FheOp.Div, a / b],
+      [FheOp.Rem, a % b],
+      [FheOp.BitAnd, a & b],
+      [FheOp.BitOr, a | b],
+      [FheOp.BitXor, a ^ b],
+      [FheOp.Shl, (a << b) % 256n],
+      [FheOp.Shr, a >> b],
+      [FheOp.Rotl, ((a << b) | (a >> (8n - b))) % 256n],
+      [FheOp.Rotr, ((a >> b) | (a << (8n - b))) % 256n],
+      [FheOp.Eq, 0n],
+      [FheOp.Ne, 1n],
+      [FheOp.Ge, 1n],
+      [FheOp.Gt, 1n],
+      [FheOp.Le, 0n],
+      [FheOp.Lt, 0n],
+      [FheOp.Min, b],
+      [FheOp.Max, a],
+    ];
+    const results: { op: FheOp; scalar: boolean; handle: Hex; want: bigint }[] = [];
+    for (const [op, want] of expected) {
+      for (const scalar of op === FheOp.Div || op === FheOp.Rem ? [true] : [true, false]) {
+        const handle = await call('binaryPlain', [op, FheType.Uint8, a, rhs, scalar]);
+        results.push({ op, scalar, handle, want });
+      }
+    }
+    for (const { op, scalar, handle, want } of results) {
+      const type = op >= FheOp.Eq && op <= FheOp.Lt ? FheType.Bool : FheType.Uint8;
+      expect({ op, scalar, value: await decrypt(handle, type) }).toEqual({ op, scalar, value: want });
+    }
+  });
+
   it('bootstraps real (noisy) ciphertexts: a random euint8 through encrypted and scalar ops', async () => {
     const random = await call('rand', [FheType.Uint8]);
     const shifted = await call('binary', [FheOp.Add, random, scalarWord(100n), true]); // r + 100
