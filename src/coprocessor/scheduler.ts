@@ -45,6 +45,7 @@ export class Scheduler {
   private readonly inFlight = new Set<string>();
   private stopped = true;
   private loop: Promise<void> | undefined;
+  private pbsReported = 0;
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
   private readonly pollIntervalMs: number;
@@ -62,6 +63,7 @@ export class Scheduler {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    if (reportsPbs(this.options.evaluator)) this.pbsReported = this.options.evaluator.pbsCount();
     this.loop = this.run();
   }
 
@@ -112,6 +114,19 @@ export class Scheduler {
       });
   }
 
+  /**
+   * PBS the evaluator ran since the previous report. Concurrent computes share the evaluator's counter,
+   * so deltas are taken globally (summing to the exact total), not per computation.
+   */
+  private pbsSinceLastReport(): number | undefined {
+    const { evaluator } = this.options;
+    if (!reportsPbs(evaluator)) return undefined;
+    const total = evaluator.pbsCount();
+    const delta = total - this.pbsReported;
+    this.pbsReported = total;
+    return delta;
+  }
+
   private async execute(computation: ReadyComputation): Promise<void> {
     const { store, evaluator, metrics, logger } = this.options;
     const op = opName(computation.op) ?? `op${computation.op}`;
@@ -131,7 +146,6 @@ export class Scheduler {
       if (this.stopped) return;
       const ciphertexts = await store.getCiphertexts(operandHandles(computation));
       const input = toFhevmComputation(computation, ciphertexts);
-      const pbsBefore = reportsPbs(evaluator) ? evaluator.pbsCount() : undefined;
       const started = performance.now();
       const bytes = await evaluator.compute(input);
       const seconds = (performance.now() - started) / 1000;
@@ -140,10 +154,7 @@ export class Scheduler {
         log.info('computation was rolled back (reorg) while computing; result dropped');
         return;
       }
-      // Concurrent computes share the counter, so per-op PBS attribution is approximate; the total is exact.
-      const pbs =
-        pbsBefore === undefined || !reportsPbs(evaluator) ? undefined : evaluator.pbsCount() - pbsBefore;
-      metrics.recordComputed(op, type, seconds, pbs);
+      metrics.recordComputed(op, type, seconds, this.pbsSinceLastReport());
       log.debug({ seconds }, 'computed');
       this.options.onCiphertext?.(computation.outputHandle);
     } catch (error) {

@@ -141,6 +141,7 @@ describe('end to end: real anvil + host contracts + fixture, real engine, SQLite
     // The pool reports its bootstraps: the metrics and status show them.
     const pbs = /fhekit_coprocessor_pbs_total (\d+)/.exec(await coprocessor.metrics.registry.metrics());
     expect(Number(pbs?.[1])).toBeGreaterThan(0);
+    expect(Number(pbs?.[1])).toBe(evaluator.pbsCount());
     expect((await coprocessor.status()).pbsPerSecond).toBeGreaterThan(0);
   });
 });
