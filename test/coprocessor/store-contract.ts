@@ -276,6 +276,10 @@ export function describeStoreContract(name: string, createFixture: () => StoreFi
       expect(await store.getCiphertext(handle(1))).not.toBeNull();
       expect(await store.isAllowed(handle(10), ALICE)).toBe(true);
       expect(await store.isAllowed(handle(11), ALICE)).toBe(false);
+      // A result that finishes computing after its block was dropped is not stored.
+      const dropped = { outputHandle: handle(12), txHash: hash32(3, 0xcc) };
+      expect(await store.completeComputation(dropped, { type: FheType.Uint8, bytes: CT })).toBe(false);
+      expect(await store.getCiphertext(handle(12))).toBeNull();
       // The canonical block 2 can now be ingested.
       await store.ingestBlock(block(2, { hash: hash32(2, 0xee), computations: [add(13, 1, 2, 2)] }));
       expect((await store.getCursor())?.hash).toBe(hash32(2, 0xee));
