@@ -43,6 +43,10 @@ Verbs: ${SHELL_VERBS.join(', ')}.`;
       env: 'FHE_SCALAR',
     }),
     out: Flags.string({ summary: 'Write the result ciphertext to this file.', env: 'FHE_OUT' }),
+    threads: Flags.integer({
+      summary: 'Engine worker threads (default: number of cores).',
+      env: 'FHE_THREADS',
+    }),
     'keys-dir': keysDirFlag,
     'state-dir': stateDirFlag,
   };
@@ -58,6 +62,7 @@ Verbs: ${SHELL_VERBS.join(', ')}.`;
       scalar: flags.scalar,
       keysDir: flags['keys-dir'],
       stateDir: flags['state-dir'],
+      ...(flags.threads === undefined ? {} : { threads: flags.threads }),
     });
     // Bytes go to stdout only when piped and the user dealt in ciphertexts (`encrypt`, or file/handle operands).
     const dealsInCiphertexts =

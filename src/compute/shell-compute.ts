@@ -3,12 +3,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TfheClientKey } from 'node-tfhe';
 import { openSqliteStore } from '../coprocessor/sqlite-store.js';
-import { createEvaluator } from '../engine/create-evaluator.js';
 import type { FhevmOperand } from '../engine/evaluator.js';
 import { FheOp } from '../engine/fhe-op.js';
 import { bitsOf, FheType } from '../engine/fhe-type.js';
 import { plaintextResult } from '../engine/plaintext-semantics.js';
-import { createWasmBlindRotator } from '../engine/wasm/wasm-blind-rotator.js';
+import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
 import { FhekitError } from '../errors.js';
 import { loadKeyset } from '../keys/load-keyset.js';
 import { SERIALIZATION_LIMIT } from '../keys/tfhe-config.js';
@@ -74,6 +73,8 @@ export interface ShellComputeRequest {
   keysDir: string;
   /** Where to find handles of a running stack (its coprocessor database). */
   stateDir: string;
+  /** Engine worker threads (default: number of cores). */
+  threads?: number;
 }
 
 export interface ShellComputeResult {
@@ -150,9 +151,9 @@ export async function shellCompute(request: ShellComputeRequest): Promise<ShellC
       : COMPARISONS.has(op)
         ? FheType.Bool
         : type;
-  const evaluator = createEvaluator({
+  const evaluator = await createPooledEvaluator({
     evaluationKeys: keyset.read('evaluationKeys'),
-    blindRotator: createWasmBlindRotator,
+    ...(request.threads === undefined ? {} : { threads: request.threads }),
   });
   const started = performance.now();
   const ciphertext = await evaluator.compute({

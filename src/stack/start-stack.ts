@@ -5,8 +5,7 @@ import pino, { type Logger } from 'pino';
 import { type ChainHandle, startChain } from '../chain/start-chain.js';
 import { type Coprocessor, type CoprocessorStatus, startCoprocessor } from '../coprocessor/coprocessor.js';
 import { type MetricsServer, startMetricsServer } from '../coprocessor/metrics.js';
-import { createEvaluator } from '../engine/create-evaluator.js';
-import { createWasmBlindRotator } from '../engine/wasm/wasm-blind-rotator.js';
+import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
 import { createInputService } from '../inputs/input-service.js';
 import { startInputWorker } from '../inputs/input-worker.js';
 import { ensureKeyset, type KeygenProgress } from '../keys/ensure-keyset.js';
@@ -27,8 +26,8 @@ export interface StackConfig {
   apiPort?: number;
   /** Prometheus /metrics port (0: any free port). */
   metricsPort?: number;
-  /** Computations run at once (default: number of cores). */
-  concurrency?: number;
+  /** Engine worker threads, and computations run at once (default: number of cores). */
+  threads?: number;
   /** Seconds between blocks; omitted = a block per transaction. */
   blockTimeSeconds?: number;
   logger?: Logger;
@@ -95,9 +94,9 @@ export async function startStack(
     onProgress?.({ phase: 'chain', event: 'done' });
 
     onProgress?.({ phase: 'coprocessor', event: 'start' });
-    const evaluator = createEvaluator({
+    const evaluator = await createPooledEvaluator({
       evaluationKeys: keyset.read('evaluationKeys'),
-      blindRotator: createWasmBlindRotator,
+      ...(config.threads === undefined ? {} : { threads: config.threads }),
     });
     stops.push(() => evaluator.close());
     const coprocessor = await startCoprocessor({
@@ -106,7 +105,7 @@ export async function startStack(
       addresses: { acl: chain.addresses.acl, executor: chain.addresses.executor },
       evaluator,
       logger: logger.child({ component: 'coprocessor' }),
-      ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
+      concurrency: evaluator.threads,
     });
     stops.push(() => coprocessor.stop());
     onProgress?.({ phase: 'coprocessor', event: 'done' });

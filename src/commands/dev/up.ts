@@ -68,7 +68,7 @@ export default class DevUp extends BaseCommand {
         rpcPort: flags['rpc-port'],
         apiPort: flags['api-port'],
         metricsPort: flags['metrics-port'],
-        ...(flags.threads === undefined ? {} : { concurrency: flags.threads }),
+        ...(flags.threads === undefined ? {} : { threads: flags.threads }),
         ...(flags['block-time'] === undefined ? {} : { blockTimeSeconds: flags['block-time'] }),
         logger: pino(
           { level: process.env.FHE_LOG_LEVEL ?? 'info' },
