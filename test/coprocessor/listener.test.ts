@@ -282,6 +282,35 @@ describe('HostListener on a real anvil with the host contracts', () => {
     }
   });
 
+  it('starts at startBlock on an empty store, ignoring earlier history', async () => {
+    const before = await transact(chain, ops, 'trivialEncrypt', [61n, FheType.Uint8]);
+    const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+    const fresh = openSqliteStore(join(dir.dir, 'from-head.db'));
+    const running = new HostListener({
+      client: chain.publicClient as never,
+      store: fresh,
+      addresses: chain.addresses,
+      metrics: metrics(),
+      logger: silent,
+      pollIntervalMs: 50,
+      startBlock: head + 1,
+    });
+    running.start();
+    try {
+      const after = await transact(chain, ops, 'trivialEncrypt', [62n, FheType.Uint8]);
+      await until(
+        async () => (await fresh.computationsFor(resultOf(after))).length === 1,
+        10_000,
+        'new event',
+      );
+      expect(await fresh.computationsFor(resultOf(before))).toEqual([]);
+      expect((await fresh.getCursor())?.number).toBe(head + 1);
+    } finally {
+      await running.stop();
+      await fresh.close();
+    }
+  });
+
   it('backs off while the host chain is unreachable', async () => {
     const unreachable = createPublicClient({ transport: http('http://127.0.0.1:9', { retryCount: 0 }) });
     const measured = metrics();
