@@ -124,7 +124,7 @@ describe('crash safety (coprocessor child process, kill -9)', () => {
   it('listener: killed repeatedly mid catch-up, it ends with every event ingested exactly once', async () => {
     const dbPath = join(dir.dir, 'listener.db');
     const expected: ExpectedRows = { computations: new Map(), allowed: new Map() };
-    // ~40 blocks with FHE events spread over ~2000 empty ones, so the kills land mid-ingestion.
+    // ~40 blocks with FHE events spread over ~3000 empty ones, so the kills land mid-ingestion.
     for (let i = 0; i < 40; i++) {
       const logs = await transact(chain, ops, 'binaryPlain', [
         FheOp.Add,
@@ -134,7 +134,7 @@ describe('crash safety (coprocessor child process, kill -9)', () => {
         i % 2 === 0,
       ]);
       rowsOf(chain, logs, expected);
-      await chain.testClient.mine({ blocks: 50 });
+      await chain.testClient.mine({ blocks: 75 });
     }
     const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
 
@@ -143,7 +143,7 @@ describe('crash safety (coprocessor child process, kill -9)', () => {
     for (let kill = 0; kill < 4; kill++) {
       const process = await CoprocessorProcess.start(chain, dbPath, ['--listen-only']);
       await until(() => readDatabase(dbPath).cursor > cursors.at(-1)!, 30_000, 'ingestion progress');
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 50));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10));
       await process.kill9();
       cursors.push(expectConsistentUpToCursor(dbPath, expected));
     }
