@@ -156,6 +156,23 @@ describe('pooled evaluator, 2 threads (node-tfhe oracle)', () => {
 });
 
 describe('pooled evaluator lifecycle', () => {
+  it('close() stops threads that are mid-batch (one waiting on the board, one helping)', async () => {
+    const type = FheType.Uint64;
+    const busy = await createPooledEvaluator({
+      evaluationKeys: readFileSync(join(TEST_KEYS_DIR, 'eval-keys.bin')),
+      threads: 2,
+    });
+    const running = busy.compute({
+      op: FheOp.BitAnd,
+      resultType: type,
+      operands: [encrypt(type, 1n), encrypt(type, 3n)],
+    });
+    const rejected = expect(running).rejects.toMatchObject({ code: 'FHE_EVALUATOR_CLOSED' });
+    while (busy.pbsCount() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await busy.close();
+    await rejected;
+  });
+
   it('refuses a thread count outside [1, 63]', async () => {
     await expect(
       createPooledEvaluator({ evaluationKeys: new Uint8Array(0), threads: 0 }),
