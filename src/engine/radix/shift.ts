@@ -26,16 +26,38 @@ export function shiftScalar(
 ): RadixCiphertext {
   const width = 2 * a.blocks.length;
   const k = Number(amount % BigInt(width));
+  // Per output block: a moved block, a zero, or a bootstrap; the bootstraps run as two batches.
+  const pairs: { i: number; hi: number; lo: number }[] = [];
+  const singles: { i: number; from: number; f: (x: number) => number }[] = [];
   const blocks = a.blocks.map((_, i): Block => {
     const lo = sourceBit(kind, 2 * i, k, width);
     const hi = sourceBit(kind, 2 * i + 1, k, width);
     if (lo === undefined && hi === undefined) return trivialBlock(0);
     if (lo !== undefined && hi !== undefined) {
       if ((lo & 1) === 0 && hi === lo + 1) return a.blocks[lo >> 1]!;
-      return ev.map2(a.blocks[hi >> 1]!, a.blocks[lo >> 1]!, (h, l) => (bitOf(h, hi) << 1) | bitOf(l, lo));
+      pairs.push({ i, hi, lo });
+    } else if (lo !== undefined) {
+      singles.push({ i, from: lo >> 1, f: (x) => bitOf(x, lo) });
+    } else {
+      singles.push({ i, from: hi! >> 1, f: (x) => bitOf(x, hi!) << 1 });
     }
-    if (lo !== undefined) return ev.map(a.blocks[lo >> 1]!, (x) => bitOf(x, lo));
-    return ev.map(a.blocks[hi! >> 1]!, (x) => bitOf(x, hi!) << 1);
+    return a.blocks[i]!;
+  });
+  ev.map2Many(
+    pairs.map(({ hi, lo }) => [a.blocks[hi >> 1]!, a.blocks[lo >> 1]!] as const),
+    pairs.map(
+      ({ hi, lo }) =>
+        (h: number, l: number) =>
+          (bitOf(h, hi) << 1) | bitOf(l, lo),
+    ),
+  ).forEach((block, j) => {
+    blocks[pairs[j]!.i] = block;
+  });
+  ev.mapMany(
+    singles.map(({ from }) => a.blocks[from]!),
+    singles.map(({ f }) => f),
+  ).forEach((block, j) => {
+    blocks[singles[j]!.i] = block;
   });
   return { blocks };
 }
