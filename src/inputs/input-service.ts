@@ -1,5 +1,5 @@
 import type { Address, Hex, LocalAccount } from 'viem';
-import type { FheType } from '../engine/fhe-type.js';
+import type { InputCiphertext } from '../coprocessor/store.js';
 import { FhekitError } from '../errors.js';
 import { type InputVerificationDomain, signCiphertextVerification } from './ciphertext-verification.js';
 import type { InputExpander } from './expander.js';
@@ -8,15 +8,6 @@ import { readInputTypes } from './input-types.js';
 import { checkInputSize, checkInputValues, DEFAULT_INPUT_LIMITS, type InputLimits } from './limits.js';
 import { inputProofMetadata } from './metadata.js';
 import type { InputProofVerifier } from './toy-key-verifier.js';
-
-/** One expanded input value, as the coprocessor store keeps it. */
-export interface InputCiphertext {
-  handle: Hex;
-  type: FheType;
-  bytes: Uint8Array;
-  blobHash: Hex;
-  index: number;
-}
 
 /** The part of the coprocessor store inputs write to (CoprocessorStore satisfies it). */
 export interface InputStore {

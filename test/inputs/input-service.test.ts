@@ -3,13 +3,13 @@ import { FheBool, FheUint8 } from 'node-tfhe';
 import { type Address, getAddress, type Hex, recoverTypedDataAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { InputCiphertext } from '../../src/coprocessor/store.js';
 import { FheType } from '../../src/engine/fhe-type.js';
 import { isFhekitError } from '../../src/errors.js';
 import { encodeInputProof, inputVerificationTypedData } from '../../src/inputs/ciphertext-verification.js';
 import { createNodeTfheInputExpander } from '../../src/inputs/expander.js';
 import {
   createInputService,
-  type InputCiphertext,
   type InputRequest,
   type InputService,
   type InputServiceOptions,
