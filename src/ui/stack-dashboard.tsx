@@ -1,4 +1,5 @@
 import { Box, render, Text } from 'ink';
+import type { CoprocessorStatus } from '../coprocessor/coprocessor.js';
 import type { StackStatus } from '../stack/start-stack.js';
 
 function formatUptime(seconds: number): string {
@@ -70,8 +71,7 @@ export function renderDashboard(status: StackStatus): StatusView {
 }
 
 /** One line per change, for CI logs and pipes. */
-export function statusLine(status: StackStatus): string {
-  const c = status.coprocessor;
+export function statusLine(c: CoprocessorStatus): string {
   return [
     `block ${c.cursor?.block ?? '-'}${c.lagBlocks ? ` (lag ${c.lagBlocks})` : ''}`,
     `computations pending ${c.computations.pending} running ${c.computations.inFlight} done ${c.computations.done} failed ${c.computations.error}`,

@@ -1,6 +1,7 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import { stateDirFlag } from '../../cli/stack-flags.js';
 import { readStackReport } from '../../stack/stack-status.js';
+import { statusLine } from '../../ui/stack-dashboard.js';
 
 export default class DevStatus extends BaseCommand {
   static override summary =
@@ -14,18 +15,13 @@ export default class DevStatus extends BaseCommand {
     if (report.record) {
       const r = report.record;
       this.log(`Running (pid ${r.pid}, since ${r.startedAt}) from ${report.stateDir}`);
-      this.log(`  RPC          ${r.rpcUrl} (chain ${r.chainId}, block ${report.headBlock})`);
+      this.log(`  RPC          ${r.rpcUrl} (chain ${r.chainId})`);
       this.log(`  Relayer API  ${r.apiUrl}`);
       for (const [name, address] of Object.entries(r.addresses)) this.log(`  ${name.padEnd(14)}${address}`);
     } else {
       this.log(`No stack running from ${report.stateDir}. Start one with \`fhe dev up\`.`);
     }
-    if (report.store) {
-      const c = report.store.computations;
-      this.log(
-        `  Computations pending ${c.pending} (ready ${report.store.ready}), done ${c.done}, failed ${c.error}; ciphertexts ${report.store.ciphertexts}; ACL grants ${report.store.allowed}`,
-      );
-    }
+    if (report.coprocessor) this.log(`  ${statusLine(report.coprocessor)}`);
     return report;
   }
 }

@@ -89,7 +89,7 @@ export default class DevUp extends BaseCommand {
       let last = '';
       view = {
         update: (status) => {
-          const line = statusLine(status);
+          const line = statusLine(status.coprocessor);
           if (line !== last) this.log(line);
           last = line;
         },
