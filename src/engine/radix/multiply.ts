@@ -46,6 +46,8 @@ export function mulScalar(
 ): RadixCiphertext {
   const digits = scalarBlocks(scalar, outBlocks);
   const columns: Block[][] = Array.from({ length: outBlocks }, () => []);
+  // All two-digit terms in one batch: (block, digit, column).
+  const terms: { block: Block; m: number; column: number }[] = [];
   a.blocks.forEach((block, i) => {
     for (let j = 0; i + j < outBlocks; j++) {
       const m = digits[j]!;
@@ -54,14 +56,25 @@ export function mulScalar(
         columns[i + j]!.push(block);
         continue;
       }
-      const [low, high] = ev.mapPair(
-        block,
-        (u) => (u * m) % MSG,
-        (u) => Math.floor((u * m) / MSG),
-      );
-      columns[i + j]!.push(low);
-      if (i + j + 1 < outBlocks && high.degree > 0) columns[i + j + 1]!.push(high);
+      terms.push({ block, m, column: i + j });
     }
+  });
+  ev.mapPairMany(
+    terms.map((t) => t.block),
+    terms.map(
+      ({ m }) =>
+        (u: number) =>
+          (u * m) % MSG,
+    ),
+    terms.map(
+      ({ m }) =>
+        (u: number) =>
+          Math.floor((u * m) / MSG),
+    ),
+  ).forEach(([low, high], k) => {
+    const { column } = terms[k]!;
+    columns[column]!.push(low);
+    if (column + 1 < outBlocks && high.degree > 0) columns[column + 1]!.push(high);
   });
   return { blocks: sumColumns(ev, columns) };
 }
