@@ -17,17 +17,20 @@ export class BatchBootstrapper extends Bootstrapper {
     thread: number,
   ) {
     super(keys, blindRotator, keyswitcher);
-    this.board = new BatchBoard(
-      memory,
-      thread,
-      (input, lut) => this.bootstrap(input, lut),
-      () => this.count,
-    );
+    this.board = new BatchBoard(memory, thread, this);
   }
 
   override bootstrapMany(inputs: readonly BigUint64Array[], luts: readonly Lut[]): BigUint64Array[] {
     // Alone in the pool, publishing would only add copies.
     if (this.board.threads === 1 || inputs.length < 2) return super.bootstrapMany(inputs, luts);
     return this.board.run(inputs, luts);
+  }
+
+  override bootstrapPairMany(
+    inputs: readonly BigUint64Array[],
+    pairLuts: readonly Lut[],
+  ): [BigUint64Array, BigUint64Array][] {
+    if (this.board.threads === 1 || inputs.length < 2) return super.bootstrapPairMany(inputs, pairLuts);
+    return this.board.runPairs(inputs, pairLuts);
   }
 }

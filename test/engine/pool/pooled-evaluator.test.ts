@@ -126,6 +126,23 @@ describe('pooled evaluator, 2 threads (node-tfhe oracle)', () => {
     expect(results).toEqual(cases.map(([a, b]) => (a >= b ? 1n : 0n)));
   });
 
+  it('multiplies and divides by plaintexts (two-output bootstraps in batches)', async () => {
+    const U16 = FheType.Uint16;
+    const cases: [FheOp, bigint, bigint][] = [
+      [FheOp.Mul, 12345n, 7n],
+      [FheOp.Div, 60000n, 7n],
+      [FheOp.Rem, 60000n, 7n],
+    ];
+    const results = await Promise.all(
+      cases.map(([op, a, m]) =>
+        pool
+          .compute({ op, resultType: U16, operands: [encrypt(U16, a), { scalar: m }] })
+          .then((bytes) => decryptWithClientKey(U16, bytes, clientKey)),
+      ),
+    );
+    expect(results).toEqual(cases.map(([op, a, m]) => plaintextResult(op, U16, a, m)));
+  });
+
   it('spreads the bootstraps of one op over both threads', async () => {
     const before = pool.pbsCountsPerThread();
     const type = FheType.Uint32;
