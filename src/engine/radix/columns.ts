@@ -17,7 +17,8 @@ const carry = (x: number) => Math.floor(x / MSG);
  */
 export function sumColumns(ev: BlockEvaluator, columns: Block[][]): Block[] {
   const result: Block[] = [];
-  const pending = columns.map((c) => [...c]);
+  // Trivial zero blocks (degree 0, e.g. a widened value's top) add nothing.
+  const pending = columns.map((c) => c.filter((b) => b.degree > 0 || b.noiseLevel > 0));
   for (let c = 0; c < pending.length; c++) {
     let terms = pending[c]!;
     const last = c === pending.length - 1;

@@ -37,7 +37,7 @@ export function divRemScalar(
   const multiplier = ((1n << shift) + divisor - 1n) / divisor;
   // a·M < 2^(2w+1) + 2^w, so 2n + 1 blocks hold the whole product.
   const productBlocks = 2 * n + 1;
-  const product = mulScalar(ev, resize(a, productBlocks), multiplier, productBlocks);
+  const product = mulScalar(ev, a, multiplier, productBlocks);
   const quotient = resize(shiftScalar(ev, 'shr', product, shift), n);
   if (want === 'quotient') return quotient;
   return sub(ev, a, mulScalar(ev, quotient, divisor));

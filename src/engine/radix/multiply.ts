@@ -1,8 +1,11 @@
 import type { Block, RadixCiphertext } from '../block.js';
 import { PARAMS } from '../params.js';
+import { add } from './arithmetic.js';
 import type { BlockEvaluator } from './block-evaluator.js';
+import { resize } from './cast.js';
 import { sumColumns } from './columns.js';
 import { scalarBlocks } from './scalar.js';
+import { shiftScalar } from './shift.js';
 
 const MSG = PARAMS.messageModulus;
 
@@ -35,8 +38,9 @@ export function mul(ev: BlockEvaluator, a: RadixCiphertext, b: RadixCiphertext):
 }
 
 /**
- * a·m truncated to `outBlocks` blocks (a wider result serves division by multiplication). Each term
- * a_i·m_j is one blind rotation giving both digits (a_i < 8), or a_i itself when m_j = 1.
+ * a·m truncated to `outBlocks` blocks (a wider result serves division by multiplication). The rows
+ * m_j·a for digits m_j ∈ {1, 2, 3} are the multiples a, 2a (one-bit shift) and 3a (2a + a), computed
+ * once as carry-free values; the shifted rows are then summed column by column (~0.4 PBS per block).
  */
 export function mulScalar(
   ev: BlockEvaluator,
@@ -45,36 +49,23 @@ export function mulScalar(
   outBlocks = a.blocks.length,
 ): RadixCiphertext {
   const digits = scalarBlocks(scalar, outBlocks);
+  // 3a < 4^(n+1): one extra block holds every multiple.
+  const one = resize(a, Math.min(outBlocks, a.blocks.length + 1));
+  let two: RadixCiphertext | undefined;
+  let three: RadixCiphertext | undefined;
+  const multiple = (m: number): RadixCiphertext => {
+    if (m === 1) return one;
+    two ??= shiftScalar(ev, 'shl', one, 1n);
+    if (m === 2) return two;
+    three ??= add(ev, two, one);
+    return three;
+  };
   const columns: Block[][] = Array.from({ length: outBlocks }, () => []);
-  // All two-digit terms in one batch: (block, digit, column).
-  const terms: { block: Block; m: number; column: number }[] = [];
-  a.blocks.forEach((block, i) => {
-    for (let j = 0; i + j < outBlocks; j++) {
-      const m = digits[j]!;
-      if (m === 0) continue;
-      if (m === 1) {
-        columns[i + j]!.push(block);
-        continue;
-      }
-      terms.push({ block, m, column: i + j });
-    }
-  });
-  ev.mapPairMany(
-    terms.map((t) => t.block),
-    terms.map(
-      ({ m }) =>
-        (u: number) =>
-          (u * m) % MSG,
-    ),
-    terms.map(
-      ({ m }) =>
-        (u: number) =>
-          Math.floor((u * m) / MSG),
-    ),
-  ).forEach(([low, high], k) => {
-    const { column } = terms[k]!;
-    columns[column]!.push(low);
-    if (column + 1 < outBlocks && high.degree > 0) columns[column + 1]!.push(high);
+  digits.forEach((m, j) => {
+    if (m === 0) return;
+    multiple(m).blocks.forEach((block, i) => {
+      if (i + j < outBlocks) columns[i + j]!.push(block);
+    });
   });
   return { blocks: sumColumns(ev, columns) };
 }
