@@ -15,15 +15,20 @@ export interface BinaryCase {
 }
 
 /** Registers one oracle test per case: node-tfhe encrypts, the engine computes, both decryptions must match. */
-export function binaryOpTests(type: FheType, cases: BinaryCase[]): void {
+/** `timeout` (ms) for slow wide cases; the vitest default otherwise. */
+export function binaryOpTests(type: FheType, cases: BinaryCase[], timeout?: number): void {
   for (const { op, a, b, scalar = false } of cases) {
     const resultType = COMPARISONS.has(op) ? FheType.Bool : type;
-    it(`${opName(op)}${scalar ? ' scalar' : ''} ${nameOf(type)}(${a}, ${b})`, () => {
-      const rhs = scalar ? { scalar: b } : { type, value: b };
-      const result = computeWithOracle(op, resultType, [{ type, value: a }, rhs]);
-      const expected = plaintextResult(op, type, a, b);
-      expect(result).toEqual({ tfhe: expected, ours: expected });
-    });
+    it(
+      `${opName(op)}${scalar ? ' scalar' : ''} ${nameOf(type)}(${a}, ${b})`,
+      () => {
+        const rhs = scalar ? { scalar: b } : { type, value: b };
+        const result = computeWithOracle(op, resultType, [{ type, value: a }, rhs]);
+        const expected = plaintextResult(op, type, a, b);
+        expect(result).toEqual({ tfhe: expected, ours: expected });
+      },
+      timeout,
+    );
   }
 }
 
