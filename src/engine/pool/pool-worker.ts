@@ -33,7 +33,10 @@ port.on('message', ({ computation }: ComputeRequest) => {
   }
   // Counted before the reply, so the pool's counts include this op when its compute() resolves.
   board.recordPbsCount();
-  port.postMessage(reply, reply.kind === 'result' ? [reply.ciphertext.buffer as ArrayBuffer] : []);
+  // Transfer the result's memory only when it owns all of it (never a view into a shared slab).
+  const result = reply.kind === 'result' ? reply.ciphertext : undefined;
+  const owned = result !== undefined && result.byteLength === result.buffer.byteLength;
+  port.postMessage(reply, owned ? [result.buffer as ArrayBuffer] : []);
 });
 
 /** Helps whenever work appears; between waits the event loop runs, so compute requests are not starved. */
