@@ -71,14 +71,6 @@ export class Bootstrapper {
     return [sampleExtract(rotated, 0), sampleExtract(rotated, N / 2)];
   }
 
-  /** Independent `bootstrapPair`s of one op: in turn here; a worker pool's bootstrapper spreads them. */
-  bootstrapPairMany(
-    inputs: readonly BigUint64Array[],
-    pairLuts: readonly Lut[],
-  ): [BigUint64Array, BigUint64Array][] {
-    return inputs.map((input, i) => this.bootstrapPair(input, pairLuts[i]!));
-  }
-
   /**
    * Blind rotation of an already switched LWE (mask in [0, 2N), body) — e.g. a seeded pseudo-random
    * one for oblivious randomness — with a raw accumulator body (high words, low words 0).

@@ -36,40 +36,6 @@ export class BlockEvaluator {
     ];
   }
 
-  /** mapPair of every block i with f_i and g_i, as one batch (blocks of value ≥ 8: two bootstraps each, a second batch). */
-  mapPairMany(
-    blocks: readonly Block[],
-    fs: readonly ((x: number) => number)[],
-    gs: readonly ((x: number) => number)[],
-  ): [Block, Block][] {
-    const half = BLOCK_SPACE / 2;
-    const paired = blocks.flatMap((b, i) => (b.degree < half ? [i] : []));
-    const single = blocks.flatMap((b, i) => (b.degree < half ? [] : [i]));
-    for (const block of blocks) this.checkInput(block);
-    const out: [Block, Block][] = [];
-    this.bootstrapper
-      .bootstrapPairMany(
-        paired.map((i) => blocks[i]!.lwe),
-        paired.map((i) => lutOf((x) => (x < half ? fs[i]!(x) : gs[i]!(x - half)))),
-      )
-      .forEach(([fx, gx], k) => {
-        const i = paired[k]!;
-        const degree = blocks[i]!.degree;
-        out[i] = [
-          { lwe: fx, degree: degreeOf(lutOf(fs[i]!), degree), noiseLevel: 1 },
-          { lwe: gx, degree: degreeOf(lutOf(gs[i]!), degree), noiseLevel: 1 },
-        ];
-      });
-    const mapped = this.mapMany(
-      [...single, ...single].map((i) => blocks[i]!),
-      [...single.map((i) => fs[i]!), ...single.map((i) => gs[i]!)],
-    );
-    single.forEach((i, k) => {
-      out[i] = [mapped[k]!, mapped[single.length + k]!];
-    });
-    return out;
-  }
-
   /** f(hi, lo) of two clean blocks packed as 4·hi + lo (one PBS). */
   map2(hi: Block, lo: Block, f: (hi: number, lo: number) => number): Block {
     if (hi.degree > MESSAGE_MAX || lo.degree > MESSAGE_MAX) {
