@@ -14,8 +14,8 @@ import { type Lut, lutOf } from '../pbs/lut.js';
 /** Jobs per published batch; longer batches are run in chunks. */
 const SLOTS = 64;
 const LWE_BYTES = BIG_LWE_SIZE * 8;
-/** Per slot: input LWE, two output LWEs (pair jobs), the LUT's 16 outputs (helpers rebuild the LUT, cached). */
-const SLOT_BYTES = 3 * LWE_BYTES + BLOCK_SPACE;
+/** Per slot: input LWE, output LWE, the LUT's 16 outputs (helpers rebuild the LUT from them, cached). */
+const SLOT_BYTES = 2 * LWE_BYTES + BLOCK_SPACE;
 const OWNER_BYTES = SLOTS * SLOT_BYTES;
 
 /** control[0]: work sequence number idle threads wait on; then these words per owner. */
@@ -27,9 +27,7 @@ const DONE = 3;
 const FAILED = 4;
 /** Bootstraps this thread has run (its own and helped ones), as it last recorded. */
 const PBS = 5;
-/** 1 when the current batch's jobs are `bootstrapPair`s (two outputs each). */
-const PAIR = 6;
-const OWNER_WORDS = 7;
+const OWNER_WORDS = 6;
 
 /** The structured-clonable memory of a board: create with `createBoardMemory`, post to every thread. */
 export interface BoardMemory {
@@ -54,10 +52,9 @@ export function pbsCounts(memory: BoardMemory): number[] {
 
 const word = (owner: number, field: number) => 1 + owner * OWNER_WORDS + field;
 
-/** The bootstraps a thread runs for the board: one output, or two from one rotation (`bootstrapPair`). */
+/** What a thread runs board jobs with (its `Bootstrapper`). */
 export interface BoardKernels {
   bootstrap(input: BigUint64Array, lut: Lut): BigUint64Array;
-  bootstrapPair(input: BigUint64Array, pairLut: Lut): [BigUint64Array, BigUint64Array];
   /** This thread's bootstrap count, published after each job so `pbsCounts` is exact once a batch is done. */
   readonly count: number;
 }
@@ -83,12 +80,12 @@ export class BatchBoard {
 
   /** Runs every (input, lut) bootstrap with the help of idle threads; returns the outputs in order. */
   run(inputs: readonly BigUint64Array[], luts: readonly Lut[]): BigUint64Array[] {
-    return this.runChunks(inputs, luts, false).map(([output]) => output!);
-  }
-
-  /** The same for `bootstrapPair` jobs. */
-  runPairs(inputs: readonly BigUint64Array[], pairLuts: readonly Lut[]): [BigUint64Array, BigUint64Array][] {
-    return this.runChunks(inputs, pairLuts, true).map(([f, g]) => [f!, g!]);
+    const outputs: BigUint64Array[] = [];
+    for (let start = 0; start < inputs.length; start += SLOTS) {
+      const end = start + SLOTS;
+      outputs.push(...this.runChunk(inputs.slice(start, end), luts.slice(start, end)));
+    }
+    return outputs;
   }
 
   /** Runs jobs other owners published until none is left; false when there was none. */
@@ -122,24 +119,7 @@ export class BatchBoard {
     Atomics.store(this.control, word(this.self, PBS), this.kernels.count);
   }
 
-  private runChunks(
-    inputs: readonly BigUint64Array[],
-    luts: readonly Lut[],
-    pair: boolean,
-  ): BigUint64Array[][] {
-    const outputs: BigUint64Array[][] = [];
-    for (let start = 0; start < inputs.length; start += SLOTS) {
-      const end = start + SLOTS;
-      outputs.push(...this.runChunk(inputs.slice(start, end), luts.slice(start, end), pair));
-    }
-    return outputs;
-  }
-
-  private runChunk(
-    inputs: readonly BigUint64Array[],
-    luts: readonly Lut[],
-    pair: boolean,
-  ): BigUint64Array[][] {
+  private runChunk(inputs: readonly BigUint64Array[], luts: readonly Lut[]): BigUint64Array[] {
     const c = this.control;
     const self = this.self;
     inputs.forEach((input, slot) => {
@@ -149,7 +129,6 @@ export class BatchBoard {
     const base = Atomics.load(c, word(self, END));
     const doneTarget = Atomics.load(c, word(self, DONE)) + inputs.length;
     Atomics.store(c, word(self, FAILED), 0);
-    Atomics.store(c, word(self, PAIR), pair ? 1 : 0);
     this.ownError = undefined;
     Atomics.store(c, word(self, BASE), base);
     Atomics.store(c, word(self, END), base + inputs.length);
@@ -167,11 +146,7 @@ export class BatchBoard {
     if (Atomics.load(c, word(self, FAILED)) !== 0) {
       throw this.ownError ?? new Error('a bootstrap of this batch failed on another pool thread');
     }
-    return inputs.map((_, slot) =>
-      pair
-        ? [this.outputView(self, slot, 0).slice(), this.outputView(self, slot, 1).slice()]
-        : [this.outputView(self, slot, 0).slice()],
-    );
+    return inputs.map((_, slot) => this.outputView(self, slot).slice());
   }
 
   /** Claims the next job slot of `owner`'s current batch, or −1. */
@@ -190,16 +165,11 @@ export class BatchBoard {
     const c = this.control;
     try {
       const table = this.tableView(owner, slot);
-      const lut = lutOf((x) => table[x]!);
-      const input = this.inputView(owner, slot);
-      // The batch's kind is stable while any of its tickets is unfinished (it changes only on the next publish).
-      if (Atomics.load(c, word(owner, PAIR)) === 1) {
-        const [f, g] = this.kernels.bootstrapPair(input, lut);
-        this.outputView(owner, slot, 0).set(f);
-        this.outputView(owner, slot, 1).set(g);
-      } else {
-        this.outputView(owner, slot, 0).set(this.kernels.bootstrap(input, lut));
-      }
+      const output = this.kernels.bootstrap(
+        this.inputView(owner, slot),
+        lutOf((x) => table[x]!),
+      );
+      this.outputView(owner, slot).set(output);
       this.recordPbsCount();
     } catch (error) {
       Atomics.store(c, word(owner, FAILED), 1);
@@ -214,10 +184,10 @@ export class BatchBoard {
     return new BigUint64Array(this.memory.data, owner * OWNER_BYTES + slot * SLOT_BYTES, BIG_LWE_SIZE);
   }
 
-  private outputView(owner: number, slot: number, output: 0 | 1): BigUint64Array {
+  private outputView(owner: number, slot: number): BigUint64Array {
     return new BigUint64Array(
       this.memory.data,
-      owner * OWNER_BYTES + slot * SLOT_BYTES + (1 + output) * LWE_BYTES,
+      owner * OWNER_BYTES + slot * SLOT_BYTES + LWE_BYTES,
       BIG_LWE_SIZE,
     );
   }
@@ -225,7 +195,7 @@ export class BatchBoard {
   private tableView(owner: number, slot: number): Uint8Array {
     return new Uint8Array(
       this.memory.data,
-      owner * OWNER_BYTES + slot * SLOT_BYTES + 3 * LWE_BYTES,
+      owner * OWNER_BYTES + slot * SLOT_BYTES + 2 * LWE_BYTES,
       BLOCK_SPACE,
     );
   }

@@ -25,12 +25,4 @@ export class BatchBootstrapper extends Bootstrapper {
     if (this.board.threads === 1 || inputs.length < 2) return super.bootstrapMany(inputs, luts);
     return this.board.run(inputs, luts);
   }
-
-  override bootstrapPairMany(
-    inputs: readonly BigUint64Array[],
-    pairLuts: readonly Lut[],
-  ): [BigUint64Array, BigUint64Array][] {
-    if (this.board.threads === 1 || inputs.length < 2) return super.bootstrapPairMany(inputs, pairLuts);
-    return this.board.runPairs(inputs, pairLuts);
-  }
 }

@@ -126,7 +126,7 @@ describe('pooled evaluator, 2 threads (node-tfhe oracle)', () => {
     expect(results).toEqual(cases.map(([a, b]) => (a >= b ? 1n : 0n)));
   });
 
-  it('multiplies and divides by plaintexts (two-output bootstraps in batches)', async () => {
+  it('multiplies and divides by plaintexts', async () => {
     const U16 = FheType.Uint16;
     const cases: [FheOp, bigint, bigint][] = [
       [FheOp.Mul, 12345n, 7n],
