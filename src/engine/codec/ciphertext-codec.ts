@@ -85,7 +85,7 @@ export function readNativeModulus(r: ByteReader): void {
   if (r.u64() !== 64n) r.fail('scalar bits must be 64');
 }
 
-export function writeNativeModulus(w: ByteWriter): void {
+function writeNativeModulus(w: ByteWriter): void {
   w.u32(0).u128(0n).u64(64);
 }
 
