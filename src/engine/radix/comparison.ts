@@ -99,16 +99,27 @@ export function equal(ev: BlockEvaluator, a: RadixCiphertext, b: RadixCiphertext
   );
 }
 
+/**
+ * [a = m]: blocks are compared two at a time (packed as 4·a_{2k+1} + a_{2k}, one bivariate PBS against
+ * the known digit pair), so half as many bootstraps as the encrypted form before the AND tree.
+ */
 export function equalScalar(ev: BlockEvaluator, a: RadixCiphertext, scalar: bigint): Block {
   if (scalar < 0n || scalar >= 1n << BigInt(2 * a.blocks.length)) return trivialBlock(0);
   const digits = scalarBlocks(scalar, a.blocks.length);
-  return allTrue(
-    ev,
-    ev.mapMany(
-      a.blocks,
-      digits.map((d) => (v: number) => (v === d ? 1 : 0)),
-    ),
-  );
+  const pairs: (readonly [Block, Block])[] = [];
+  const fs: ((hi: number, lo: number) => number)[] = [];
+  for (let i = 0; i + 1 < a.blocks.length; i += 2) {
+    const lo = digits[i]!;
+    const hi = digits[i + 1]!;
+    pairs.push([a.blocks[i + 1]!, a.blocks[i]!]);
+    fs.push((u, v) => (u === hi && v === lo ? 1 : 0));
+  }
+  const bits = ev.map2Many(pairs, fs);
+  if (a.blocks.length % 2 === 1) {
+    const last = a.blocks.length - 1;
+    bits.push(ev.map(a.blocks[last]!, (v) => (v === digits[last] ? 1 : 0)));
+  }
+  return allTrue(ev, bits);
 }
 
 /** AND of fresh 0/1 blocks: sum up to max_noise_level of them (noise stays in budget) and test the sum. */
