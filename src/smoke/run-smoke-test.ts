@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Abi, type Hex, parseEventLogs, toHex } from 'viem';
+import { type Abi, getAddress, type Hex, parseEventLogs, toHex } from 'viem';
 import { deployFixture } from '../chain/fixtures.js';
 import { clearValueToBigint, type StackClient } from '../client/stack-client.js';
 import { FheType, nameOf } from '../engine/fhe-type.js';
@@ -74,7 +74,12 @@ export async function runSmokeTest(client: StackClient, options: SmokeOptions): 
   for (const type of types) {
     for (const value of [INPUT_A[type], INPUT_B[type]]) {
       builder[ADD_INPUT[type]](
-        type === FheType.Bool ? value === 1n : type === FheType.Uint160 ? toHex(value, { size: 20 }) : value,
+        // The SDK takes eaddress only as a checksummed address.
+        type === FheType.Bool
+          ? value === 1n
+          : type === FheType.Uint160
+            ? getAddress(toHex(value, { size: 20 }))
+            : value,
       );
     }
   }
