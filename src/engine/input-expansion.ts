@@ -35,12 +35,18 @@ export function expandCompactList(
       { hint: 'Pass the value types of the list in push order (e.g. from node-tfhe get_kind_of).' },
     );
   }
-  const blocks: Block[] = blockTypes.map((type, t) => {
-    const bool = type === FheType.Bool;
-    const high = packed && t % 2 === 1;
-    const lut: Lut = bool ? (high ? HIGH_BOOL : LOW_BOOL) : high ? HIGH : LOW;
-    const lwe = bootstrapper.bootstrapWith(lwes[packed ? t >> 1 : t]!, lut, castingKsk);
-    return { lwe, degree: bool ? 1 : MSG - 1, noiseLevel: 1 };
+  // One keyswitch per list LWE; a packed one is rotated twice (low and high digit).
+  const blocks: Block[] = [];
+  const perLwe = packed ? 2 : 1;
+  lwes.forEach((lwe, j) => {
+    const types = blockTypes.slice(j * perLwe, (j + 1) * perLwe);
+    const luts = types.map((type, k): Lut => {
+      const high = packed && k === 1;
+      return type === FheType.Bool ? (high ? HIGH_BOOL : LOW_BOOL) : high ? HIGH : LOW;
+    });
+    bootstrapper.bootstrapEachWith(lwe, luts, castingKsk).forEach((out, k) => {
+      blocks.push({ lwe: out, degree: types[k] === FheType.Bool ? 1 : MSG - 1, noiseLevel: 1 });
+    });
   });
   const values: RadixCiphertext[] = [];
   let next = 0;

@@ -44,11 +44,18 @@ export class Bootstrapper {
 
   /** Same, starting from an LWE under another key that `ksk` switches to the small key (input casting). */
   bootstrapWith(input: BigUint64Array, lut: Lut, ksk: KeyswitchKey): BigUint64Array {
+    return this.bootstrapEachWith(input, [lut], ksk)[0]!;
+  }
+
+  /** One keyswitch, then one blind rotation per LUT (e.g. both digits of a packed input pair). */
+  bootstrapEachWith(input: BigUint64Array, luts: readonly Lut[], ksk: KeyswitchKey): BigUint64Array[] {
     const body = this.switcherFor(ksk).run(limbView(input), this.mask);
-    this.loadAccumulator(lut.bodyHigh, body);
-    const rotated = this.rotator.rotate(this.accumulator, this.mask);
-    this.count++;
-    return sampleExtract(rotated, 0);
+    return luts.map((lut) => {
+      this.loadAccumulator(lut.bodyHigh, body);
+      const rotated = this.rotator.rotate(this.accumulator, this.mask);
+      this.count++;
+      return sampleExtract(rotated, 0);
+    });
   }
 
   /**
