@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TfheClientKey } from 'node-tfhe';
 import pino, { type Logger } from 'pino';
-import { type ChainHandle, startChain } from '../chain/start-chain.js';
+import { type ChainHandle, type SdkChainConfig, startChain } from '../chain/start-chain.js';
 import { type Coprocessor, type CoprocessorStatus, startCoprocessor } from '../coprocessor/coprocessor.js';
 import { type MetricsServer, startMetricsServer } from '../coprocessor/metrics.js';
 import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
@@ -52,7 +52,7 @@ export interface Stack {
   coprocessor: Coprocessor;
   relayer: RelayerHandle;
   /** SDK `createInstance` config for this stack (add `network` if you use an EIP-1193 provider). */
-  sdkConfig(): Record<string, unknown>;
+  sdkConfig(): SdkChainConfig & { relayerUrl: string };
   status(): Promise<StackStatus>;
   stop(): Promise<void>;
 }
@@ -181,17 +181,7 @@ export async function startStack(
       coprocessor,
       relayer,
       status,
-      sdkConfig: () => ({
-        aclContractAddress: chain.addresses.acl,
-        kmsContractAddress: chain.addresses.kmsVerifier,
-        inputVerifierContractAddress: chain.addresses.inputVerifier,
-        verifyingContractAddressDecryption: chain.gateway.decryption,
-        verifyingContractAddressInputVerification: chain.gateway.inputVerification,
-        chainId: chain.chainId,
-        gatewayChainId: chain.gateway.chainId,
-        network: chain.rpcUrl,
-        relayerUrl: relayer.url,
-      }),
+      sdkConfig: () => ({ ...chain.sdkConfig(), relayerUrl: relayer.url }),
       stop: stopAll,
     };
   } catch (error) {
