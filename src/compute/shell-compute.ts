@@ -171,6 +171,13 @@ export async function shellCompute(request: ShellComputeRequest): Promise<ShellC
       : op === FheOp.Rand || op === FheOp.RandBounded
         ? undefined
         : plaintextResult(op, type, plaintexts[0]!, plaintexts[1], plaintexts[2]);
+  if (expected !== undefined && expected !== value) {
+    throw new FhekitError(
+      'FHE_COMPUTE_MISMATCH',
+      `${request.verb} decrypted to ${value}, but the fhEVM plaintext semantics give ${expected}.`,
+      { hint: 'This is an engine bug: please report it with the operands.' },
+    );
+  }
   return {
     verb: request.verb,
     type: resultType,
