@@ -1,14 +1,17 @@
 /**
  * Engine benchmark (`npm run bench:engine`): single-thread latency of one KS+PBS (wasm SIMD and
- * TypeScript blind rotation) and of fhEVM ops on euint8 / euint64, next to node-tfhe's own wasm
+ * TypeScript blind rotation) and of fhEVM ops on euint8 / euint64 (--types), next to node-tfhe's own wasm
  * bootstrapping measured in the same run (the marginal cost per block of `CompactCiphertextList.expand()`,
- * one keyswitch + PBS per block). CPU times are the figure to compare on a shared machine.
+ * one keyswitch + PBS per block). CPU times are the figure to compare on a shared machine. Each op is
+ * also run alone on a worker pool of all cores (`createPooledEvaluator`), so its wall time shows the
+ * parallelism within one op.
  *
  * Options: --types 8,64 (fhEVM widths to time), --skip-tfhe (no node-tfhe reference), --all (also the
  * slow ops: euint64 mul, encrypted shifts, div/rem), --skip-pool (no worker-pool rows, bench/pool.bench.ts).
  * Keys: FHE_KEYS_DIR (default .cache/test-keys).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -18,7 +21,7 @@ import {
   TfheCompactPublicKey,
   TfheServerKey,
 } from 'node-tfhe';
-import { decodeOperand } from '../src/engine/create-evaluator.js';
+import { decodeOperand, encodeResult } from '../src/engine/create-evaluator.js';
 import { generateEvaluationKeys, loadEvaluationKeys } from '../src/engine/evaluation-keys.js';
 import type { FhevmOperand } from '../src/engine/evaluator.js';
 import { FheOp, opName } from '../src/engine/fhe-op.js';
@@ -29,10 +32,11 @@ import { createTypeScriptBlindRotator } from '../src/engine/pbs/blind-rotate.js'
 import { Bootstrapper } from '../src/engine/pbs/bootstrap.js';
 import { KeyswitchModSwitch } from '../src/engine/pbs/keyswitch.js';
 import { lutOf } from '../src/engine/pbs/lut.js';
+import { createPooledEvaluator } from '../src/engine/pool/pooled-evaluator.js';
 import { BlockEvaluator } from '../src/engine/radix/block-evaluator.js';
 import { createWasmBlindRotator } from '../src/engine/wasm/wasm-blind-rotator.js';
 import { SERIALIZATION_LIMIT } from '../src/keys/tfhe-config.js';
-import { encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
+import { decryptWithClientKey, encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
 import { benchPool } from './pool.bench.js';
 
 const { values: args } = parseArgs({
@@ -158,54 +162,126 @@ const OPS: OpCase[] = [
 ];
 const COMPARISON = new Set<FheOp>([FheOp.Eq, FheOp.Ne, FheOp.Ge, FheOp.Gt, FheOp.Le, FheOp.Lt]);
 
+// All-threads column: one pool for the whole table, each op run alone on it (intra-op parallelism).
+const threads = availableParallelism();
+started = now();
+const pool = await createPooledEvaluator({ evaluationKeys: blob, threads });
+const warmup: FhevmOperand = {
+  type: FheType.Uint8,
+  ciphertext: encryptWithClientKey(FheType.Uint8, 5n, clientKey),
+};
+// Warm-up: every thread loads its kernels and runs a batch.
+await Promise.all(
+  Array.from({ length: threads }, () =>
+    pool.compute({ op: FheOp.BitXor, resultType: FheType.Uint8, operands: [warmup, warmup] }),
+  ),
+);
+console.log(`pool of ${threads} threads: started and warmed up in ${seconds(now() - started)}`);
+
 const widths = args.types.split(',').map((t) => Number(t));
 const rows: string[][] = [];
-for (const bits of widths) {
-  const type = (
-    [FheType.Uint8, FheType.Uint16, FheType.Uint32, FheType.Uint64, FheType.Uint128] as FheType[]
-  ).find((t) => bitsOf(t) === bits);
-  if (type === undefined) throw new Error(`--types: no fhEVM type of ${bits} bits`);
-  const encrypt = (t: FheType, v: bigint): FhevmOperand => ({
-    type: t,
-    ciphertext: encryptWithClientKey(t, v, clientKey),
-  });
-  const a = encrypt(type, 200n);
-  const b = encrypt(type, 77n);
-  const control = encrypt(FheType.Bool, 1n);
-  for (const c of OPS) {
-    // Full-width mul and encrypted shifts are thousands of PBS at 64 bits: only with --all.
-    if (c.slow && bits > 8 && !args.all) continue;
-    const operands =
-      c.op === FheOp.IfThenElse
-        ? [control, a, b]
-        : c.op === FheOp.Not || c.op === FheOp.Neg
-          ? [a]
-          : [a, c.scalar === undefined ? b : { scalar: c.scalar }];
-    const decoded = operands.map(decodeOperand);
-    const before = bootstrapper.count;
-    const cpu = process.cpuUsage();
-    started = now();
-    computeOp(ev, c.op, COMPARISON.has(c.op) ? FheType.Bool : type, decoded);
-    const wallMs = now() - started;
-    const used = process.cpuUsage(cpu);
-    const ms = (used.user + used.system) / 1000;
-    const pbs = bootstrapper.count - before;
-    rows.push([
-      nameOf(type),
-      `${opName(c.op)}${c.scalar === undefined ? '' : ' scalar'}`,
-      ms.toFixed(0),
-      wallMs.toFixed(0),
-      String(pbs),
-      tfhePerBlockMs === undefined ? '-' : `${(ms / tfhePerBlockMs).toFixed(1)}`,
-    ]);
+const oddities: string[] = [];
+try {
+  for (const bits of widths) {
+    const type = (
+      [FheType.Uint8, FheType.Uint16, FheType.Uint32, FheType.Uint64, FheType.Uint128] as FheType[]
+    ).find((t) => bitsOf(t) === bits);
+    if (type === undefined) throw new Error(`--types: no fhEVM type of ${bits} bits`);
+    const encrypt = (t: FheType, v: bigint): FhevmOperand => ({
+      type: t,
+      ciphertext: encryptWithClientKey(t, v, clientKey),
+    });
+    const a = encrypt(type, 200n);
+    const b = encrypt(type, 77n);
+    const control = encrypt(FheType.Bool, 1n);
+    for (const c of OPS) {
+      // Full-width mul and encrypted shifts are thousands of PBS at 64 bits: only with --all.
+      if (c.slow && bits > 8 && !args.all) continue;
+      const operands =
+        c.op === FheOp.IfThenElse
+          ? [control, a, b]
+          : c.op === FheOp.Not || c.op === FheOp.Neg
+            ? [a]
+            : [a, c.scalar === undefined ? b : { scalar: c.scalar }];
+      const decoded = operands.map(decodeOperand);
+      const before = bootstrapper.count;
+      const cpu = process.cpuUsage();
+      const resultType = COMPARISON.has(c.op) ? FheType.Bool : type;
+      started = now();
+      const result = computeOp(ev, c.op, resultType, decoded);
+      const wallMs = now() - started;
+      const used = process.cpuUsage(cpu);
+      const ms = (used.user + used.system) / 1000;
+      const pbs = bootstrapper.count - before;
+
+      // The same op alone on the pool; process CPU time covers every thread.
+      const perThreadBefore = pool.pbsCountsPerThread();
+      const poolCpu = process.cpuUsage();
+      started = now();
+      const pooled = await pool.compute({ op: c.op, resultType, operands });
+      const poolWallMs = now() - started;
+      const poolUsed = process.cpuUsage(poolCpu);
+      const perThread = pool.pbsCountsPerThread().map((n, t) => n - perThreadBefore[t]!);
+      const poolPbs = perThread.reduce((x, y) => x + y, 0);
+      const label = `${opName(c.op)}${c.scalar === undefined ? '' : ' scalar'}`;
+      const expected = decryptWithClientKey(resultType, encodeResult(result, resultType), clientKey);
+      const got = decryptWithClientKey(resultType, pooled, clientKey);
+      if (got !== expected)
+        throw new Error(`${nameOf(type)} ${label}: pool gave ${got}, in-process ${expected}`);
+      if (poolPbs !== pbs)
+        oddities.push(`${nameOf(type)} ${label}: ${poolPbs} PBS on the pool vs ${pbs} in-process`);
+      rows.push([
+        nameOf(type),
+        label,
+        ms.toFixed(0),
+        wallMs.toFixed(0),
+        String(pbs),
+        tfhePerBlockMs === undefined ? '-' : `${(ms / tfhePerBlockMs).toFixed(1)}`,
+        poolWallMs.toFixed(0),
+        ((poolUsed.user + poolUsed.system) / 1000 / poolWallMs).toFixed(2),
+        perThread.join('/'),
+        (wallMs / poolWallMs).toFixed(2),
+      ]);
+    }
   }
+} finally {
+  await pool.close();
 }
 
-const header = ['type', 'op', 'CPU ms', 'wall ms', 'PBS', 'CPU in tfhe-wasm KS+PBS units'];
+const header = [
+  'type',
+  'op',
+  '1 thread: CPU ms',
+  '1 thread: wall ms',
+  'PBS',
+  '1 thread: CPU in node-tfhe KS+PBS units',
+  `${threads} threads: wall ms`,
+  `${threads} threads: cores used`,
+  `${threads} threads: PBS per thread`,
+  'speed-up (wall)',
+];
 const widthsCol = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widthsCol[i]!)).join('  ');
 console.log(`\n${line(header)}\n${line(widthsCol.map((w) => '-'.repeat(w)))}`);
 for (const r of rows) console.log(line(r));
+console.log(
+  '1 thread = in-process BlockEvaluator (wasm SIMD blind rotation); PBS = bootstraps in the op; ' +
+    (tfhePerBlockMs === undefined
+      ? 'node-tfhe units: skipped (--skip-tfhe).'
+      : `node-tfhe units = CPU ms / ${tfhePerBlockMs.toFixed(1)} ms, node-tfhe's single-thread wasm KS+PBS in this run.`),
+);
+console.log(
+  `${threads} threads = the same op alone on a pool of ${threads} worker threads (createPooledEvaluator), ` +
+    'its wall time including the ciphertext (de)serialization and thread messages that the 1-thread column leaves out; ' +
+    'cores used = process CPU time / wall time (below the thread count when other jobs load the machine); ' +
+    "PBS per thread = how the op's bootstraps were split; speed-up = 1-thread wall / pool wall.",
+);
+console.log(
+  `machine: ${availableParallelism()} cores, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (1/5/15 min) at the end of the table.`,
+);
+for (const o of oddities) console.log(`note: ${o}`);
 
 // Worker pool (1 thread vs all): PBS throughput and the confidential transfer.
 if (!args['skip-pool']) await benchPool({ evaluationKeys: blob, clientKey, tfhePerBlockMs });
