@@ -9,6 +9,7 @@ import {
   getAddress,
   type Hex,
   http,
+  type LocalAccount,
   type PublicClient,
   type Transport,
   type WalletClient,
@@ -22,6 +23,24 @@ import { FhekitError } from '../errors.js';
 /** The SDK returns ebool as boolean, eaddress as a hex string, integers as bigint. */
 export function clearValueToBigint(value: unknown): bigint {
   return typeof value === 'boolean' ? (value ? 1n : 0n) : BigInt(value as bigint | string);
+}
+
+/** Signs what `FhevmInstance.createEIP712` returns (its numbers are strings; viem wants bigints). */
+export function signUserDecryptRequest(
+  account: LocalAccount,
+  eip712: ReturnType<FhevmInstance['createEIP712']>,
+): Promise<Hex> {
+  return account.signTypedData({
+    domain: { ...eip712.domain, chainId: BigInt(eip712.domain.chainId) },
+    types: { UserDecryptRequestVerification: eip712.types.UserDecryptRequestVerification },
+    primaryType: 'UserDecryptRequestVerification',
+    message: {
+      ...eip712.message,
+      contractAddresses: eip712.message.contractAddresses.map((a) => getAddress(a)),
+      startTimestamp: BigInt(eip712.message.startTimestamp),
+      durationDays: BigInt(eip712.message.durationDays),
+    } as never,
+  });
 }
 
 /** A dApp's view of a running fhekit stack: viem clients, the relayer SDK, and fhekit's user decryption. */
@@ -95,17 +114,7 @@ export async function connectToStack(options: {
     const { publicKey, privateKey } = sdk.generateKeypair();
     const startTimestamp = Math.floor(Date.now() / 1000);
     const eip712 = sdk.createEIP712(publicKey, [contract], startTimestamp, 1);
-    const signature = await account.signTypedData({
-      domain: { ...eip712.domain, chainId: BigInt(eip712.domain.chainId) },
-      types: { UserDecryptRequestVerification: eip712.types.UserDecryptRequestVerification },
-      primaryType: 'UserDecryptRequestVerification',
-      message: {
-        ...eip712.message,
-        contractAddresses: eip712.message.contractAddresses.map((a) => getAddress(a)),
-        startTimestamp: BigInt(eip712.message.startTimestamp),
-        durationDays: BigInt(eip712.message.durationDays),
-      } as never,
-    });
+    const signature = await signUserDecryptRequest(account, eip712);
     const clear = await sdk.userDecrypt(
       handles.map((handle) => ({ handle, contractAddress: contract })),
       privateKey,

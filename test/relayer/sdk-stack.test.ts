@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aclAbi, kmsVerifierAbi } from '../../src/chain/abis.js';
 import type { DeployedContract } from '../../src/chain/deploy.js';
 import { deployFixture, type FIXTURE_ABIS } from '../../src/chain/fixtures.js';
+import { signUserDecryptRequest } from '../../src/client/stack-client.js';
 import { FheOp } from '../../src/engine/fhe-op.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
 import { SOLC_CACHE_DIR } from '../chain/fixture-chain.js';
@@ -100,16 +101,7 @@ describe('real relayer-sdk against a fhekit stack', () => {
     const { publicKey, privateKey } = instance.generateKeypair();
     const startTimestamp = Math.floor(Date.now() / 1000);
     const eip712 = instance.createEIP712(publicKey, [ops.address], startTimestamp, 1);
-    const signature = await stack.chain.deployer.signTypedData({
-      domain: { ...eip712.domain, chainId: BigInt(eip712.domain.chainId) },
-      types: { UserDecryptRequestVerification: eip712.types.UserDecryptRequestVerification },
-      primaryType: 'UserDecryptRequestVerification',
-      message: {
-        ...eip712.message,
-        startTimestamp: BigInt(eip712.message.startTimestamp),
-        durationDays: BigInt(eip712.message.durationDays),
-      } as never,
-    });
+    const signature = await signUserDecryptRequest(stack.chain.deployer, eip712);
     started = performance.now();
     const forUser = await instance.userDecrypt(
       [{ handle: sum, contractAddress: ops.address }],
@@ -172,16 +164,7 @@ describe('real relayer-sdk against a fhekit stack', () => {
 
     // Someone the ACL does not allow is refused, even with a valid signature of their own.
     const stranger = privateKeyToAccount(generatePrivateKey());
-    const strangerSignature = await stranger.signTypedData({
-      domain: { ...eip712.domain, chainId: BigInt(eip712.domain.chainId) },
-      types: { UserDecryptRequestVerification: eip712.types.UserDecryptRequestVerification },
-      primaryType: 'UserDecryptRequestVerification',
-      message: {
-        ...eip712.message,
-        startTimestamp: BigInt(eip712.message.startTimestamp),
-        durationDays: BigInt(eip712.message.durationDays),
-      } as never,
-    });
+    const strangerSignature = await signUserDecryptRequest(stranger, eip712);
     const refused = await fetch(`${stack.relayer.url}/fhekit/user-decrypt`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
