@@ -108,7 +108,10 @@ export async function runSmokeTest(client: StackClient, options: SmokeOptions): 
         logs: receipt.logs,
         eventName: 'Published',
       });
-      const value = await publicDecrypt(client, published!.args.handle, options.timeoutMs);
+      const handle = published!.args.handle;
+      const value = await untilReady(options.timeoutMs, async () =>
+        clearValueToBigint((await client.sdk.publicDecrypt([handle])).clearValues[handle]),
+      );
       actual = value.toString();
       passed = smokeCase.check(value);
     } catch (error) {
@@ -159,13 +162,12 @@ async function send(client: StackClient, address: Hex, abi: Abi, functionName: s
   return receipt;
 }
 
-/** Public decryption through the SDK, retried while the coprocessor is still computing the handle. */
-async function publicDecrypt(client: StackClient, handle: Hex, timeoutMs: number): Promise<bigint> {
+/** Retries `attempt` every 500 ms while the coprocessor is still computing, until `timeoutMs` passes. */
+async function untilReady<T>(timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const { clearValues } = await client.sdk.publicDecrypt([handle]);
-      return clearValueToBigint(clearValues[handle]);
+      return await attempt();
     } catch (error) {
       if (Date.now() > deadline) throw error;
       await sleep(500);
@@ -190,7 +192,7 @@ async function runTokenTransfer(
     let actual: string;
     let passed = false;
     try {
-      const [value] = await userDecryptWhenReady(client, handle, token.address, timeoutMs);
+      const [value] = await untilReady(timeoutMs, () => client.userDecrypt([handle], token.address));
       actual = value!.toString();
       passed = value === expected;
     } catch (error) {
@@ -225,16 +227,4 @@ async function runTokenTransfer(
   await check('Token transfer 5000 of 700: amount moved', started, transferred(refused), 0n);
   await check('Token transfer 5000 of 700: sender balance', started, await balance(), 700n);
   return results;
-}
-
-async function userDecryptWhenReady(client: StackClient, handle: Hex, contract: Hex, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await client.userDecrypt([handle], contract);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(500);
-    }
-  }
 }
