@@ -4,7 +4,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { keysDirFlag, stateDirFlag } from '../cli/stack-flags.js';
 import { SHELL_VERBS, type ShellVerb, shellCompute } from '../compute/shell-compute.js';
 import { parseShellOperand } from '../compute/shell-operands.js';
-import { nameOf, parseFheType } from '../engine/fhe-type.js';
+import { nameOf, parseFheType } from '../fhevm/fhe-types.js';
 
 export default class Compute extends BaseCommand {
   static override summary =

@@ -1,7 +1,7 @@
 import { type Hex, hexToBigInt, hexToBytes } from 'viem';
 import type { FhevmComputation, FhevmOperand } from '../engine/evaluator.js';
-import { FheOp } from '../engine/fhe-op.js';
-import { bitsOf, FheType } from '../engine/fhe-type.js';
+import { bitsOf, FheType } from '../fhevm/fhe-types.js';
+import { FheOp } from '../fhevm/operations.js';
 import type { NewComputation, StoredCiphertext } from './store.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Hex } from 'viem';
 import type { FheEvaluator } from '../engine/evaluator.js';
-import { opName } from '../engine/fhe-op.js';
-import { nameOf } from '../engine/fhe-type.js';
+import { nameOf } from '../fhevm/fhe-types.js';
+import { opName } from '../fhevm/operations.js';
 import { operandHandles, toFhevmComputation } from './computation-input.js';
 import type { CoprocessorMetrics } from './metrics.js';
 import type { CoprocessorStore, ReadyComputation } from './store.js';

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Hex } from 'viem';
-import type { FheOp } from '../engine/fhe-op.js';
-import type { FheType } from '../engine/fhe-type.js';
 import { FhekitError } from '../errors.js';
+import type { FheType } from '../fhevm/fhe-types.js';
+import type { FheOp } from '../fhevm/operations.js';
 import { operandHandles } from './computation-input.js';
 import { MIGRATIONS } from './sqlite-migrations.js';
 import type {

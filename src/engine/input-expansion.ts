@@ -1,8 +1,8 @@
 import { FhekitError } from '../errors.js';
+import { blocksOf, FheType } from '../fhevm/fhe-types.js';
 import type { Block, RadixCiphertext } from './block.js';
 import { decodeCompactListCiphertexts } from './codec/compact-list-codec.js';
 import type { KeyswitchKey } from './evaluation-keys.js';
-import { blocksOf, FheType } from './fhe-type.js';
 import { PARAMS } from './params.js';
 import type { Bootstrapper } from './pbs/bootstrap.js';
 import { type Lut, lutOf } from './pbs/lut.js';

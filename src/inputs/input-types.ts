@@ -1,9 +1,7 @@
 import { ProvenCompactCiphertextList } from 'node-tfhe';
-import { type FheType, isFheType } from '../engine/fhe-type.js';
 import { FhekitError } from '../errors.js';
-
-/** node-tfhe refuses to deserialize above this; the relayer's byte limit is far below it. */
-const SERIALIZATION_LIMIT = 1n << 40n;
+import { type FheType, isFheType } from '../fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 
 /**
  * Reads the type of each value of a client's serialized ProvenCompactCiphertextList (node-tfhe's

@@ -12,14 +12,13 @@ import {
   TfheServerKey,
 } from 'node-tfhe';
 import { FhekitError } from '../errors.js';
+import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 
 /** Checks the ZK proof of a serialized proven list against our CRS, public key and the 92-byte metadata. */
 export interface InputProofVerifier {
   /** Rejects with INPUT_PROOF_INVALID if the proof does not hold for this metadata. */
   verify(list: Uint8Array, metadata: Uint8Array): Promise<void>;
 }
-
-const SERIALIZATION_LIMIT = 1n << 40n;
 
 /**
  * node-tfhe only verifies as part of `verify_and_expand`, which casts every block with the server key

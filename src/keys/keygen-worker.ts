@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CompactPkeCrs, TfheClientKey, TfheCompactPublicKey, TfheCompressedServerKey } from 'node-tfhe';
 import { generateEvaluationKeys } from '../engine/evaluation-keys.js';
+import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 import { KEYSET_FILES, type KeysetPart } from './keyset-files.js';
-import { CRS_BITS, fhevmTfheConfig, SERIALIZATION_LIMIT } from './tfhe-config.js';
+import { CRS_BITS, fhevmTfheConfig } from './tfhe-config.js';
 
 export type KeygenMessage =
   | { part: KeysetPart; event: 'start' }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Hex } from 'viem';
-import type { FheType } from '../engine/fhe-type.js';
 import { FhekitError } from '../errors.js';
+import type { FheType } from '../fhevm/fhe-types.js';
 
 /** Where the KMS reads ciphertexts (the coprocessor store satisfies it). */
 export interface CiphertextSource {

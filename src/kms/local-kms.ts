@@ -8,8 +8,9 @@ import {
   type PrivateKeyAccount,
 } from 'viem';
 import { FhekitError } from '../errors.js';
-import { type ParsedHandle, parseHandle } from '../inputs/handles.js';
-import { inputBitsOf } from '../inputs/limits.js';
+import { inputBitsOf } from '../fhevm/fhe-types.js';
+import { type ParsedHandle, parseHandle } from '../fhevm/handles.js';
+import { MAX_DECRYPTION_BITS } from '../fhevm/limits.js';
 import { decryptWithClientKey } from '../tfhe/client-ciphertexts.js';
 import type { AclReader } from './acl-reader.js';
 import { type CiphertextSource, isKnownHandle, waitForCiphertexts } from './ciphertext-source.js';
@@ -23,7 +24,6 @@ import {
 import { signcryptUserDecryption, type UserDecryptShare } from './user-decrypt-signcryption.js';
 
 /** Gateway limits on one decryption request (`Decryption.sol`). */
-const MAX_DECRYPTION_BITS = 2048;
 const MAX_CONTRACTS = 10;
 const MAX_DURATION_DAYS = 365n;
 const SECONDS_PER_DAY = 86_400n;

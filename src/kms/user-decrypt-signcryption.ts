@@ -12,7 +12,7 @@ import {
   sha256,
   stringToBytes,
 } from 'viem';
-import { bitsOf, type FheType } from '../engine/fhe-type.js';
+import { bitsOf, type FheType } from '../fhevm/fhe-types.js';
 import type { DecryptionDomain } from './kms-eip712.js';
 
 /**

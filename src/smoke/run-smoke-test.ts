@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Abi, getAddress, type Hex, parseEventLogs, toHex } from 'viem';
 import { deployFixture } from '../chain/fixtures.js';
 import { clearValueToBigint, type StackClient } from '../client/stack-client.js';
-import { FheType, nameOf } from '../engine/fhe-type.js';
 import { FhekitError } from '../errors.js';
+import { FheType, nameOf } from '../fhevm/fhe-types.js';
 import { INPUT_A, INPUT_B, inputTypes, type SmokeCall, type SmokeCase } from './smoke-cases.js';
 
 export interface SmokeResult {

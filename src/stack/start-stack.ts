@@ -6,11 +6,11 @@ import { type ChainHandle, type SdkChainConfig, startChain } from '../chain/star
 import { type Coprocessor, type CoprocessorStatus, startCoprocessor } from '../coprocessor/coprocessor.js';
 import { type MetricsServer, startMetricsServer } from '../coprocessor/metrics.js';
 import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
+import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 import { createInputService } from '../inputs/input-service.js';
 import { startInputWorker } from '../inputs/input-worker.js';
 import { ensureKeyset, type KeygenProgress } from '../keys/ensure-keyset.js';
 import { loadKeyset } from '../keys/load-keyset.js';
-import { SERIALIZATION_LIMIT } from '../keys/tfhe-config.js';
 import { createOnChainAclReader } from '../kms/acl-reader.js';
 import { createLocalKms } from '../kms/local-kms.js';
 import { type RelayerHandle, startRelayer } from '../relayer/server.js';

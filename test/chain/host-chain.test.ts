@@ -5,9 +5,10 @@ import type { DeployedContract } from '../../src/chain/deploy.js';
 import type { FIXTURE_ABIS } from '../../src/chain/fixtures.js';
 import { DEFAULT_GATEWAY } from '../../src/chain/host-contracts.js';
 import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
-import { FheOp } from '../../src/engine/fhe-op.js';
-import { FheType } from '../../src/engine/fhe-type.js';
-import { aclEvents, deployFixture, executorEvents, handleLayout, transact } from './fixture-chain.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { parseHandle } from '../../src/fhevm/handles.js';
+import { FheOp } from '../../src/fhevm/operations.js';
+import { aclEvents, deployFixture, executorEvents, transact } from './fixture-chain.js';
 
 let chain: ChainHandle;
 let ops: DeployedContract<typeof FIXTURE_ABIS.HandleOps>;
@@ -76,11 +77,10 @@ describe('an FHE operation from a deployed contract', () => {
     expect(add.args.caller).toBe(ops.address);
     expect(add.args.scalarByte).toBe('0x00');
     expect(add.args.lhs).toBe(executor[0].eventName === 'TrivialEncrypt' && executor[0].args.result);
-    expect(handleLayout(add.args.result)).toEqual({
-      index: 0xff,
+    expect(parseHandle(add.args.result)).toMatchObject({
+      inputIndex: null,
       chainId: BigInt(chain.chainId),
       type: FheType.Uint8,
-      version: 0,
     });
 
     const acl = aclEvents(chain, logs);
@@ -161,11 +161,11 @@ describe('ConfidentialToken', () => {
       );
       for (const event of events) {
         const result = (event.args as { result: Hex }).result;
-        expect(handleLayout(result).type).toBe(event.eventName === 'FheGe' ? FheType.Bool : FheType.Uint64);
+        expect(parseHandle(result).type).toBe(event.eventName === 'FheGe' ? FheType.Bool : FheType.Uint64);
       }
     }
     const balance = await token.contract.read.confidentialBalanceOf([recipient]);
-    expect(handleLayout(balance as Hex).type).toBe(FheType.Uint64);
+    expect(parseHandle(balance as Hex).type).toBe(FheType.Uint64);
   });
 });
 

@@ -5,8 +5,8 @@ import {
   toFhevmComputation,
 } from '../../src/coprocessor/computation-input.js';
 import type { NewComputation, StoredCiphertext } from '../../src/coprocessor/store.js';
-import { FheOp } from '../../src/engine/fhe-op.js';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { FheOp } from '../../src/fhevm/operations.js';
 import { handle, hash32, scalar32 } from './helpers.js';
 
 describe('scalar decoding (fhevm-spec §1.4)', () => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TfheClientKey } from 'node-tfhe';
 import type { Abi, Address, Hex } from 'viem';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../../src/fhevm/limits.js';
 import { loadKeyset } from '../../src/keys/load-keyset.js';
-import { SERIALIZATION_LIMIT } from '../../src/keys/tfhe-config.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 
 /** A temp directory removed by the returned cleanup. */

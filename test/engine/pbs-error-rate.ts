@@ -4,7 +4,7 @@ import { decryptBlock } from '../../src/engine/decrypt.js';
 import { PARAMS } from '../../src/engine/params.js';
 import type { BlindRotatorFactory } from '../../src/engine/pbs/blind-rotate.js';
 import { Bootstrapper } from '../../src/engine/pbs/bootstrap.js';
-import { KeyswitchModSwitch } from '../../src/engine/pbs/keyswitch.js';
+import { KeyswitchModSwitch } from '../../src/engine/pbs/keyswitch-modswitch.js';
 import { lutOf } from '../../src/engine/pbs/lut.js';
 import { addBlocks } from '../../src/engine/radix/block-ops.js';
 import type { EngineFixture } from './engine-fixture.js';

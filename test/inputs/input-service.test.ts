@@ -4,8 +4,9 @@ import { type Address, getAddress, type Hex, recoverTypedDataAddress } from 'vie
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputCiphertext } from '../../src/coprocessor/store.js';
-import { FheType } from '../../src/engine/fhe-type.js';
 import { isFhekitError } from '../../src/errors.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../../src/fhevm/limits.js';
 import { encodeInputProof, inputVerificationTypedData } from '../../src/inputs/ciphertext-verification.js';
 import { createNodeTfheInputExpander } from '../../src/inputs/expander.js';
 import {
@@ -96,9 +97,9 @@ describe('input service (real keys, real proof)', () => {
 
     const [u8, bool] = accepted.handles.map((h) => store.rows.get(h)!);
     expect(u8.type).toBe(FheType.Uint8);
-    expect(FheUint8.safe_deserialize(u8.bytes, 1n << 40n).decrypt(keys.clientKey)).toBe(200);
+    expect(FheUint8.safe_deserialize(u8.bytes, SERIALIZATION_LIMIT).decrypt(keys.clientKey)).toBe(200);
     expect(bool.type).toBe(FheType.Bool);
-    expect(FheBool.safe_deserialize(bool.bytes, 1n << 40n).decrypt(keys.clientKey)).toBe(true);
+    expect(FheBool.safe_deserialize(bool.bytes, SERIALIZATION_LIMIT).decrypt(keys.clientKey)).toBe(true);
     expect(bool.index).toBe(1);
     console.log('input timings (ms)', accepted.timings);
 

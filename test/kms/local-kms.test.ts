@@ -10,8 +10,8 @@ import {
 } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FheType } from '../../src/engine/fhe-type.js';
 import { isFhekitError } from '../../src/errors.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
 import type { AclReader } from '../../src/kms/acl-reader.js';
 import type { CiphertextSource } from '../../src/kms/ciphertext-source.js';
 import {

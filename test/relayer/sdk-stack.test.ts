@@ -10,7 +10,7 @@ import { aclAbi, kmsVerifierAbi } from '../../src/chain/abis.js';
 import type { DeployedContract } from '../../src/chain/deploy.js';
 import { deployFixture, type FIXTURE_ABIS } from '../../src/chain/fixtures.js';
 import { signUserDecryptRequest } from '../../src/client/stack-client.js';
-import { FheOp } from '../../src/engine/fhe-op.js';
+import { FheOp } from '../../src/fhevm/operations.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
 import { SOLC_CACHE_DIR } from '../chain/fixture-chain.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';

@@ -1,6 +1,6 @@
 import type { KeyswitchKey } from '../evaluation-keys.js';
 import { PARAMS } from '../params.js';
-import type { Keyswitcher, KeyswitcherFactory } from '../pbs/keyswitcher.js';
+import type { Keyswitcher, KeyswitcherFactory } from '../pbs/keyswitch-kernel.js';
 import {
   createSharedMemory,
   instantiateKernel,

@@ -1,5 +1,5 @@
-import { FheOp } from './fhe-op.js';
-import { bitsOf, FheType } from './fhe-type.js';
+import { bitsOf, FheType } from './fhe-types.js';
+import { FheOp } from './operations.js';
 
 /** fhEVM plaintext semantics (fhevm-spec §1.4) of the ops under test, for unsigned values of `type`. */
 export function plaintextResult(op: FheOp, type: FheType, a: bigint, b = 0n, c = 0n): bigint {
