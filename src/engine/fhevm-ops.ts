@@ -18,7 +18,7 @@ export type Operand = { value: RadixCiphertext; type: FheType } | { scalar: bigi
 
 const UINTS = [FheType.Uint8, FheType.Uint16, FheType.Uint32, FheType.Uint64, FheType.Uint128] as const;
 
-/** fhEVM FHEVMExecutor `supportedTypes` per op (fhevm-spec §1.3). */
+/** fhEVM FHEVMExecutor `supportedTypes` per op (docs/fhevm-protocol.md §Operations). */
 const SUPPORTED: Partial<Record<FheOp, readonly FheType[]>> = {
   [FheOp.Add]: UINTS,
   [FheOp.Sub]: UINTS,

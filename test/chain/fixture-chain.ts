@@ -49,7 +49,7 @@ export function aclEvents(chain: ChainHandle, logs: Log[]) {
     .map((log) => decodeEventLog({ abi: aclEventsAbi, data: log.data, topics: log.topics }));
 }
 
-/** The metadata bytes of a handle (fhevm-spec §2.1). */
+/** The metadata bytes of a handle (docs/fhevm-protocol.md §Handles). */
 export function handleLayout(handle: Hex) {
   const bytes = Buffer.from(handle.slice(2), 'hex');
   return {
