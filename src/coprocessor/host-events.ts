@@ -35,7 +35,7 @@ export interface HostEventAddresses {
 }
 
 /**
- * Turns one block's FHEVMExecutor and ACL logs into store rows (fhevm-spec §4.3), in log order. The
+ * Turns one block's FHEVMExecutor and ACL logs into store rows (docs/fhevm-protocol.md §Host events). The
  * result handle is taken from the event, never recomputed. Logs from other addresses, VerifyInput
  * (its ciphertext comes from an input proof) and administrative events produce no rows.
  */

@@ -13,7 +13,7 @@ import {
 import { FhekitError } from '../errors.js';
 import { type FheType, isFheType } from './fhe-types.js';
 
-/** Handle byte layout (fhevm-spec §2.1): hash[0..21] ‖ index ‖ uint64 chainId ‖ type ‖ version. */
+/** Handle bytes: hash[0..21] ‖ index ‖ uint64 chainId ‖ type ‖ version (docs/fhevm-protocol.md §Handles). */
 const HANDLE_VERSION = 0;
 const COMPUTED_INDEX = 0xff;
 const INDEX_BYTE = 21;
@@ -28,7 +28,7 @@ export function inputBlobHash(ciphertextWithZkProof: Uint8Array): Hex {
   return keccak256(concat([BLOB_DOMAIN, ciphertextWithZkProof]));
 }
 
-/** The handle of value `index` of an input blob, exactly as the coprocessor and the SDK derive it (§2.4). */
+/** The handle of value `index` of an input blob, exactly as the coprocessor and the SDK derive it. */
 export function inputHandle(
   blobHash: Hex,
   index: number,

@@ -45,7 +45,7 @@ export function opName(op: FheOp): string {
 
 const UINTS = [FheType.Uint8, FheType.Uint16, FheType.Uint32, FheType.Uint64, FheType.Uint128] as const;
 
-/** Operand types FHEVMExecutor accepts per op (its `supportedTypes` masks). */
+/** Operand types FHEVMExecutor accepts per op (its `supportedTypes` masks; docs/fhevm-protocol.md §Operations). */
 const SUPPORTED: Partial<Record<FheOp, readonly FheType[]>> = {
   [FheOp.Add]: UINTS,
   [FheOp.Sub]: UINTS,

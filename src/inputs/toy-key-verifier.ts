@@ -24,7 +24,7 @@ export interface InputProofVerifier {
  * node-tfhe only verifies as part of `verify_and_expand`, which casts every block with the server key
  * (~0.6 s per block with the real key). The proof check depends only on the CRS, the public key and the
  * metadata, so we run it under a throwaway key with tiny compute parameters (same PKE parameters) and
- * discard the garbage expansion: ~2-3 s for any list (tfhe-compat §3). Real expansion happens elsewhere.
+ * discard its garbage expansion, ~2-3 s for any list (docs/tfhe-formats.md §Input proof verification).
  */
 export function createToyKeyProofVerifier(
   publicKey: TfheCompactPublicKey,

@@ -8,7 +8,7 @@ import {
 } from 'node-tfhe';
 import { MAX_INPUT_BITS } from '../fhevm/limits.js';
 
-/** Block parameters of the fhEVM compute keys (fhevm-spec §5.1), as node-tfhe 1.4 names them. */
+/** Block parameters of the fhEVM compute keys, node-tfhe 1.4 name (docs/tfhe-formats.md §Parameters). */
 export const COMPUTE_PARAMETERS = 'PARAM_MESSAGE_2_CARRY_2_KS_PBS_TUNIFORM_2M128';
 /** Dedicated compact-public-key parameters for ZK-proven inputs (ZK v2, casting to the small key). */
 export const PKE_PARAMETERS = 'PARAM_PKE_MESSAGE_2_CARRY_2_KS_PBS_TUNIFORM_2M128';

@@ -53,7 +53,7 @@ const OPERATIONS: readonly Operation[] = [
 ];
 
 /**
- * The relayer HTTP API `@zama-fhe/relayer-sdk` 0.4 speaks (fhevm-spec §6.3), backed by this stack's
+ * The relayer HTTP API `@zama-fhe/relayer-sdk` 0.4 speaks (docs/fhevm-protocol.md §Relayer API), backed by
  * input verification and local KMS. Routes live at the root and under /v2 (async jobs: 202 + jobId +
  * Retry-After, then GET …/{jobId}) and under /v1 (synchronous). `POST /fhekit/user-decrypt` takes the
  * same body as `user-decrypt` and returns the plaintexts in clear, for clients without the SDK.

@@ -8,7 +8,7 @@ import { parseHandle } from '../../src/fhevm/handles.js';
 import { FheOp, opName } from '../../src/fhevm/operations.js';
 import { deployFixture, executorEvents, transact } from './fixture-chain.js';
 
-// Types FHEVMExecutor 0.10.0 accepts per operation (fhevm-spec §1.3).
+// Types FHEVMExecutor 0.10.0 accepts per operation (docs/fhevm-protocol.md §Operations).
 const { Bool, Uint8, Uint16, Uint32, Uint64, Uint128, Uint160, Uint256 } = FheType;
 const ARITH = [Uint8, Uint16, Uint32, Uint64, Uint128];
 const BITWISE = [Bool, ...ARITH, Uint256];

@@ -123,7 +123,7 @@ describe('an FHE operation from a deployed contract', () => {
         extraData,
       },
     });
-    // inputProof = numHandles ‖ numSigners ‖ handles ‖ signatures ‖ extraData (fhevm-spec §3.3)
+    // numHandles ‖ numSigners ‖ handles ‖ signatures ‖ extraData (docs/fhevm-protocol.md §Input proofs)
     const proof = `0x0101${handle.slice(2)}${signature.slice(2)}${extraData.slice(2)}` as Hex;
 
     const logs = await transact(chain, ops, 'inputEuint64', [handle, proof]);
@@ -171,7 +171,7 @@ describe('ConfidentialToken', () => {
 
 describe('HCULimit', () => {
   it('admits a dependency chain below the per-transaction depth limit and reverts one above it', async () => {
-    // Encrypted euint128 mul costs 1,686,000 HCU and depth must stay under 5,000,000 (fhevm-spec §8).
+    // Encrypted euint128 mul: 1,686,000 HCU; depth must stay under 5,000,000 (docs/fhevm-protocol.md §HCU).
     const repeatMul = (times: number) => [FheOp.Mul, FheType.Uint128, 3n, 5n, false, times] as const;
     const logs = await transact(chain, ops, 'repeatPlain', [...repeatMul(2)]);
     const muls = executorEvents(chain, logs).flatMap((e) => (e.eventName === 'FheMul' ? [e.args] : []));

@@ -19,7 +19,7 @@ export function hash32(n: number, tag = 0xaa): Hex {
   return `0x${tag.toString(16).padStart(2, '0').repeat(30)}${n.toString(16).padStart(4, '0')}`;
 }
 
-/** A handle laid out like fhevm-spec §2.1: 21-byte prehandle, index 0xff, chain id 31337, type, version 0. */
+/** A computed handle (docs/fhevm-protocol.md §Handles): index 0xff, chain id 31337, type, version 0. */
 export function handle(n: number, type: FheType = FheType.Uint8): Hex {
   const prehandle = n.toString(16).padStart(42, '0');
   const chainId = (31337).toString(16).padStart(16, '0');

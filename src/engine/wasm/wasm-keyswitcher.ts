@@ -9,7 +9,7 @@ import {
   type SharedWasmMemory,
 } from './wasm-runtime.js';
 
-// The engine's keyswitch contract (src/engine/pbs/keyswitcher.ts); this module is one implementation.
+// The engine's keyswitch contract (src/engine/pbs/keyswitch-kernel.ts); this module is one implementation.
 export type { Keyswitcher, KeyswitcherFactory };
 
 /**
