@@ -245,7 +245,8 @@ function expectSigners(
   expected: Address[],
   mismatches: string[],
 ): void {
-  const same = actual.length === expected.length && actual.every((a, i) => isAddressEqual(a, expected[i]));
+  const same =
+    actual.length === expected.length && actual.every((a, i) => isAddressEqual(a, expected[i] as Address));
   if (!same) mismatches.push(`${what} are [${actual.join(', ')}], expected [${expected.join(', ')}]`);
 }
 

@@ -168,7 +168,7 @@ function collectSources(entries: string[], resolver: SourceResolver): Sources {
       continue;
     }
     contents.set(unitName, content);
-    for (const [, path] of content.replace(COMMENT_PATTERN, '').matchAll(IMPORT_PATTERN)) {
+    for (const [, path = ''] of content.replace(COMMENT_PATTERN, '').matchAll(IMPORT_PATTERN)) {
       pending.push(path.startsWith('.') ? posix.join(posix.dirname(unitName), path) : path);
     }
   }

@@ -32,7 +32,7 @@ export class CiphertextWaiter {
       if (producers.length > 0 && producers.every((c) => c.status === 'error')) {
         throw new FhekitError(
           'FHE_COMPUTATION_FAILED',
-          `The computation of ${key} failed: ${producers[0].error}`,
+          `The computation of ${key} failed: ${producers[0]?.error}`,
           {
             hint: 'See the coprocessor log for the engine error; `fhe dev status` lists failed computations.',
           },

@@ -43,7 +43,8 @@ export function toFhevmComputation(
         return { scalar: hexToBigInt(operand.scalar) };
       default: {
         const lhs = computation.operands[0];
-        if (position !== 1 || !('handle' in lhs)) throw new Error('only the second operand can be a scalar');
+        if (position !== 1 || lhs === undefined || !('handle' in lhs))
+          throw new Error('only the second operand can be a scalar');
         return { scalar: decodeScalarOperand(operand.scalar, ciphertexts.get(lhs.handle)!.type) };
       }
     }

@@ -213,15 +213,21 @@ function onesOf(type: FheType): number {
   return type === FheType.Bool ? 1 : 3;
 }
 
-function encryptedOperands(
+type EncryptedOperand = { value: RadixCiphertext; type: FheType };
+type Tuple<N extends number, T, Acc extends T[] = []> = Acc['length'] extends N
+  ? Acc
+  : Tuple<N, T, [...Acc, T]>;
+
+/** The operands, checked to be exactly `count` encrypted ones (typed as a tuple of that length). */
+function encryptedOperands<N extends 1 | 3>(
   op: FheOp,
   operands: Operand[],
-  count: number,
-): { value: RadixCiphertext; type: FheType }[] {
+  count: N,
+): Tuple<N, EncryptedOperand> {
   if (operands.length !== count || !operands.every((o) => 'value' in o)) {
     invalid(op, `expects ${count} encrypted operand(s)`);
   }
-  return operands as { value: RadixCiphertext; type: FheType }[];
+  return operands as Tuple<N, EncryptedOperand>;
 }
 
 function checkSupported(op: FheOp, type: FheType): void {

@@ -70,7 +70,7 @@ export function parseHandle(handle: string): ParsedHandle {
     });
   }
   const bytes = hexToBytes(handle as Hex);
-  const type = bytes[TYPE_BYTE];
+  const type = bytes[TYPE_BYTE] ?? -1;
   if (!isFheType(type) || bytes[VERSION_BYTE] !== HANDLE_VERSION) {
     throw new FhekitError(
       'FHE_HANDLE_MALFORMED',
@@ -84,7 +84,7 @@ export function parseHandle(handle: string): ParsedHandle {
     handle: toHex(bytes),
     type,
     chainId: BigInt(toHex(bytes.subarray(...CHAIN_ID_BYTES))),
-    inputIndex: bytes[INDEX_BYTE] === COMPUTED_INDEX ? null : bytes[INDEX_BYTE],
+    inputIndex: bytes[INDEX_BYTE] === COMPUTED_INDEX ? null : (bytes[INDEX_BYTE] ?? null),
   };
 }
 

@@ -100,8 +100,8 @@ export function createInputService(options: InputServiceOptions): InputService {
       await options.store.insertInputCiphertexts(
         handles.map((handle, index) => ({
           handle,
-          type: types[index],
-          bytes: ciphertexts[index],
+          type: types[index]!,
+          bytes: ciphertexts[index]!,
           blobHash,
           index,
         })),

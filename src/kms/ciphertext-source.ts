@@ -60,7 +60,7 @@ async function checkStillComing(
     if (computations.length > 0 && computations.every((c) => c.status === 'error')) {
       throw new FhekitError(
         'KMS_COMPUTATION_FAILED',
-        `Computing handle ${handle} failed: ${computations[0].error}.`,
+        `Computing handle ${handle} failed: ${computations[0]?.error}.`,
         {
           hint: 'See the coprocessor log; this is a bug in fhekit if the transaction succeeded on-chain.',
         },

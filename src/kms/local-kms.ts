@@ -137,7 +137,7 @@ export function createLocalKms(options: LocalKmsOptions): LocalKms {
       parsed.map((h) => h.handle),
       { timeoutMs: waitTimeoutMs },
     );
-    return parsed.map((h, i) => decryptWithClientKey(h.type, bytes[i], options.clientKey));
+    return parsed.map((h, i) => decryptWithClientKey(h.type, bytes[i]!, options.clientKey));
   }
 
   return {
@@ -174,14 +174,14 @@ export function createLocalKms(options: LocalKmsOptions): LocalKms {
       }
       const { handles, values } = await authorizeAndDecrypt(request);
       const share = await signcryptUserDecryption({
-        signer: options.signers[0],
+        signer: options.signers[0]!,
         domain: options.domain,
         userAddress: request.userAddress,
         publicKey: request.publicKey,
         plaintexts: handles.map((handle, i) => ({
           handle,
           type: parseHandle(handle).type,
-          value: values[i],
+          value: values[i]!,
         })),
       });
       return [share];

@@ -127,7 +127,7 @@ function shake(dsep: Uint8Array, data: Uint8Array): Uint8Array {
 /** SEC1 compressed point, as k256's `VerifyingKey::to_sec1_bytes` writes it. */
 function compressedPublicKey(uncompressed: Hex): Uint8Array {
   const bytes = hexToBytes(uncompressed);
-  return concat([new Uint8Array([bytes[64] % 2 === 0 ? 2 : 3]), bytes.subarray(1, 33)]);
+  return concat([new Uint8Array([bytes[64]! % 2 === 0 ? 2 : 3]), bytes.subarray(1, 33)]);
 }
 
 function bincodeBytes(bytes: Uint8Array): Uint8Array {

@@ -197,7 +197,7 @@ function formatV2(operation: Operation, result: OperationResult): unknown {
 }
 
 function formatPlaintexts({ handles, values }: UserDecryption) {
-  return { plaintexts: handles.map((handle, i) => ({ handle, value: values[i].toString() })) };
+  return { plaintexts: handles.map((handle, i) => ({ handle, value: values[i]!.toString() })) };
 }
 
 function keyUrlBody(version: Version, baseUrl: string, ids: { publicKey: string; crs: string }) {
