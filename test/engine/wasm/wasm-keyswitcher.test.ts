@@ -7,6 +7,7 @@ import { Bootstrapper } from '../../../src/engine/pbs/bootstrap.js';
 import { createTypeScriptKeyswitcher, type Keyswitcher } from '../../../src/engine/pbs/keyswitch-kernel.js';
 import { lutOf } from '../../../src/engine/pbs/lut.js';
 import { addBlocks } from '../../../src/engine/radix/block-ops.js';
+import { encryptBlock } from '../../../src/engine/secret-key-encryption.js';
 import {
   attachWasmKeyswitcher,
   createWasmKeyswitcher,
@@ -15,7 +16,6 @@ import {
 import { FheType } from '../../../src/fhevm/fhe-types.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../../../src/tfhe/client-ciphertexts.js';
 import { engineFixture } from '../engine-fixture.js';
-import { encryptBlock } from '../secret-key-encrypt.js';
 import { createRng, randomU64Poly } from './exact-glwe.js';
 import { startKeyswitchWorker } from './keyswitch-worker.js';
 
