@@ -8,6 +8,8 @@ const SERIALIZATION_LIMIT = 1n << 40n;
 /**
  * Reads the type of each value of a client's serialized ProvenCompactCiphertextList (node-tfhe's
  * FheTypes codes 0…11 are the fhEVM ones). Cheap: nothing is verified or expanded yet.
+ * The bytes must be the list's canonical encoding: node-tfhe ignores trailing bytes, and since the
+ * handles hash the whole blob, every padded copy of one proof would otherwise be a new input.
  */
 export function readInputTypes(bytes: Uint8Array): FheType[] {
   let list: ProvenCompactCiphertextList;
@@ -20,6 +22,13 @@ export function readInputTypes(bytes: Uint8Array): FheType[] {
     });
   }
   try {
+    if (!sameBytes(list.safe_serialize(SERIALIZATION_LIMIT), bytes)) {
+      throw new FhekitError(
+        'INPUT_NOT_CANONICAL',
+        'The input is not the canonical encoding of a ProvenCompactCiphertextList (extra or altered bytes).',
+        { hint: 'Send exactly the bytes `createEncryptedInput(...).encrypt()` builds, nothing appended.' },
+      );
+    }
     return Array.from({ length: list.len() }, (_, i) => {
       const kind = list.get_kind_of(i);
       if (kind !== undefined && isFheType(kind)) return kind;
@@ -30,4 +39,8 @@ export function readInputTypes(bytes: Uint8Array): FheType[] {
   } finally {
     list.free();
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
 }

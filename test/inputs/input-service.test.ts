@@ -172,6 +172,25 @@ describe('input service (real keys, real proof)', () => {
     expect(store.rows.size).toBe(0);
   });
 
+  it('rejects a valid list with bytes appended (non-canonical encoding), storing nothing', async () => {
+    const store = new MemoryInputStore();
+    const withTrailingByte = new Uint8Array(list.length + 1);
+    withTrailingByte.set(list);
+    await expectRejected(
+      service(store).acceptInput(request({ ciphertextWithZkProof: withTrailingByte })),
+      'INPUT_NOT_CANONICAL',
+      store,
+    );
+    const twice = new Uint8Array(list.length * 2);
+    twice.set(list);
+    twice.set(list, list.length);
+    await expectRejected(
+      service(store).acceptInput(request({ ciphertextWithZkProof: twice })),
+      'INPUT_NOT_CANONICAL',
+      store,
+    );
+  });
+
   it('enforces size, value-count and bit limits before verifying', async () => {
     const store = new MemoryInputStore();
     await expectRejected(service(store, { maxBytes: 1000 }).acceptInput(request()), 'INPUT_TOO_LARGE', store);
