@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { type Address, createPublicClient, type Hex, http, type PublicClient, webSocket } from 'viem';
 import type { FheEvaluator } from '../engine/evaluator.js';
 import { FhekitError } from '../errors.js';
@@ -26,7 +26,8 @@ export interface CoprocessorOptions {
    * store for a worker process sharing it (like Zama's separate host-listener and tfhe-worker).
    */
   evaluator?: FheEvaluator;
-  logger?: Logger;
+  /** Made by the caller (level, destination): library code reads no environment. */
+  logger: Logger;
   /** Computations on the evaluator at once; default: the number of cores. */
   concurrency?: number;
   /** First block to ingest on an empty store (default 0). */
@@ -57,8 +58,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
     });
   }
   const store = options.store ?? openSqliteStore(options.dbPath!);
-  const logger =
-    options.logger ?? pino({ name: 'fhekit-coprocessor', level: process.env.FHE_LOG_LEVEL ?? 'info' });
+  const { logger } = options;
   const concurrency = options.concurrency ?? availableParallelism();
   const startedAt = Date.now();
   const client: PublicClient = createPublicClient({

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TfheClientKey } from 'node-tfhe';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { type ChainHandle, type SdkChainConfig, startChain } from '../chain/start-chain.js';
 import { type Coprocessor, type CoprocessorStatus, startCoprocessor } from '../coprocessor/coprocessor.js';
 import { type MetricsServer, startMetricsServer } from '../coprocessor/metrics.js';
@@ -30,7 +30,8 @@ export interface StackConfig {
   threads?: number;
   /** Seconds between blocks; omitted = a block per transaction. */
   blockTimeSeconds?: number;
-  logger?: Logger;
+  /** Made by the command (level, destination); the parts log to children of it. */
+  logger: Logger;
 }
 
 export type StackProgress =
@@ -68,7 +69,7 @@ export async function startStack(
 ): Promise<Stack> {
   const stateDir = resolve(config.stateDir);
   mkdirSync(stateDir, { recursive: true });
-  const logger = config.logger ?? pino({ name: 'fhekit', level: process.env.FHE_LOG_LEVEL ?? 'info' });
+  const { logger } = config;
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop();

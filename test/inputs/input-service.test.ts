@@ -173,6 +173,40 @@ describe('input service (real keys, real proof)', () => {
     expect(store.rows.size).toBe(0);
   });
 
+  it('rejects a valid list with bytes appended (non-canonical encoding), storing nothing', async () => {
+    const store = new MemoryInputStore();
+    const withTrailingByte = new Uint8Array(list.length + 1);
+    withTrailingByte.set(list);
+    await expectRejected(
+      service(store).acceptInput(request({ ciphertextWithZkProof: withTrailingByte })),
+      'INPUT_NOT_CANONICAL',
+      store,
+    );
+    const twice = new Uint8Array(list.length * 2);
+    twice.set(list);
+    twice.set(list, list.length);
+    await expectRejected(
+      service(store).acceptInput(request({ ciphertextWithZkProof: twice })),
+      'INPUT_NOT_CANONICAL',
+      store,
+    );
+  });
+
+  it('rejects a valid list given a tag (not covered by the proof, copied into every value), storing nothing', async () => {
+    const store = new MemoryInputStore();
+    // The list ends with its tag, `u32 version · u64 length · bytes`, which the SDK leaves empty.
+    const tag = new TextEncoder().encode('any bytes');
+    const tagged = new Uint8Array(list.length + tag.length);
+    tagged.set(list);
+    new DataView(tagged.buffer).setBigUint64(list.length - 8, BigInt(tag.length), true);
+    tagged.set(tag, list.length);
+    await expectRejected(
+      service(store).acceptInput(request({ ciphertextWithZkProof: tagged })),
+      'INPUT_NOT_CANONICAL',
+      store,
+    );
+  });
+
   it('enforces size, value-count and bit limits before verifying', async () => {
     const store = new MemoryInputStore();
     await expectRejected(service(store, { maxBytes: 1000 }).acceptInput(request()), 'INPUT_TOO_LARGE', store);
