@@ -46,8 +46,8 @@ export interface AttackStack {
   dbDigest(): string;
   /** POSTs `body` (a string as is); a v2 202 is polled like the SDK does until it is answered. */
   answer(path: string, body: unknown, headers?: Record<string, string>): Promise<Answer>;
-  /** A user-decrypt body (the SDK's v2 shape) signed by `signer` for `handles` of the token. */
-  userDecryptBody(signer: LocalAccount, handles: readonly Hex[], overrides?: Json): Promise<Json>;
+  /** A user-decrypt body (the SDK's v2 shape) signed by `signer` for `handles` of the token (and `publicKey`). */
+  userDecryptBody(signer: LocalAccount, handles: readonly Hex[], publicKey?: Hex): Promise<Json>;
   /** A delegated-user-decrypt body signed by `delegate` on behalf of `delegator`. */
   delegatedBody(delegate: LocalAccount, delegator: Address, handles: readonly Hex[]): Promise<Json>;
   stop(): Promise<void>;
@@ -112,9 +112,9 @@ export async function startAttackStack(): Promise<AttackStack> {
       apiToken,
       dbDigest: () => databaseDigest(join(stateDir, 'coprocessor.db')),
       answer,
-      async userDecryptBody(signer, handles, overrides = {}) {
+      async userDecryptBody(signer, handles, publicKey = `0x${sdk.generateKeypair().publicKey}`) {
         const message = {
-          publicKey: `0x${sdk.generateKeypair().publicKey}` as Hex,
+          publicKey,
           contractAddresses: [deployed.address],
           startTimestamp: BigInt(Math.floor(Date.now() / 1000)),
           durationDays: 1n,
@@ -135,7 +135,6 @@ export async function startAttackStack(): Promise<AttackStack> {
           signature: signature.slice(2),
           publicKey: message.publicKey.slice(2),
           extraData: message.extraData,
-          ...overrides,
         };
       },
       async delegatedBody(delegate, delegator, handles) {
