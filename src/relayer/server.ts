@@ -173,7 +173,7 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
     route(req, res).catch((error: unknown) => {
       const apiError = apiErrorOf(error);
       if (apiError.status === 429) res.setHeader('Retry-After', retryAfter);
-      // The rest of an oversized body is not read: close instead of parsing it as the next request.
+      // Close rather than read (and discard) the rest of an oversized body.
       if (apiError.status === 413) res.setHeader('Connection', 'close');
       sendError(res, apiError);
     });
