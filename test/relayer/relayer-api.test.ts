@@ -305,8 +305,10 @@ describe('relayer HTTP API', () => {
     const body = JSON.stringify({ ciphertextHandles: [HANDLE], extraData: '0x00' });
     const send = () => fetch(`${capped.url}/public-decrypt`, { method: 'POST', body });
     try {
-      expect((await send()).status).toBe(202);
-      const second = (await (await send()).json()) as { result: { jobId: string } };
+      const jobIdOf = async (res: Response) =>
+        ((await res.json()) as { result: { jobId: string } }).result.jobId;
+      const first = await jobIdOf(await send());
+      const second = await jobIdOf(await send());
       const refused = await send();
       expect(refused.status).toBe(429);
       expect(refused.headers.get('Retry-After')).toBe('1');
@@ -314,10 +316,12 @@ describe('relayer HTTP API', () => {
         error: { label: 'protocol_overload', code: 'RELAYER_TOO_MANY_JOBS' },
       });
       release();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      const poll = (id: string) => fetch(`${capped.url}/public-decrypt/${id}`).then((res) => res.status);
+      for (const id of [first, second]) while ((await poll(id)) === 202);
       // Both finished: a new job evicts the oldest finished one; the newer is still readable.
       expect((await send()).status).toBe(202);
-      expect((await fetch(`${capped.url}/public-decrypt/${second.result.jobId}`)).status).toBe(200);
+      expect(await poll(first)).toBe(404);
+      expect(await poll(second)).toBe(200);
     } finally {
       release();
       await capped.stop();
