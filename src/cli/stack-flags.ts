@@ -45,4 +45,10 @@ export const stackFlags = {
     summary: 'Seconds between blocks (default: one block per transaction).',
     env: 'FHE_BLOCK_TIME',
   }),
+  'decrypt-timeout': Flags.integer({
+    summary: 'Seconds a decryption waits for a handle still queued in the coprocessor.',
+    default: 600,
+    min: 1,
+    env: 'FHE_DECRYPT_TIMEOUT',
+  }),
 };

@@ -14,6 +14,7 @@ import { loadKeyset } from '../keys/load-keyset.js';
 import { createOnChainAclReader } from '../kms/acl-reader.js';
 import { createLocalKms } from '../kms/local-kms.js';
 import { type RelayerHandle, startRelayer } from '../relayer/server.js';
+import { ensureApiToken } from './api-token.js';
 import { removeStackRecord, writeStackRecord } from './stack-record.js';
 
 export interface StackConfig {
@@ -30,6 +31,8 @@ export interface StackConfig {
   threads?: number;
   /** Seconds between blocks; omitted = a block per transaction. */
   blockTimeSeconds?: number;
+  /** How long a decryption waits for a handle still queued in the coprocessor (default 10 min). */
+  decryptTimeoutMs?: number;
   /** Made by the command (level, destination); the parts log to children of it. */
   logger: Logger;
 }
@@ -142,12 +145,14 @@ export async function startStack(
       clientKey,
       acl: createOnChainAclReader(chain.publicClient, chain.addresses.acl),
       ciphertexts: coprocessor.store,
+      ...(config.decryptTimeoutMs === undefined ? {} : { waitTimeoutMs: config.decryptTimeoutMs }),
     });
     const relayer = await startRelayer({
       ...(config.apiPort === undefined ? {} : { port: config.apiPort }),
       inputs,
       kms,
       keys: { publicKey: publicKeyBytes, crs: crsBytes },
+      apiToken: ensureApiToken(stateDir),
       logger: logger.child({ component: 'relayer' }),
     });
     stops.push(() => relayer.stop());

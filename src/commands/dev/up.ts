@@ -70,6 +70,7 @@ export default class DevUp extends BaseCommand {
         metricsPort: flags['metrics-port'],
         ...(flags.threads === undefined ? {} : { threads: flags.threads }),
         ...(flags['block-time'] === undefined ? {} : { blockTimeSeconds: flags['block-time'] }),
+        decryptTimeoutMs: flags['decrypt-timeout'] * 1000,
         logger: pino({ level: flags['log-level'] }, pino.destination({ dest: logFile, mkdir: true })),
       },
       onProgress,
