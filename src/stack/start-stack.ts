@@ -14,6 +14,7 @@ import { SERIALIZATION_LIMIT } from '../keys/tfhe-config.js';
 import { createOnChainAclReader } from '../kms/acl-reader.js';
 import { createLocalKms } from '../kms/local-kms.js';
 import { type RelayerHandle, startRelayer } from '../relayer/server.js';
+import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS } from './stack-defaults.js';
 import { removeStackRecord, writeStackRecord } from './stack-record.js';
 
 export interface StackConfig {
@@ -30,6 +31,10 @@ export interface StackConfig {
   threads?: number;
   /** Seconds between blocks; omitted = a block per transaction. */
   blockTimeSeconds?: number;
+  /** With a block per transaction, also an empty block every this many seconds (default 1; 0: off). */
+  idleBlockSeconds?: number;
+  /** Dev accounts of the standard mnemonic funded at genesis (default 200). */
+  accounts?: number;
   logger?: Logger;
 }
 
@@ -89,6 +94,8 @@ export async function startStack(
       stateDir: join(stateDir, 'chain'),
       ...(config.rpcPort ? { port: config.rpcPort } : {}), // 0 or unset: anvil gets a free port
       ...(config.blockTimeSeconds === undefined ? {} : { blockTimeSeconds: config.blockTimeSeconds }),
+      idleBlockSeconds: config.idleBlockSeconds ?? DEFAULT_IDLE_BLOCK_SECONDS,
+      accounts: config.accounts ?? DEFAULT_ACCOUNTS,
     });
     stops.push(() => chain.stop());
     onProgress?.({ phase: 'chain', event: 'done' });

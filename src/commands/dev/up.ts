@@ -70,6 +70,8 @@ export default class DevUp extends BaseCommand {
         metricsPort: flags['metrics-port'],
         ...(flags.threads === undefined ? {} : { threads: flags.threads }),
         ...(flags['block-time'] === undefined ? {} : { blockTimeSeconds: flags['block-time'] }),
+        idleBlockSeconds: flags['idle-block-time'],
+        accounts: flags.accounts,
         logger: pino(
           { level: process.env.FHE_LOG_LEVEL ?? 'info' },
           pino.destination({ dest: logFile, mkdir: true }),
