@@ -174,6 +174,8 @@ describe('chain lifecycle', () => {
       );
       expect(error).toBeInstanceOf(FhekitError);
       expect((error as FhekitError).code).toBe('FHE_PORT_IN_USE');
+      // The flag `fhe dev up` really has (there is no --port).
+      expect((error as FhekitError).hint).toMatch(/--rpc-port .*FHE_RPC_PORT/);
     } finally {
       server.close();
     }
