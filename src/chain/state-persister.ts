@@ -51,7 +51,7 @@ export function persistStateOnEveryBlock(options: {
     includeTransactions: false,
     emitMissed: true,
     onBlock: (block) => {
-      if (block.transactionsRoot === EMPTY_TRANSACTIONS_ROOT || block.number === null) return;
+      if (!block || block.number === null || block.transactionsRoot === EMPTY_TRANSACTIONS_ROOT) return;
       wanted = wanted === null || block.number > wanted ? block.number : wanted;
       writing = writing.then(persist);
     },
