@@ -4,8 +4,9 @@ import { type Address, createPublicClient, type Hex, http, type PublicClient, we
 import type { FheEvaluator } from '../engine/evaluator.js';
 import { FhekitError } from '../errors.js';
 import { CiphertextWaiter } from './ciphertext-waiter.js';
-import { HostListener } from './listener.js';
+import { type ChainRollback, HostListener } from './listener.js';
 import { CoprocessorMetrics } from './metrics.js';
+import { readRollbackRecord, writeRollbackRecord } from './rollback-record.js';
 import { reportsPbs, Scheduler } from './scheduler.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { type CoprocessorStatus, readStatus } from './status.js';
@@ -46,6 +47,8 @@ export interface Coprocessor {
   waitForCiphertext(handle: Hex, timeoutMs: number): Promise<StoredCiphertext>;
   /** Tell the scheduler that ciphertexts were inserted (e.g. verified inputs), instead of waiting for its poll. */
   wake(): void;
+  /** Resolves once the listener reached the chain head; FHE_LISTENER_STALLED if it cannot (see `HostListener`). */
+  caughtUp(stallMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +82,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
     };
   });
   const waiter = new CiphertextWaiter(store);
+  let lastRollback: ChainRollback | null = options.dbPath ? readRollbackRecord(options.dbPath) : null;
   scheduler = options.evaluator
     ? new Scheduler({
         store,
@@ -102,6 +106,10 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
     subscribe: options.wsUrl !== undefined,
     onBlock: (block) => {
       if (block.computations.length > 0) scheduler?.wake();
+    },
+    onRollback: (rollback) => {
+      lastRollback = rollback;
+      if (options.dbPath) writeRollbackRecord(options.dbPath, rollback);
     },
   });
   scheduler?.start();
@@ -127,9 +135,11 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
         pbsPerSecond: options.evaluator && reportsPbs(options.evaluator) ? metrics.pbsRate.perSecond() : null,
         concurrency: scheduler ? concurrency : 0,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        lastRollback,
       }),
     waitForCiphertext: (handle, timeoutMs) => waiter.wait(handle, timeoutMs),
     wake: () => scheduler?.wake(),
+    caughtUp: (stallMs) => listener.whenCaughtUp(stallMs),
     stop() {
       stopping ??= (async () => {
         await listener.stop();

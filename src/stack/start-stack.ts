@@ -17,6 +17,9 @@ import { type RelayerHandle, startRelayer } from '../relayer/server.js';
 import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS } from './stack-defaults.js';
 import { removeStackRecord, writeStackRecord } from './stack-record.js';
 
+/** How long the listener may go without a new block, while catching up at start, before the start fails. */
+const LISTENER_STALL_MS = 15_000;
+
 export interface StackConfig {
   /** Chain state, signer keys, the coprocessor database and logs. */
   stateDir: string;
@@ -115,6 +118,8 @@ export async function startStack(
       concurrency: evaluator.threads,
     });
     stops.push(() => coprocessor.stop());
+    // Never report ready while the listener cannot follow the chain (it would stay silently behind).
+    await coprocessor.caughtUp(LISTENER_STALL_MS);
     onProgress?.({ phase: 'coprocessor', event: 'done' });
 
     onProgress?.({ phase: 'api', event: 'start' });
@@ -178,6 +183,7 @@ export async function startStack(
       startedAt: new Date().toISOString(),
       rpcUrl: chain.rpcUrl,
       apiUrl: relayer.url,
+      metricsUrl: metrics.url,
       chainId: chain.chainId,
       addresses: { ...chain.addresses },
     });
