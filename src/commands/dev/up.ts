@@ -3,7 +3,7 @@ import { Flags } from '@oclif/core';
 import pino from 'pino';
 import { BaseCommand } from '../../cli/base-command.js';
 import { stackFlags } from '../../cli/stack-flags.js';
-import { startStackInBackground } from '../../stack/background.js';
+import { recordStartFailure, startStackInBackground } from '../../stack/background.js';
 import { type StackProgress, startStack } from '../../stack/start-stack.js';
 import { renderDashboard, statusLine } from '../../ui/stack-dashboard.js';
 import { createStepProgress } from '../../ui/step-progress.js';
@@ -74,11 +74,17 @@ export default class DevUp extends BaseCommand {
         accounts: flags.accounts,
         logger: pino(
           { level: process.env.FHE_LOG_LEVEL ?? 'info' },
-          pino.destination({ dest: logFile, mkdir: true }),
+          // Synchronous: an asynchronous destination still opening throws on exit and hides a start failure.
+          pino.destination({ dest: logFile, mkdir: true, sync: true }),
         ),
       },
       onProgress,
-    ).finally(() => progress.stop());
+    )
+      .catch((error: unknown) => {
+        recordStartFailure(error);
+        throw error;
+      })
+      .finally(() => progress.stop());
 
     const first = await stack.status();
     let view: { update(status: typeof first): void; stop(): void };
