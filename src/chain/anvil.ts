@@ -15,6 +15,13 @@ export interface AnvilOptions {
   chainId?: number;
   /** Seconds between blocks; omitted = a block per transaction (instant mining). */
   blockTimeSeconds?: number;
+  /**
+   * With instant mining, also mine an (empty) block every this many seconds, so that code waiting for
+   * N blocks finishes without traffic. Ignored with `blockTimeSeconds`; 0 or omitted: off.
+   */
+  idleBlockSeconds?: number;
+  /** Dev accounts of the standard mnemonic funded at genesis (anvil's default: 10). */
+  accounts?: number;
   /** Load chain state from this file if it exists, and dump it there on exit and every few seconds. */
   stateFile?: string;
   /** anvil's stdout/stderr are appended here. */
@@ -66,7 +73,7 @@ export async function startAnvil(options: AnvilOptions): Promise<AnvilProcess> {
   if (options.port !== undefined) {
     if (!(await isPortFree(options.port))) {
       throw new FhekitError('FHE_PORT_IN_USE', `Port ${options.port} on ${HOST} is already in use.`, {
-        hint: 'Stop whatever listens there (another `fhe dev up`?) or pick another port with --port.',
+        hint: 'Stop whatever listens there (another `fhe dev up`?) or pick another port with --rpc-port (FHE_RPC_PORT; 0 = any free port).',
       });
     }
     return spawnAnvil(options, options.port);
@@ -85,6 +92,11 @@ async function spawnAnvil(options: AnvilOptions, port: number): Promise<AnvilPro
   const chainId = options.chainId ?? LOCAL_CHAIN_ID;
   const args = ['--host', HOST, '--port', String(port), '--chain-id', String(chainId)];
   if (options.blockTimeSeconds !== undefined) args.push('--block-time', String(options.blockTimeSeconds));
+  else if (options.idleBlockSeconds) {
+    // anvil's mixed mining: a block per transaction, plus one per interval.
+    args.push('--mixed-mining', '--block-time', String(options.idleBlockSeconds));
+  }
+  if (options.accounts !== undefined) args.push('--accounts', String(options.accounts));
   if (options.codeSizeLimit !== undefined) args.push('--code-size-limit', String(options.codeSizeLimit));
   if (options.stateFile !== undefined) {
     args.push('--state', options.stateFile, '--state-interval', String(STATE_DUMP_INTERVAL_SECONDS));
@@ -209,7 +221,7 @@ function decorateStartError(error: unknown, logFile: string, port: number): Fhek
       'FHE_PORT_IN_USE',
       `anvil could not bind ${HOST}:${port}: address already in use.`,
       {
-        hint: 'Pick another port with --port, or stop the process using it.',
+        hint: 'Pick another port with --rpc-port (FHE_RPC_PORT; 0 = any free port), or stop the process using it.',
         cause: error,
       },
     );

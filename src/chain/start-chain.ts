@@ -26,6 +26,7 @@ import {
   installHostContracts,
 } from './host-contracts.js';
 import { loadOrCreateSigners, type StackSigners } from './signers.js';
+import { persistStateOnEveryBlock } from './state-persister.js';
 
 /** anvil's default dev mnemonic: its accounts are funded at genesis. */
 export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
@@ -38,6 +39,10 @@ export interface ChainConfig {
   chainId?: number;
   /** Seconds between blocks; omitted = instant mining. */
   blockTimeSeconds?: number;
+  /** With instant mining, also an empty block every this many seconds (0 or omitted: off). */
+  idleBlockSeconds?: number;
+  /** Dev accounts of `ANVIL_MNEMONIC` funded at genesis (anvil's default: 10). */
+  accounts?: number;
   codeSizeLimit?: number;
   gateway?: GatewayConfig;
 }
@@ -106,6 +111,8 @@ export async function startChain(config: ChainConfig = {}): Promise<ChainHandle>
       port: config.port,
       chainId: config.chainId ?? LOCAL_CHAIN_ID,
       blockTimeSeconds: config.blockTimeSeconds,
+      idleBlockSeconds: config.idleBlockSeconds,
+      accounts: config.accounts,
       codeSizeLimit: config.codeSizeLimit,
       stateFile: temporary ? undefined : join(stateDir, ANVIL_STATE_FILE),
       logFile: join(stateDir, ANVIL_LOG_FILE),
@@ -116,6 +123,15 @@ export async function startChain(config: ChainConfig = {}): Promise<ChainHandle>
     throw error;
   }
 
+  // With a state dir, every block with transactions is on disk before anvil's next periodic dump.
+  const persister = temporary
+    ? undefined
+    : persistStateOnEveryBlock({ wsUrl: anvil.wsUrl, stateFile: join(stateDir, ANVIL_STATE_FILE) });
+  const stop = async () => {
+    await persister?.stop();
+    await anvil.stop();
+  };
+  void anvil.exited.then(() => persister?.stop());
   try {
     const chain = localChain(anvil);
     const transport = http(anvil.rpcUrl);
@@ -161,10 +177,10 @@ export async function startChain(config: ChainConfig = {}): Promise<ChainHandle>
         network: anvil.rpcUrl,
       }),
       exited: anvil.exited,
-      stop: () => anvil.stop(),
+      stop,
     };
   } catch (error) {
-    await anvil.stop();
+    await stop();
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS } from '../stack/stack-defaults.js';
 
 /** Flags shared by the commands that start or find a stack; each also readable from its FHE_* variable. */
 export const stateDirFlag = Flags.string({
@@ -50,5 +51,18 @@ export const stackFlags = {
     default: 600,
     min: 1,
     env: 'FHE_DECRYPT_TIMEOUT',
+  }),
+  'idle-block-time': Flags.integer({
+    summary:
+      'With a block per transaction, also mine an empty block every this many seconds (0: off; ignored with --block-time).',
+    default: DEFAULT_IDLE_BLOCK_SECONDS,
+    min: 0,
+    env: 'FHE_IDLE_BLOCK_TIME',
+  }),
+  accounts: Flags.integer({
+    summary: 'Dev accounts of the standard test mnemonic funded at genesis.',
+    default: DEFAULT_ACCOUNTS,
+    min: 1,
+    env: 'FHE_ACCOUNTS',
   }),
 };

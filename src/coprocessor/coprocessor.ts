@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import { type Address, createPublicClient, http, type PublicClient, webSocket } from 'viem';
 import type { FheEvaluator } from '../engine/evaluator.js';
 import { FhekitError } from '../errors.js';
-import { HostListener } from './listener.js';
+import { type ChainRollback, HostListener } from './listener.js';
 import { CoprocessorMetrics } from './metrics.js';
+import { readRollbackRecord, writeRollbackRecord } from './rollback-record.js';
 import { reportsPbs, Scheduler } from './scheduler.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { type CoprocessorStatus, readStatus } from './status.js';
@@ -44,6 +45,8 @@ export interface Coprocessor {
   status(): Promise<CoprocessorStatus>;
   /** Tell the scheduler that ciphertexts were inserted (e.g. verified inputs), instead of waiting for its poll. */
   wake(): void;
+  /** Resolves once the listener reached the chain head; FHE_LISTENER_STALLED if it cannot (see `HostListener`). */
+  caughtUp(stallMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
       cursorBlock: cursor?.number ?? null,
     };
   });
+  let lastRollback: ChainRollback | null = options.dbPath ? readRollbackRecord(options.dbPath) : null;
   scheduler = options.evaluator
     ? new Scheduler({
         store,
@@ -97,6 +101,10 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
     subscribe: options.wsUrl !== undefined,
     onBlock: (block) => {
       if (block.computations.length > 0) scheduler?.wake();
+    },
+    onRollback: (rollback) => {
+      lastRollback = rollback;
+      if (options.dbPath) writeRollbackRecord(options.dbPath, rollback);
     },
   });
   scheduler?.start();
@@ -122,8 +130,10 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
         pbsPerSecond: options.evaluator && reportsPbs(options.evaluator) ? metrics.pbsRate.perSecond() : null,
         concurrency: scheduler ? concurrency : 0,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        lastRollback,
       }),
     wake: () => scheduler?.wake(),
+    caughtUp: (stallMs) => listener.whenCaughtUp(stallMs),
     stop() {
       stopping ??= (async () => {
         await listener.stop();

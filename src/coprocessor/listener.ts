@@ -3,13 +3,21 @@ import type { Block, Hex, Log, PublicClient } from 'viem';
 import { FhekitError } from '../errors.js';
 import { decodeHostLogs, type HostEventAddresses } from './host-events.js';
 import type { CoprocessorMetrics } from './metrics.js';
-import type { BlockId, CoprocessorStore, IngestedBlock } from './store.js';
+import type { BlockId, CoprocessorStore, IngestedBlock, RollbackSummary } from './store.js';
 import { Wakeup } from './wakeup.js';
 
 /** Blocks read per round when catching up (one ranged getLogs, headers in parallel). */
 const RANGE_BLOCKS = 100;
 
 type ChainBlock = Block<bigint, false, 'latest'> & { hash: Hex };
+
+/** The chain went back: blocks after `toBlock` that we had ingested (up to `fromBlock`) are gone. */
+export interface ChainRollback {
+  at: string;
+  fromBlock: number;
+  toBlock: number;
+  dropped: RollbackSummary;
+}
 
 export interface ListenerOptions {
   /** HTTP or WebSocket client of the host chain. */
@@ -18,7 +26,7 @@ export interface ListenerOptions {
   addresses: HostEventAddresses;
   metrics: CoprocessorMetrics;
   logger: Logger;
-  /** First block to ingest when the store has no cursor yet. */
+  /** First block to ingest when the store has no cursor yet (default and minimum 1: see `startBlock`). */
   startBlock?: number;
   /** How often to ask for the head (with a subscription, only a fallback). */
   pollIntervalMs?: number;
@@ -26,6 +34,8 @@ export interface ListenerOptions {
   subscribe?: boolean;
   /** Called after each block is committed. */
   onBlock?: (block: IngestedBlock) => void;
+  /** Called when the chain went back under ingested blocks and their rows were rolled back. */
+  onRollback?: (rollback: ChainRollback) => void;
 }
 
 /**
@@ -42,9 +52,17 @@ export class HostListener {
   private unwatch: (() => void) | undefined;
   private head: number | null = null;
   private readonly startBlock: number;
+  private reachedHead = false;
+  /** Highest block ever ingested and when: re-ingesting the same blocks in a loop is no progress. */
+  private highest = -1;
+  private lastProgressAt = 0;
+  private lastError: unknown;
 
   constructor(private readonly options: ListenerOptions) {
-    this.startBlock = options.startBlock ?? 0;
+    // A genesis block has no transactions, so no events. It is never ingested, because anvil can give
+    // it a new hash when it reloads a state while block 1 keeps the old parent hash: comparing the two
+    // would look like a reorg at every poll.
+    this.startBlock = Math.max(1, options.startBlock ?? 1);
   }
 
   /** Latest head seen on the chain (null before the first poll). */
@@ -55,6 +73,7 @@ export class HostListener {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.lastProgressAt = Date.now();
     if (this.options.subscribe) {
       this.unwatch = this.options.client.watchBlockNumber({
         onBlockNumber: () => this.wakeup.wake(),
@@ -62,6 +81,27 @@ export class HostListener {
       });
     }
     this.loop = this.run();
+  }
+
+  /**
+   * Resolves once the listener has ingested every block up to the head it saw; rejects with
+   * FHE_LISTENER_STALLED when it goes `stallMs` without ingesting a new block before that.
+   */
+  async whenCaughtUp(stallMs: number): Promise<void> {
+    while (!this.reachedHead) {
+      if (this.stopped || Date.now() - this.lastProgressAt > stallMs) {
+        const reason = this.lastError instanceof Error ? `: ${this.lastError.message.split('\n')[0]}` : '';
+        throw new FhekitError(
+          'FHE_LISTENER_STALLED',
+          `The coprocessor cannot follow the host chain: no new block ingested for ${Math.round(stallMs / 1000)} s (last block ${this.highest < 0 ? 'none' : this.highest}, chain head ${this.head ?? 'unknown'})${reason}.`,
+          {
+            hint: 'Check that the chain answers and see the coprocessor log for the cause; a database that belongs to another chain needs a fresh state dir.',
+            cause: this.lastError,
+          },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async stop(): Promise<void> {
@@ -77,11 +117,12 @@ export class HostListener {
     let failures = 0;
     while (!this.stopped) {
       try {
-        await this.sync();
+        if (await this.sync()) this.reachedHead = true;
         if (failures > 0) logger.info({ failures }, 'host chain reachable again');
         failures = 0;
       } catch (error) {
         failures++;
+        this.lastError = error;
         metrics.errors.inc({ component: 'listener' });
         // A chain that is down fails every poll: log the first failures, then every 50th.
         if (failures <= 3 || failures % 50 === 0) {
@@ -95,8 +136,8 @@ export class HostListener {
     }
   }
 
-  /** Ingests every block up to the current head. */
-  private async sync(): Promise<void> {
+  /** Ingests every block up to the current head; true if it got there. */
+  private async sync(): Promise<boolean> {
     const { client, store } = this.options;
     const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
     this.head = head;
@@ -106,12 +147,12 @@ export class HostListener {
     }
     while (!this.stopped) {
       const next = cursor ? cursor.number + 1 : this.startBlock;
-      if (next > head) return;
+      if (next > head) return true;
       // The chain changed under a range read, or got shorter since we read the head: the next sync sees it.
       const blocks = await this.fetchBlocks(next, Math.min(head, next + RANGE_BLOCKS - 1));
-      if (!blocks) return;
+      if (!blocks) return false;
       for (const { block, logs } of blocks) {
-        if (this.stopped) return;
+        if (this.stopped) return false;
         if (cursor && block.parentHash !== cursor.hash) {
           cursor = await this.rollBackReorg(cursor.number);
           break;
@@ -119,6 +160,7 @@ export class HostListener {
         cursor = await this.ingest(block, logs);
       }
     }
+    return false;
   }
 
   /**
@@ -168,6 +210,10 @@ export class HostListener {
         'block ingested',
       );
     }
+    if (rows.number > this.highest) {
+      this.highest = rows.number;
+      this.lastProgressAt = Date.now();
+    }
     this.options.onBlock?.(rows);
     return { number: rows.number, hash: rows.hash };
   }
@@ -183,6 +229,7 @@ export class HostListener {
   /** Rolls back to the newest recorded block at or below `from` that is still canonical. */
   private async rollBackReorg(from: number): Promise<BlockId | null> {
     const { store, logger } = this.options;
+    const ingestedUpTo = (await store.getCursor())?.number ?? -1;
     for (let number = from; number >= this.startBlock; number--) {
       const recorded = await store.getBlock(number);
       if (!recorded) {
@@ -197,12 +244,19 @@ export class HostListener {
       if ((await this.canonicalBlock(number))?.hash === recorded.hash) {
         const dropped = await store.rollbackAfter(number);
         logger.warn({ forkPoint: number, dropped }, 'host-chain reorg: rolled back dropped blocks');
+        this.reportRollback(ingestedUpTo, number, dropped);
         return { number, hash: recorded.hash };
       }
     }
     const dropped = await store.rollbackAfter(-1);
     logger.warn({ forkPoint: this.startBlock - 1, dropped }, 'host-chain reorg down to the start block');
+    this.reportRollback(ingestedUpTo, this.startBlock - 1, dropped);
     return null;
+  }
+
+  private reportRollback(fromBlock: number, toBlock: number, dropped: RollbackSummary): void {
+    if (dropped.blocks === 0) return;
+    this.options.onRollback?.({ at: new Date().toISOString(), fromBlock, toBlock, dropped });
   }
 
   private async canonicalBlock(number: number): Promise<ChainBlock | null> {

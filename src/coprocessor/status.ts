@@ -1,4 +1,5 @@
 import type { Hex } from 'viem';
+import type { ChainRollback } from './listener.js';
 import { lagBlocks } from './metrics.js';
 import type { CoprocessorStore } from './store.js';
 
@@ -19,6 +20,8 @@ export interface CoprocessorStatus {
   concurrency: number;
   /** 0 when read from outside the running process. */
   uptimeSeconds: number;
+  /** The last time the chain went back under ingested blocks (their rows were rolled back). */
+  lastRollback: ChainRollback | null;
 }
 
 /** What only the running process knows; a reader from outside (another CLI process) passes what it has. */
@@ -29,6 +32,7 @@ export interface LiveStats {
   pbsPerSecond: number | null;
   concurrency: number;
   uptimeSeconds: number;
+  lastRollback: ChainRollback | null;
 }
 
 const OFFLINE: LiveStats = {
@@ -38,6 +42,7 @@ const OFFLINE: LiveStats = {
   pbsPerSecond: null,
   concurrency: 0,
   uptimeSeconds: 0,
+  lastRollback: null,
 };
 
 /** The status from the store's durable state plus `live` figures. */
@@ -58,5 +63,6 @@ export async function readStatus(
     pbsPerSecond: stats.pbsPerSecond,
     concurrency: stats.concurrency,
     uptimeSeconds: stats.uptimeSeconds,
+    lastRollback: stats.lastRollback,
   };
 }

@@ -5,6 +5,7 @@ import { clearValueToBigint, type StackClient } from '../client/stack-client.js'
 import { FhekitError } from '../errors.js';
 import { FheType, nameOf } from '../fhevm/fhe-types.js';
 import { INPUT_A, INPUT_B, inputTypes, type SmokeCall, type SmokeCase } from './smoke-cases.js';
+import { assertStackReachable, isStackUnreachable } from './stack-reachability.js';
 
 export interface SmokeResult {
   name: string;
@@ -109,12 +110,13 @@ export async function runSmokeTest(client: StackClient, options: SmokeOptions): 
         eventName: 'Published',
       });
       const handle = published!.args.handle;
-      const value = await untilReady(options.timeoutMs, async () =>
+      const value = await untilReady(client, options.timeoutMs, async () =>
         clearValueToBigint((await client.sdk.publicDecrypt([handle])).clearValues[handle]),
       );
       actual = value.toString();
       passed = smokeCase.check(value);
     } catch (error) {
+      if (isStackUnreachable(error)) throw error; // every later case would fail the same way
       actual = `error: ${(error as Error).message.split('\n')[0]}`;
     }
     const result = {
@@ -162,13 +164,17 @@ async function send(client: StackClient, address: Hex, abi: Abi, functionName: s
   return receipt;
 }
 
-/** Retries `attempt` every 500 ms while the coprocessor is still computing, until `timeoutMs` passes. */
-async function untilReady<T>(timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
+/**
+ * Retries `attempt` every 500 ms while the coprocessor is still computing, until `timeoutMs` passes;
+ * at once FHE_STACK_UNREACHABLE if the stack stopped answering.
+ */
+async function untilReady<T>(client: StackClient, timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await attempt();
     } catch (error) {
+      await assertStackReachable(client);
       if (Date.now() > deadline) throw error;
       await sleep(500);
     }
@@ -192,10 +198,11 @@ async function runTokenTransfer(
     let actual: string;
     let passed = false;
     try {
-      const [value] = await untilReady(timeoutMs, () => client.userDecrypt([handle], token.address));
+      const [value] = await untilReady(client, timeoutMs, () => client.userDecrypt([handle], token.address));
       actual = value!.toString();
       passed = value === expected;
     } catch (error) {
+      if (isStackUnreachable(error)) throw error;
       actual = `error: ${(error as Error).message.split('\n')[0]}`;
     }
     const result = { name, expected: expected.toString(), actual, passed, ms: performance.now() - started };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { readStackRecord } from '../stack/stack-record.js';
 import { type StackProgress, startStack } from '../stack/start-stack.js';
+import { assertStackReachable } from './stack-reachability.js';
 
 export interface SmokeTarget {
   rpcUrl: string;
@@ -26,11 +27,14 @@ export async function resolveSmokeTarget(options: {
   onStackProgress?: (p: StackProgress) => void;
 }): Promise<SmokeTarget> {
   if (options.rpcUrl && options.apiUrl) {
+    await assertStackReachable({ rpcUrl: options.rpcUrl, apiUrl: options.apiUrl });
     return { rpcUrl: options.rpcUrl, apiUrl: options.apiUrl, origin: 'urls', release: async () => {} };
   }
   const record = readStackRecord(options.stateDir);
-  if (record)
+  if (record) {
+    await assertStackReachable(record);
     return { rpcUrl: record.rpcUrl, apiUrl: record.apiUrl, origin: 'running stack', release: async () => {} };
+  }
 
   const stateDir = mkdtempSync(join(tmpdir(), 'fhekit-smoke-'));
   const stack = await startStack(

@@ -1,11 +1,27 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FhekitError } from '../errors.js';
+import { FhekitError, isFhekitError } from '../errors.js';
 import { isAlive, readStackRecord, type StackRecord } from './stack-record.js';
 
 export const BACKGROUND_LOG_FILE = 'stack.log';
+/** Where the background child writes why it could not start (code, message, hint), for the parent to show. */
+const START_ERROR_FILE = 'stack-start-error.json';
+const START_ERROR_ENV = 'FHE_START_ERROR_FILE';
+
+/**
+ * In a background child, records why the stack could not start, so that the parent shows the real
+ * error instead of a log tail. A no-op in a foreground `fhe dev up`.
+ */
+export function recordStartFailure(error: unknown): void {
+  const path = process.env[START_ERROR_ENV];
+  if (!path) return;
+  const failure = isFhekitError(error)
+    ? { code: error.code, message: error.message, hint: error.hint }
+    : { code: 'FHE_STACK_START_FAILED', message: error instanceof Error ? error.message : String(error) };
+  writeFileSync(path, `${JSON.stringify(failure)}\n`);
+}
 
 /**
  * Re-runs `fhe dev up` (the given argv, without --background) as a detached process logging to the
@@ -29,12 +45,14 @@ export async function startStackInBackground(options: {
     );
   }
   const logPath = join(stateDir, BACKGROUND_LOG_FILE);
+  const errorPath = join(stateDir, START_ERROR_FILE);
+  rmSync(errorPath, { force: true });
   const log = openSync(logPath, 'w');
   const child = spawn(process.execPath, [...process.execArgv, ...options.command], {
     detached: true,
     stdio: ['ignore', log, log],
     // The child runs the stack itself: an inherited FHE_BACKGROUND would make it detach once more.
-    env: { ...process.env, CI: '1', FHE_BACKGROUND: undefined },
+    env: { ...process.env, CI: '1', FHE_BACKGROUND: undefined, [START_ERROR_ENV]: errorPath },
   });
   closeSync(log);
   child.unref();
@@ -45,6 +63,17 @@ export async function startStackInBackground(options: {
     if (record && record.pid === child.pid) return record;
     if (!isAlive(child.pid!)) break;
     await sleep(250);
+  }
+  if (existsSync(errorPath)) {
+    const failure = JSON.parse(readFileSync(errorPath, 'utf8')) as {
+      code: string;
+      message: string;
+      hint?: string;
+    };
+    rmSync(errorPath, { force: true });
+    throw new FhekitError(failure.code, failure.message, {
+      hint: `${failure.hint ? `${failure.hint}\n` : ''}Full log of the background start: ${logPath}.`,
+    });
   }
   const tail = readFileSync(logPath, 'utf8').trim().split('\n').slice(-15).join('\n');
   throw new FhekitError(

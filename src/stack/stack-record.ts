@@ -10,6 +10,8 @@ export interface StackRecord {
   startedAt: string;
   rpcUrl: string;
   apiUrl: string;
+  /** Prometheus /metrics. */
+  metricsUrl: string;
   chainId: number;
   addresses: Record<string, string>;
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createPublicClient, http } from 'viem';
 import type { CoprocessorStatus } from '../coprocessor/coprocessor.js';
+import { readRollbackRecord } from '../coprocessor/rollback-record.js';
 import { openSqliteStore } from '../coprocessor/sqlite-store.js';
 import { readStatus } from '../coprocessor/status.js';
 import { readStackRecord, type StackRecord } from './stack-record.js';
@@ -25,7 +26,7 @@ export async function readStackReport(stateDir: string): Promise<StackReport> {
   const dbPath = resolve(dir, 'coprocessor.db');
   if (existsSync(dbPath)) {
     const store = openSqliteStore(dbPath);
-    report.coprocessor = await readStatus(store, { headBlock });
+    report.coprocessor = await readStatus(store, { headBlock, lastRollback: readRollbackRecord(dbPath) });
     await store.close();
   }
   return report;

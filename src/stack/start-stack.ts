@@ -15,7 +15,11 @@ import { createOnChainAclReader } from '../kms/acl-reader.js';
 import { createLocalKms } from '../kms/local-kms.js';
 import { type RelayerHandle, startRelayer } from '../relayer/server.js';
 import { ensureApiToken } from './api-token.js';
+import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS } from './stack-defaults.js';
 import { removeStackRecord, writeStackRecord } from './stack-record.js';
+
+/** How long the listener may go without a new block, while catching up at start, before the start fails. */
+const LISTENER_STALL_MS = 15_000;
 
 export interface StackConfig {
   /** Chain state, signer keys, the coprocessor database and logs. */
@@ -33,6 +37,10 @@ export interface StackConfig {
   blockTimeSeconds?: number;
   /** How long a decryption waits for a handle still queued in the coprocessor (default 10 min). */
   decryptTimeoutMs?: number;
+  /** With a block per transaction, also an empty block every this many seconds (default 1; 0: off). */
+  idleBlockSeconds?: number;
+  /** Dev accounts of the standard mnemonic funded at genesis (default 200). */
+  accounts?: number;
   /** Made by the command (level, destination); the parts log to children of it. */
   logger: Logger;
 }
@@ -93,6 +101,8 @@ export async function startStack(
       stateDir: join(stateDir, 'chain'),
       ...(config.rpcPort ? { port: config.rpcPort } : {}), // 0 or unset: anvil gets a free port
       ...(config.blockTimeSeconds === undefined ? {} : { blockTimeSeconds: config.blockTimeSeconds }),
+      idleBlockSeconds: config.idleBlockSeconds ?? DEFAULT_IDLE_BLOCK_SECONDS,
+      accounts: config.accounts ?? DEFAULT_ACCOUNTS,
     });
     stops.push(() => chain.stop());
     onProgress?.({ phase: 'chain', event: 'done' });
@@ -112,6 +122,8 @@ export async function startStack(
       concurrency: evaluator.threads,
     });
     stops.push(() => coprocessor.stop());
+    // Never report ready while the listener cannot follow the chain (it would stay silently behind).
+    await coprocessor.caughtUp(LISTENER_STALL_MS);
     onProgress?.({ phase: 'coprocessor', event: 'done' });
 
     onProgress?.({ phase: 'api', event: 'start' });
@@ -177,6 +189,7 @@ export async function startStack(
       startedAt: new Date().toISOString(),
       rpcUrl: chain.rpcUrl,
       apiUrl: relayer.url,
+      metricsUrl: metrics.url,
       chainId: chain.chainId,
       addresses: { ...chain.addresses },
     });

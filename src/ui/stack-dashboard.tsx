@@ -1,5 +1,6 @@
 import { Box, render, Text } from 'ink';
 import type { CoprocessorStatus } from '../coprocessor/coprocessor.js';
+import type { ChainRollback } from '../coprocessor/listener.js';
 import type { StackStatus } from '../stack/start-stack.js';
 
 function formatUptime(seconds: number): string {
@@ -47,6 +48,11 @@ function Dashboard({ status }: { status: StackStatus }) {
       <Row label="Ciphertexts">
         {c.ciphertexts} <Text color="gray">· {c.allowedHandles} ACL grants</Text>
       </Row>
+      {c.lastRollback ? (
+        <Row label="Chain rollback">
+          <Text color="red">{rollbackText(c.lastRollback)}</Text>
+        </Row>
+      ) : null}
       <Row label="Throughput">
         {c.opsPerSecond.toFixed(2)} ops/s
         {c.pbsPerSecond === null ? null : <Text> · {c.pbsPerSecond.toFixed(1)} PBS/s</Text>}
@@ -70,6 +76,11 @@ export function renderDashboard(status: StackStatus): StatusView {
   };
 }
 
+/** The last time the chain went back under ingested blocks, e.g. anvil restarted from an older state. */
+export function rollbackText(r: ChainRollback): string {
+  return `chain went back from block ${r.fromBlock} to ${r.toBlock} at ${r.at}: ${r.dropped.blocks} blocks, ${r.dropped.computations} computations, ${r.dropped.ciphertexts} ciphertexts dropped`;
+}
+
 /** One line per change, for CI logs and pipes. */
 export function statusLine(c: CoprocessorStatus): string {
   return [
@@ -77,5 +88,6 @@ export function statusLine(c: CoprocessorStatus): string {
     `computations pending ${c.computations.pending} running ${c.computations.inFlight} done ${c.computations.done} failed ${c.computations.error}`,
     `ciphertexts ${c.ciphertexts}`,
     `${c.opsPerSecond.toFixed(2)} ops/s${c.pbsPerSecond === null ? '' : ` ${c.pbsPerSecond.toFixed(1)} PBS/s`}`,
+    ...(c.lastRollback ? [`last rollback: ${rollbackText(c.lastRollback)}`] : []),
   ].join(' | ');
 }

@@ -4,11 +4,13 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createWalletClient, type Hex, http } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startAnvil } from '../../src/chain/anvil.js';
 import { deployContract } from '../../src/chain/deploy.js';
 import { SIGNERS_FILE_NAME } from '../../src/chain/signers.js';
-import { ANVIL_LOG_FILE, startChain } from '../../src/chain/start-chain.js';
+import { ANVIL_LOG_FILE, ANVIL_MNEMONIC, startChain } from '../../src/chain/start-chain.js';
 import { FhekitError } from '../../src/errors.js';
 import { deployFixture, transact } from './fixture-chain.js';
 
@@ -97,6 +99,60 @@ describe('chain lifecycle', () => {
     expect(readFileSync(join(stateDir, ANVIL_LOG_FILE), 'utf8')).toContain('Listening on');
   });
 
+  it('keeps every confirmed transaction when anvil is killed with SIGKILL 100 ms after the receipts', async () => {
+    const stateDir = tempDir();
+    const first = await startChain({ stateDir });
+    const hashes: Hex[] = [];
+    for (let i = 0; i < 30; i++) {
+      const hash = await first.walletClient.sendTransaction({ to: SECOND_ACCOUNT, value: BigInt(i + 1) });
+      await first.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+      hashes.push(hash);
+    }
+    // A block is on disk a few ms after anvil announces it; clients poll receipts every 100 ms or more.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    process.kill(first.pid, 'SIGKILL');
+    await first.exited;
+    await first.stop();
+
+    const second = await startChain({ stateDir });
+    try {
+      for (const hash of hashes) {
+        expect((await second.publicClient.getTransactionReceipt({ hash })).status).toBe('success');
+      }
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('funds the first N accounts of the mnemonic (account #150 has a balance)', async () => {
+    const chain = await startChain({ accounts: 200 });
+    try {
+      const accounts = await createWalletClient({ transport: http(chain.rpcUrl) }).getAddresses(); // eth_accounts
+      expect(accounts).toHaveLength(200);
+      const account150 = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 150 }).address;
+      expect(accounts[150]?.toLowerCase()).toBe(account150.toLowerCase());
+      expect(await chain.publicClient.getBalance({ address: account150 })).toBeGreaterThan(0n);
+    } finally {
+      await chain.stop();
+    }
+  });
+
+  it('mines an empty block every second when idle, and still a block per transaction at once', async () => {
+    const chain = await startChain({ idleBlockSeconds: 1 });
+    try {
+      const idle = await chain.publicClient.getBlockNumber();
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(await chain.publicClient.getBlockNumber()).toBeGreaterThanOrEqual(idle + 2n);
+
+      const sentAt = performance.now();
+      const hash = await chain.walletClient.sendTransaction({ to: SECOND_ACCOUNT, value: 1n });
+      await chain.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+      expect(performance.now() - sentAt).toBeLessThan(500); // automine kept: no wait for the interval
+    } finally {
+      await chain.stop();
+    }
+  });
+
   it('refuses a state dir whose chain was set up with other signer keys', async () => {
     const stateDir = tempDir();
     const first = await startChain({ stateDir });
@@ -118,6 +174,8 @@ describe('chain lifecycle', () => {
       );
       expect(error).toBeInstanceOf(FhekitError);
       expect((error as FhekitError).code).toBe('FHE_PORT_IN_USE');
+      // The flag `fhe dev up` really has (there is no --port).
+      expect((error as FhekitError).hint).toMatch(/--rpc-port .*FHE_RPC_PORT/);
     } finally {
       server.close();
     }

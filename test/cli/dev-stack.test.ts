@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -56,9 +57,25 @@ describe('fhe dev up --background / status / down (real CLI)', () => {
     const { stdout } = await run(process.execPath, [FHE, 'dev', 'status', '--json', ...common]);
     const report = JSON.parse(stdout) as {
       running: boolean;
-      record: { pid: number; rpcUrl: string; apiUrl: string };
+      record: { pid: number; rpcUrl: string; apiUrl: string; metricsUrl: string };
     };
     expect(report.running).toBe(true);
+    expect(await fetch(report.record.metricsUrl).then((r) => r.text())).toContain(
+      'fhekit_coprocessor_cursor_block',
+    );
+
+    const rpc = async (method: string) =>
+      (
+        (await fetch(report.record.rpcUrl, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }),
+        }).then((r) => r.json())) as { result: unknown }
+      ).result;
+    expect(await rpc('eth_accounts')).toHaveLength(200); // default --accounts
+    const idle = Number(await rpc('eth_blockNumber'));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(Number(await rpc('eth_blockNumber'))).toBeGreaterThanOrEqual(idle + 2); // default --idle-block-time 1
 
     const chainId = await fetch(report.record.rpcUrl, {
       method: 'POST',
@@ -82,4 +99,32 @@ describe('fhe dev up --background / status / down (real CLI)', () => {
     );
     expect(after.running).toBe(false);
   });
+
+  it('a background start that fails shows the child’s own error (code, message, hint)', async () => {
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const failed = await run(process.execPath, [
+        FHE,
+        'dev',
+        'up',
+        '--background',
+        '--state-dir',
+        join(stateDir, 'failing'),
+        '--keys-dir',
+        TEST_KEYS_DIR,
+        '--rpc-port',
+        String(port),
+      ]).catch((error: { stderr: string; code: number }) => error);
+      expect((failed as { code: number }).code).toBe(1);
+      const stderr = (failed as { stderr: string }).stderr;
+      expect(stderr).toContain(`Port ${port} on 127.0.0.1 is already in use. [FHE_PORT_IN_USE]`);
+      expect(stderr).toContain('--rpc-port');
+      expect(stderr).not.toContain('sonic boom');
+      expect(stderr).not.toContain('FHE_STACK_START_FAILED');
+    } finally {
+      server.close();
+    }
+  }, 180_000);
 });

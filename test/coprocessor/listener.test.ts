@@ -1,13 +1,15 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createPublicClient, type Hex, http, type Log, numberToHex, webSocket } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aclAbi } from '../../src/chain/abis.js';
-import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
+import { ANVIL_STATE_FILE, type ChainHandle, startChain } from '../../src/chain/start-chain.js';
 import { HostListener } from '../../src/coprocessor/listener.js';
 import { CoprocessorMetrics } from '../../src/coprocessor/metrics.js';
 import { openSqliteStore, type SqliteCoprocessorStore } from '../../src/coprocessor/sqlite-store.js';
 import { AllowedEventType } from '../../src/coprocessor/store.js';
+import { FhekitError } from '../../src/errors.js';
 import { FheType } from '../../src/fhevm/fhe-types.js';
 import { FheOp } from '../../src/fhevm/operations.js';
 import { deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
@@ -345,6 +347,98 @@ describe('HostListener on a real anvil with the host contracts', () => {
     } finally {
       await running.stop();
       (await client.transport.getRpcClient()).close();
+    }
+  });
+});
+
+describe('HostListener on an existing chain with an empty database', () => {
+  it('follows a chain anvil reloaded with a new genesis hash (block 1 keeps the old parent) up to its head', async () => {
+    const dir = tempDir();
+    const stateDir = join(dir.dir, 'chain');
+    const first = await startChain({ stateDir });
+    const ops = await deployFixture(first, 'HandleOps');
+    const logs = await transact(first, ops, 'binaryPlain', [FheOp.Add, FheType.Uint8, 2n, 3n, false]);
+    await first.stop();
+    // What anvil's reloads were seen to do: genesis gets a new hash, block 1 keeps the old one as parent.
+    // Made deterministic by changing the genesis header in the state file.
+    const statePath = join(stateDir, ANVIL_STATE_FILE);
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as {
+      blocks: { header: { number: Hex; extraData: Hex } }[];
+    };
+    state.blocks.find((block) => block.header.number === '0x0')!.header.extraData = '0x01';
+    writeFileSync(statePath, JSON.stringify(state));
+    const chain = await startChain({ stateDir });
+    const store = openSqliteStore(join(dir.dir, 'empty.db'));
+    const rollbacks: unknown[] = [];
+    const listener = new HostListener({
+      client: chain.publicClient as never,
+      store,
+      addresses: chain.addresses,
+      metrics: new CoprocessorMetrics(async () => ({
+        pending: 0,
+        ready: 0,
+        inFlight: 0,
+        failed: 0,
+        headBlock: null,
+        cursorBlock: null,
+      })),
+      logger: silent,
+      pollIntervalMs: 50,
+      onRollback: (rollback) => rollbacks.push(rollback),
+    });
+    try {
+      const [genesis, second] = await Promise.all(
+        [0n, 1n].map((blockNumber) => chain.publicClient.getBlock({ blockNumber })),
+      );
+      expect(second!.parentHash).not.toBe(genesis!.hash); // the situation that made the listener spin
+
+      listener.start();
+      const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+      await until(async () => (await store.getCursor())?.number === head, 5_000, `cursor at ${head}`);
+      await listener.whenCaughtUp(5_000);
+      const result = (executorEvents(chain, logs).at(-1)!.args as { result: Hex }).result;
+      expect(await store.computationsFor(result)).toHaveLength(1);
+      expect(rollbacks).toEqual([]);
+    } finally {
+      await listener.stop();
+      await store.close();
+      await chain.stop();
+      dir.cleanup();
+    }
+  });
+
+  it('reports a listener that cannot make progress as FHE_LISTENER_STALLED instead of waiting forever', async () => {
+    const dir = tempDir();
+    const store = openSqliteStore(join(dir.dir, 'coprocessor.db'));
+    const listener = new HostListener({
+      client: createPublicClient({ transport: http('http://127.0.0.1:1', { retryCount: 0 }) }),
+      store,
+      addresses: {
+        acl: '0x50157CFfD6bBFA2DECe204a89ec419c23ef5755D',
+        executor: '0x0000000000000000000000000000000000000001',
+      },
+      metrics: new CoprocessorMetrics(async () => ({
+        pending: 0,
+        ready: 0,
+        inFlight: 0,
+        failed: 0,
+        headBlock: null,
+        cursorBlock: null,
+      })),
+      logger: silent,
+      pollIntervalMs: 50,
+    });
+    listener.start();
+    try {
+      const startedAt = Date.now();
+      const error = await listener.whenCaughtUp(1_000).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FhekitError);
+      expect((error as FhekitError).code).toBe('FHE_LISTENER_STALLED');
+      expect(Date.now() - startedAt).toBeLessThan(3_000);
+    } finally {
+      await listener.stop();
+      await store.close();
+      dir.cleanup();
     }
   });
 });

@@ -8,6 +8,8 @@ import { openSqliteStore } from '../../src/coprocessor/sqlite-store.js';
 import { readStatus } from '../../src/coprocessor/status.js';
 import { FheType } from '../../src/fhevm/fhe-types.js';
 import { FheOp } from '../../src/fhevm/operations.js';
+import { readStackReport } from '../../src/stack/stack-status.js';
+import { statusLine } from '../../src/ui/stack-dashboard.js';
 import { deployFixture, transact } from '../chain/fixture-chain.js';
 import type { DeployedFixture } from './helpers.js';
 import { tempDir, until } from './helpers.js';
@@ -85,6 +87,26 @@ describe('coprocessor status() and /metrics (listener only, real anvil)', () => 
     } finally {
       await reader.close();
     }
+  });
+
+  it('reports a chain that went back under ingested blocks in status(), the status line and `fhe dev status`', async () => {
+    const snapshot = await chain.testClient.snapshot();
+    const before = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+    await transact(chain, ops, 'binaryPlain', [FheOp.Add, FheType.Uint8, 3n, 4n, false]);
+    const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+    await until(async () => (await coprocessor.status()).cursor?.block === head, 10_000, 'cursor at head');
+    expect((await coprocessor.status()).lastRollback).toBeNull();
+
+    await chain.testClient.revert({ id: snapshot }); // as anvil restarted from an older state would
+    const live = await until(async () => (await coprocessor.status()).lastRollback, 10_000, 'rollback seen');
+    expect(live).toMatchObject({ fromBlock: head, toBlock: before, dropped: { blocks: head - before } });
+    expect(live?.dropped.computations).toBeGreaterThan(0);
+    expect(statusLine(await coprocessor.status())).toContain(
+      `chain went back from block ${head} to ${before}`,
+    );
+    // What `fhe dev status` shows, read from the state dir by another process.
+    const report = await readStackReport(dir.dir);
+    expect(report.coprocessor?.lastRollback).toEqual(live);
   });
 
   it('follows the chain over WebSocket and stops cleanly', async () => {

@@ -17,6 +17,7 @@ export default class DevStatus extends BaseCommand {
       this.log(`Running (pid ${r.pid}, since ${r.startedAt}) from ${report.stateDir}`);
       this.log(`  RPC          ${r.rpcUrl} (chain ${r.chainId})`);
       this.log(`  Relayer API  ${r.apiUrl}`);
+      this.log(`  Metrics      ${r.metricsUrl}`);
       for (const [name, address] of Object.entries(r.addresses)) this.log(`  ${name.padEnd(14)}${address}`);
     } else {
       this.log(`No stack running from ${report.stateDir}. Start one with \`fhe dev up\`.`);

@@ -3,7 +3,7 @@ import { Flags } from '@oclif/core';
 import pino from 'pino';
 import { BaseCommand } from '../../cli/base-command.js';
 import { stackFlags } from '../../cli/stack-flags.js';
-import { startStackInBackground } from '../../stack/background.js';
+import { recordStartFailure, startStackInBackground } from '../../stack/background.js';
 import { type StackProgress, startStack } from '../../stack/start-stack.js';
 import { renderDashboard, statusLine } from '../../ui/stack-dashboard.js';
 import { createStepProgress } from '../../ui/step-progress.js';
@@ -71,10 +71,21 @@ export default class DevUp extends BaseCommand {
         ...(flags.threads === undefined ? {} : { threads: flags.threads }),
         ...(flags['block-time'] === undefined ? {} : { blockTimeSeconds: flags['block-time'] }),
         decryptTimeoutMs: flags['decrypt-timeout'] * 1000,
-        logger: pino({ level: flags['log-level'] }, pino.destination({ dest: logFile, mkdir: true })),
+        idleBlockSeconds: flags['idle-block-time'],
+        accounts: flags.accounts,
+        logger: pino(
+          { level: flags['log-level'] },
+          // Synchronous: an asynchronous destination still opening throws on exit and hides a start failure.
+          pino.destination({ dest: logFile, mkdir: true, sync: true }),
+        ),
       },
       onProgress,
-    ).finally(() => progress.stop());
+    )
+      .catch((error: unknown) => {
+        recordStartFailure(error);
+        throw error;
+      })
+      .finally(() => progress.stop());
 
     const first = await stack.status();
     let view: { update(status: typeof first): void; stop(): void };

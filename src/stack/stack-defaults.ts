@@ -1,0 +1,6 @@
+/** Defaults of `startStack` that the CLI flags show too (kept light: every command imports the flags). */
+
+/** Suites that wait for N blocks finish without traffic. */
+export const DEFAULT_IDLE_BLOCK_SECONDS = 1;
+/** Test suites use many HD signers (Zama's e2e suite: #0–#119); 200 costs ~0.5 s of anvil startup. */
+export const DEFAULT_ACCOUNTS = 200;
