@@ -4,10 +4,9 @@ import { bitsOf, FheType, nameOf } from '../fhevm/fhe-types.js';
 import { FheOp, opName, supportedTypes } from '../fhevm/operations.js';
 import { plaintextResult } from '../fhevm/plaintext-semantics.js';
 import { decodeValue } from './codec/ciphertext-codec.js';
-import { encodeResult } from './create-evaluator.js';
 import { decryptRadix } from './decrypt.js';
 import type { FheEvaluator, FhevmComputation } from './evaluator.js';
-import { encryptWithSecretKey } from './secret-key-encryption.js';
+import { encryptToStoredBytes } from './secret-key-encryption.js';
 
 /** A computation's result as plaintext, and how to compare an engine result with it. */
 export interface CleartextOracle {
@@ -50,10 +49,7 @@ export function createCleartextEvaluator(options: { glweKey: Uint8Array }): Clea
     },
     compute: async (computation) => {
       const value = expected(computation);
-      return encodeResult(
-        encryptWithSecretKey(value, computation.resultType, glweKey),
-        computation.resultType,
-      );
+      return encryptToStoredBytes(value, computation.resultType, glweKey);
     },
     close: async () => {},
   };

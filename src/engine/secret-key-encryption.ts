@@ -1,6 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import { blocksOf, FheType } from '../fhevm/fhe-types.js';
 import type { Block, RadixCiphertext } from './block.js';
+import { encodeResult } from './create-evaluator.js';
 import { TUniformSampler } from './math/secure-random.js';
 import { BIG_LWE_SIZE, DELTA, PARAMS } from './params.js';
 
@@ -36,4 +37,9 @@ export function encryptBlock(
   for (let i = 0; i < glweKey.length; i++) if (glweKey[i] === 1) dot += lwe[i]!;
   lwe[BIG_LWE_SIZE - 1] = (dot + BigInt(noise.sample()) + BigInt(digit) * DELTA) & MASK64;
   return { lwe, degree: digit, noiseLevel: 1 };
+}
+
+/** `encryptWithSecretKey` as the node-tfhe `safe_serialize` bytes the store keeps. */
+export function encryptToStoredBytes(value: bigint, type: FheType, glweKey: Uint8Array): Uint8Array {
+  return encodeResult(encryptWithSecretKey(value, type, glweKey), type);
 }

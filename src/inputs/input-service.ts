@@ -1,6 +1,7 @@
-import type { Address, Hex, LocalAccount } from 'viem';
+import { type Address, concat, type Hex, type LocalAccount } from 'viem';
 import type { InputCiphertext } from '../coprocessor/store.js';
 import { FhekitError } from '../errors.js';
+import { bitsOf, type FheType, nameOf } from '../fhevm/fhe-types.js';
 import { inputBlobHash, inputHandle } from '../fhevm/handles.js';
 import { type InputVerificationDomain, signCiphertextVerification } from './ciphertext-verification.js';
 import type { InputExpander } from './expander.js';
@@ -17,6 +18,15 @@ export interface InputStore {
 /** What a client submits: the SDK's `input-proof` request, decoded. */
 export interface InputRequest {
   ciphertextWithZkProof: Uint8Array;
+  contractAddress: Address;
+  userAddress: Address;
+  contractChainId: bigint;
+  extraData: Hex;
+}
+
+/** Plaintext values a trusted local caller asks the stack to encrypt and sign (`--inputs direct`). */
+export interface DirectInputRequest {
+  values: readonly { type: FheType; value: bigint }[];
   contractAddress: Address;
   userAddress: Address;
   contractChainId: bigint;
@@ -41,6 +51,11 @@ export interface InputServiceOptions {
   expander: InputExpander;
   store: InputStore;
   limits?: Partial<InputLimits>;
+  /**
+   * Encrypts one plaintext as stored ciphertext bytes. Given only when the stack runs with direct
+   * inputs; without it `acceptDirectInput` refuses.
+   */
+  encryptDirect?: (type: FheType, value: bigint) => Uint8Array;
 }
 
 export interface InputService {
@@ -49,19 +64,65 @@ export interface InputService {
    * FhekitError (INPUT_*) thrown before anything is stored.
    */
   acceptInput(request: InputRequest): Promise<AcceptedInput>;
+  /**
+   * Encrypts, stores and signs plaintext values exactly like the values of a verified proven list, with
+   * no proof: the on-chain path (`FHE.fromExternal`, InputVerifier) is the same. Only for callers that
+   * hold the stack's local secret; INPUT_DIRECT_DISABLED unless the stack was started with direct inputs.
+   */
+  acceptDirectInput(request: DirectInputRequest): Promise<AcceptedInput>;
 }
 
 export function createInputService(options: InputServiceOptions): InputService {
   const limits = { ...DEFAULT_INPUT_LIMITS, ...options.limits };
+
+  function checkChain(contractChainId: bigint): void {
+    if (contractChainId !== options.hostChainId) {
+      throw new FhekitError(
+        'INPUT_WRONG_CHAIN',
+        `Input is for chain ${contractChainId}; this stack's host chain is ${options.hostChainId}.`,
+        { hint: 'Create the SDK instance with this stack’s chain id.' },
+      );
+    }
+  }
+
+  /** Signs the handles for (user, contract) and stores their ciphertexts: the end of both input paths. */
+  async function signAndStore(
+    request: Omit<InputRequest, 'ciphertextWithZkProof'>,
+    blobHash: Hex,
+    types: readonly FheType[],
+    ciphertexts: readonly Uint8Array[],
+  ): Promise<{ handles: Hex[]; signatures: Hex[]; signMs: number }> {
+    const handles = types.map((type, index) =>
+      inputHandle(blobHash, index, options.aclAddress, request.contractChainId, type),
+    );
+    const signStarted = performance.now();
+    const signatures = await Promise.all(
+      options.signers.map((signer) =>
+        signCiphertextVerification(signer, options.domain, {
+          ctHandles: handles,
+          userAddress: request.userAddress,
+          contractAddress: request.contractAddress,
+          contractChainId: request.contractChainId,
+          extraData: request.extraData,
+        }),
+      ),
+    );
+    const signMs = performance.now() - signStarted;
+    await options.store.insertInputCiphertexts(
+      handles.map((handle, index) => ({
+        handle,
+        type: types[index]!,
+        bytes: ciphertexts[index]!,
+        blobHash,
+        index,
+      })),
+    );
+    return { handles, signatures, signMs };
+  }
+
   return {
     async acceptInput(request) {
-      if (request.contractChainId !== options.hostChainId) {
-        throw new FhekitError(
-          'INPUT_WRONG_CHAIN',
-          `Input is for chain ${request.contractChainId}; this stack's host chain is ${options.hostChainId}.`,
-          { hint: 'Create the SDK instance with this stack’s chain id.' },
-        );
-      }
+      checkChain(request.contractChainId);
       checkInputSize(request.ciphertextWithZkProof.length, limits);
       const types = readInputTypes(request.ciphertextWithZkProof);
       checkInputValues(types, limits);
@@ -80,33 +141,47 @@ export function createInputService(options: InputServiceOptions): InputService {
       const expandMs = performance.now() - expandStarted;
 
       const blobHash = inputBlobHash(request.ciphertextWithZkProof);
-      const handles = types.map((type, index) =>
-        inputHandle(blobHash, index, options.aclAddress, request.contractChainId, type),
-      );
-      const signStarted = performance.now();
-      const signatures = await Promise.all(
-        options.signers.map((signer) =>
-          signCiphertextVerification(signer, options.domain, {
-            ctHandles: handles,
-            userAddress: request.userAddress,
-            contractAddress: request.contractAddress,
-            contractChainId: request.contractChainId,
-            extraData: request.extraData,
-          }),
-        ),
-      );
-      const signMs = performance.now() - signStarted;
-
-      await options.store.insertInputCiphertexts(
-        handles.map((handle, index) => ({
-          handle,
-          type: types[index]!,
-          bytes: ciphertexts[index]!,
-          blobHash,
-          index,
-        })),
-      );
+      const { handles, signatures, signMs } = await signAndStore(request, blobHash, types, ciphertexts);
       return { handles, signatures, extraData: request.extraData, timings: { verifyMs, expandMs, signMs } };
     },
+
+    async acceptDirectInput(request) {
+      const encrypt = options.encryptDirect;
+      if (encrypt === undefined) {
+        throw new FhekitError(
+          'INPUT_DIRECT_DISABLED',
+          'This stack does not accept direct (unproven) inputs.',
+          {
+            hint: 'Start it with `--inputs direct` (FHE_INPUTS=direct), or encrypt with the SDK (proven inputs).',
+          },
+        );
+      }
+      checkChain(request.contractChainId);
+      const types = request.values.map((v) => v.type);
+      checkInputValues(types, limits);
+      const expandStarted = performance.now();
+      const ciphertexts = request.values.map(({ type, value }) => {
+        checkPlaintextFits(type, value);
+        return encrypt(type, value);
+      });
+      const expandMs = performance.now() - expandStarted;
+      // The blob these handles come from: the fresh (randomised) ciphertexts, so every call is unique.
+      const blobHash = inputBlobHash(concat(ciphertexts));
+      const { handles, signatures, signMs } = await signAndStore(request, blobHash, types, ciphertexts);
+      return {
+        handles,
+        signatures,
+        extraData: request.extraData,
+        timings: { verifyMs: 0, expandMs, signMs },
+      };
+    },
   };
+}
+
+function checkPlaintextFits(type: FheType, value: bigint): void {
+  if (value < 0n || value >= 1n << BigInt(bitsOf(type))) {
+    throw new FhekitError('INPUT_VALUE_OUT_OF_RANGE', `${value} does not fit an ${nameOf(type)}.`, {
+      hint: `Pass a value from 0 to 2^${bitsOf(type)} - 1.`,
+    });
+  }
 }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { FhekitError } from '../errors.js';
+import { encodeInputProof } from '../inputs/ciphertext-verification.js';
 import type { AcceptedInput, InputService } from '../inputs/input-service.js';
 import type { LocalKms, PublicDecryption, UserDecryption } from '../kms/local-kms.js';
 import type { UserDecryptShare } from '../kms/user-decrypt-signcryption.js';
@@ -10,6 +11,7 @@ import { type ApiError, apiErrorBody, toApiError } from './api-error.js';
 import { JobRegistry } from './jobs.js';
 import {
   parseJsonBody,
+  readDirectInputRequest,
   readInputProofRequest,
   readPublicDecryptRequest,
   readUserDecryptRequest,
@@ -31,8 +33,8 @@ export interface RelayerOptions {
   maxJobs?: number;
   maxBodyBytes?: number;
   /**
-   * The stack's secret (`<stateDir>/api-token`): `POST /fhekit/user-decrypt` answers plaintexts only to
-   * `Authorization: Bearer <apiToken>`. Without it the route refuses every request.
+   * The stack's secret (`<stateDir>/api-token`): the `/fhekit/` routes (clear-text user decryption,
+   * direct inputs) answer only to `Authorization: Bearer <apiToken>`. Without it they refuse every request.
    */
   apiToken?: string;
   logger?: Logger;
@@ -76,6 +78,7 @@ const OPERATIONS: readonly Operation[] = [
  * Retry-After, then GET …/{jobId}) and under /v1 (synchronous). `POST /fhekit/user-decrypt` takes the
  * same body as `user-decrypt` and returns the plaintexts in clear, for clients without the SDK; because
  * that body is what the SDK sends (and anyone who saw one could replay it), it also needs the stack's token.
+ * `POST /fhekit/direct-input` (same token) has the stack encrypt and sign plaintexts (`--inputs direct`).
  */
 export async function startRelayer(options: RelayerOptions): Promise<RelayerHandle> {
   const retryAfter = String(options.retryAfterSeconds ?? 1);
@@ -117,6 +120,16 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
     const [, first, ...rest] = path.split('/');
     if (req.method === 'GET' && path === KEY_PATHS.publicKey) return sendBytes(res, options.keys.publicKey);
     if (req.method === 'GET' && path === KEY_PATHS.crs) return sendBytes(res, options.keys.crs);
+    if (req.method === 'POST' && path === '/fhekit/direct-input') {
+      checkApiToken(req.headers.authorization, tokenDigest);
+      const body = await readJson(req, maxBodyBytes, INPUT_SIZE_HINT);
+      const accepted = await options.inputs.acceptDirectInput(readDirectInputRequest(body));
+      options.logger?.info({ values: accepted.handles.length, ...accepted.timings }, 'direct input signed');
+      return sendJson(res, 200, {
+        handles: accepted.handles,
+        inputProof: encodeInputProof(accepted.handles, accepted.signatures, accepted.extraData),
+      });
+    }
     if (req.method === 'POST' && path === '/fhekit/user-decrypt') {
       checkApiToken(req.headers.authorization, tokenDigest);
       const body = await readJson(req, maxBodyBytes, DECRYPT_SIZE_HINT);
@@ -271,7 +284,7 @@ function checkApiToken(authorization: string | undefined, expected: Buffer | und
   if (expected !== undefined && given !== undefined && timingSafeEqual(sha256(given), expected)) return;
   throw new FhekitError(
     'RELAYER_UNAUTHORIZED',
-    'POST /fhekit/user-decrypt answers plaintexts only with the stack’s API token.',
+    'The /fhekit/ routes (clear-text decryption, direct inputs) answer only with the stack’s API token.',
     {
       hint:
         expected === undefined

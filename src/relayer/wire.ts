@@ -1,6 +1,7 @@
 import { type Address, getAddress, type Hex, isAddress, isHex } from 'viem';
 import { FhekitError } from '../errors.js';
-import type { InputRequest } from '../inputs/input-service.js';
+import { type FheType, isFheType } from '../fhevm/fhe-types.js';
+import type { DirectInputRequest, InputRequest } from '../inputs/input-service.js';
 import type { UserDecryptRequest } from '../kms/local-kms.js';
 
 /**
@@ -132,6 +133,35 @@ export function readInputProofRequest(body: Json): InputRequest {
     contractAddress: request.contractAddress!,
     userAddress: request.userAddress!,
     extraData: request.extraData!,
+  };
+}
+
+/**
+ * fhekit's own `POST /fhekit/direct-input` body: `{ values: [{ type, value }], contractAddress,
+ * userAddress, contractChainId, extraData? }` with `type` a FheType code and `value` a decimal or 0x string.
+ */
+export function readDirectInputRequest(body: Json): DirectInputRequest {
+  const r = new Reader(body);
+  const values = (r.array('values') ?? []).map((entry, i) => {
+    const item = typeof entry === 'object' && entry !== null ? (entry as Json) : {};
+    const type = item.type;
+    if (typeof type !== 'number' || !isFheType(type))
+      r.invalid.push({ field: `values[${i}].type`, issue: 'must be a FheType code' });
+    return { type: type as FheType, value: r.uint(`values[${i}].value`, item.value ?? null) ?? 0n };
+  });
+  const request = {
+    contractChainId: r.uint('contractChainId'),
+    contractAddress: r.address('contractAddress'),
+    userAddress: r.address('userAddress'),
+  };
+  const extraData = body.extraData === undefined ? '0x00' : r.hex('extraData');
+  r.done();
+  return {
+    values,
+    contractChainId: request.contractChainId!,
+    contractAddress: request.contractAddress!,
+    userAddress: request.userAddress!,
+    extraData: extraData!,
   };
 }
 

@@ -4,8 +4,11 @@ import { type Address, getAddress, type Hex, recoverTypedDataAddress } from 'vie
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputCiphertext } from '../../src/coprocessor/store.js';
+import { decodeClientKey } from '../../src/engine/codec/client-key-codec.js';
+import { encryptToStoredBytes } from '../../src/engine/secret-key-encryption.js';
 import { isFhekitError } from '../../src/errors.js';
 import { FheType } from '../../src/fhevm/fhe-types.js';
+import { parseHandle } from '../../src/fhevm/handles.js';
 import { SERIALIZATION_LIMIT } from '../../src/fhevm/limits.js';
 import { encodeInputProof, inputVerificationTypedData } from '../../src/inputs/ciphertext-verification.js';
 import { createNodeTfheInputExpander } from '../../src/inputs/expander.js';
@@ -216,5 +219,91 @@ describe('input service (real keys, real proof)', () => {
       store,
     );
     await expectRejected(service(store, { maxBits: 8 }).acceptInput(request()), 'INPUT_TOO_MANY_BITS', store);
+  });
+});
+
+describe('direct inputs (plaintexts encrypted and signed by the stack)', () => {
+  const signer = privateKeyToAccount(generatePrivateKey());
+  let keys: TestKeys;
+  let options: Omit<InputServiceOptions, 'store'>;
+  const direct = (values: { type: FheType; value: bigint }[]) => ({
+    values,
+    contractAddress: CONTRACT,
+    userAddress: USER,
+    contractChainId: HOST_CHAIN_ID,
+    extraData: '0x00' as Hex,
+  });
+
+  beforeAll(() => {
+    keys = loadTestKeys();
+    const { glweKey } = decodeClientKey(keys.clientKeyBytes);
+    options = {
+      hostChainId: HOST_CHAIN_ID,
+      aclAddress: ACL,
+      domain: DOMAIN,
+      signers: [signer],
+      verifier: createToyKeyProofVerifier(keys.publicKey, keys.crs),
+      expander: createNodeTfheInputExpander(keys.clientKey),
+      encryptDirect: (type, value) => encryptToStoredBytes(value, type, glweKey),
+    };
+  });
+
+  it('stores real encryptions of the values under typed input handles, signed like a proven input', async () => {
+    const store = new MemoryInputStore();
+    const accepted = await createInputService({ ...options, store }).acceptDirectInput(
+      direct([
+        { type: FheType.Uint8, value: 200n },
+        { type: FheType.Bool, value: 1n },
+      ]),
+    );
+    expect(accepted.handles.map((h) => parseHandle(h))).toMatchObject([
+      { type: FheType.Uint8, chainId: HOST_CHAIN_ID, inputIndex: 0 },
+      { type: FheType.Bool, chainId: HOST_CHAIN_ID, inputIndex: 1 },
+    ]);
+    const [u8, bool] = accepted.handles.map((h) => store.rows.get(h)!.bytes);
+    expect(FheUint8.safe_deserialize(u8!, SERIALIZATION_LIMIT).decrypt(keys.clientKey)).toBe(200);
+    expect(FheBool.safe_deserialize(bool!, SERIALIZATION_LIMIT).decrypt(keys.clientKey)).toBe(true);
+    const recovered = await recoverTypedDataAddress({
+      ...inputVerificationTypedData(DOMAIN, {
+        ctHandles: accepted.handles,
+        userAddress: USER,
+        contractAddress: CONTRACT,
+        contractChainId: HOST_CHAIN_ID,
+        extraData: '0x00',
+      }),
+      signature: accepted.signatures[0]!,
+    });
+    expect(recovered).toBe(signer.address);
+  });
+
+  it('gives every call new handles, and refuses out-of-range values and a stack without direct inputs', async () => {
+    const store = new MemoryInputStore();
+    const inputs = createInputService({ ...options, store });
+    const once = await inputs.acceptDirectInput(direct([{ type: FheType.Uint8, value: 1n }]));
+    const twice = await inputs.acceptDirectInput(direct([{ type: FheType.Uint8, value: 1n }]));
+    expect(once.handles[0]).not.toBe(twice.handles[0]);
+
+    const empty = new MemoryInputStore();
+    const codeOf = (run: Promise<unknown>) =>
+      run.then(
+        () => 'accepted',
+        (e: unknown) => isFhekitError(e) && e.code,
+      );
+    expect(
+      await codeOf(
+        createInputService({ ...options, store: empty }).acceptDirectInput(
+          direct([{ type: FheType.Uint8, value: 256n }]),
+        ),
+      ),
+    ).toBe('INPUT_VALUE_OUT_OF_RANGE');
+    const { encryptDirect: _, ...proofsOnly } = options;
+    expect(
+      await codeOf(
+        createInputService({ ...proofsOnly, store: empty }).acceptDirectInput(
+          direct([{ type: FheType.Bool, value: 1n }]),
+        ),
+      ),
+    ).toBe('INPUT_DIRECT_DISABLED');
+    expect(empty.rows.size).toBe(0);
   });
 });

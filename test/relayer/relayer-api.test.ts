@@ -27,6 +27,7 @@ const inputs: InputService = {
     calls.inputs.push(request);
     return inputOutcome();
   },
+  acceptDirectInput: async () => inputOutcome(),
 };
 const kms: LocalKms = {
   publicDecrypt: async (handles) => {
