@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Hex } from 'viem';
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
 import { FhekitError } from '../errors.js';
@@ -19,11 +18,8 @@ interface SignersFile {
   kmsPrivateKey: Hex;
 }
 
-export const SIGNERS_FILE_NAME = 'signers.json';
-
-/** Reads `<dir>/signers.json`, or generates fresh keys and writes them there (owner-only permissions). */
-export function loadOrCreateSigners(dir: string): StackSigners {
-  const path = join(dir, SIGNERS_FILE_NAME);
+/** Reads the signers file, or generates fresh keys and writes them there (owner-only permissions). */
+export function loadOrCreateSigners(path: string): StackSigners {
   if (!existsSync(path)) {
     const fresh: SignersFile = {
       coprocessorPrivateKey: generatePrivateKey(),

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   type Account,
   type Address,
@@ -16,6 +16,7 @@ import {
   type WalletClient,
 } from 'viem';
 import { type HDAccount, mnemonicToAccount } from 'viem/accounts';
+import { chainFiles } from '../state-dir.js';
 import { type AnvilProcess, LOCAL_CHAIN_ID, startAnvil } from './anvil.js';
 import {
   DEFAULT_GATEWAY,
@@ -90,16 +91,14 @@ export interface SdkChainConfig {
   network: string;
 }
 
-export const ANVIL_STATE_FILE = 'anvil-state.json';
-export const ANVIL_LOG_FILE = 'anvil.log';
-
 /** Starts anvil and makes it an fhEVM host chain: the real host contracts, initialised with this stack's signers. */
 export async function startChain(config: ChainConfig = {}): Promise<ChainHandle> {
   const temporary = config.stateDir === undefined;
   // Absolute, so the state file path on anvil's command line identifies it from any working directory.
-  const stateDir = resolve(config.stateDir ?? mkdtempSync(join(tmpdir(), 'fhekit-chain-')));
+  const files = chainFiles(config.stateDir ?? mkdtempSync(join(tmpdir(), 'fhekit-chain-')));
+  const stateDir = files.dir;
   mkdirSync(stateDir, { recursive: true });
-  const signers = loadOrCreateSigners(stateDir);
+  const signers = loadOrCreateSigners(files.signers);
   const gateway = config.gateway ?? DEFAULT_GATEWAY;
 
   const removeTemporaryDir = () => {
@@ -114,8 +113,8 @@ export async function startChain(config: ChainConfig = {}): Promise<ChainHandle>
       idleBlockSeconds: config.idleBlockSeconds,
       accounts: config.accounts,
       codeSizeLimit: config.codeSizeLimit,
-      stateFile: temporary ? undefined : join(stateDir, ANVIL_STATE_FILE),
-      logFile: join(stateDir, ANVIL_LOG_FILE),
+      stateFile: temporary ? undefined : files.state,
+      logFile: files.log,
       afterStop: removeTemporaryDir,
     });
   } catch (error) {
@@ -126,7 +125,7 @@ export async function startChain(config: ChainConfig = {}): Promise<ChainHandle>
   // With a state dir, every block with transactions is on disk before anvil's next periodic dump.
   const persister = temporary
     ? undefined
-    : persistStateOnEveryBlock({ wsUrl: anvil.wsUrl, stateFile: join(stateDir, ANVIL_STATE_FILE) });
+    : persistStateOnEveryBlock({ wsUrl: anvil.wsUrl, stateFile: files.state });
   const stop = async () => {
     await persister?.stop();
     await anvil.stop();

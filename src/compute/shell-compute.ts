@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { TfheClientKey } from 'node-tfhe';
 import { openSqliteStore } from '../coprocessor/sqlite-store.js';
 import type { FhevmOperand } from '../engine/evaluator.js';
@@ -11,6 +10,7 @@ import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 import { FheOp } from '../fhevm/operations.js';
 import { plaintextResult } from '../fhevm/plaintext-semantics.js';
 import { loadKeyset } from '../keys/load-keyset.js';
+import { stateDirLayout } from '../state-dir.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../tfhe/client-ciphertexts.js';
 import {
   parseShellOperand,
@@ -190,7 +190,7 @@ export async function shellCompute(request: ShellComputeRequest): Promise<ShellC
 
 function handleReader(stateDir: string) {
   return async (handle: `0x${string}`): Promise<Uint8Array> => {
-    const dbPath = join(stateDir, 'coprocessor.db');
+    const dbPath = stateDirLayout(stateDir).coprocessorDb;
     if (!existsSync(dbPath)) {
       throw operandError(`No coprocessor database at ${dbPath} to look up handle ${handle}.`);
     }

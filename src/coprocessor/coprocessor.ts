@@ -17,6 +17,8 @@ export interface CoprocessorOptions {
   /** A store to use (not closed by `stop()`), or `dbPath` for the embedded SQLite one (closed by `stop()`). */
   store?: CoprocessorStore;
   dbPath?: string;
+  /** Where the last chain rollback is kept for other processes (`fhe dev status`); in memory only without it. */
+  rollbackFile?: string;
   rpcUrl: string;
   /** When given, heads arrive by subscription over WebSocket; otherwise HTTP polling. */
   wsUrl?: string;
@@ -78,7 +80,9 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
       cursorBlock: cursor?.number ?? null,
     };
   });
-  let lastRollback: ChainRollback | null = options.dbPath ? readRollbackRecord(options.dbPath) : null;
+  let lastRollback: ChainRollback | null = options.rollbackFile
+    ? readRollbackRecord(options.rollbackFile)
+    : null;
   scheduler = options.evaluator
     ? new Scheduler({
         store,
@@ -104,7 +108,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
     },
     onRollback: (rollback) => {
       lastRollback = rollback;
-      if (options.dbPath) writeRollbackRecord(options.dbPath, rollback);
+      if (options.rollbackFile) writeRollbackRecord(options.rollbackFile, rollback);
     },
   });
   scheduler?.start();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { readStackRecord } from '../stack/stack-record.js';
 import { type StackProgress, startStack } from '../stack/start-stack.js';
+import { stateDirLayout } from '../state-dir.js';
 import { assertStackReachable } from './stack-reachability.js';
 
 export interface SmokeTarget {
@@ -44,7 +45,7 @@ export async function resolveSmokeTarget(options: {
       rpcPort: 0,
       apiPort: 0,
       metricsPort: 0,
-      logger: pino({ level: 'warn' }, pino.destination({ dest: join(stateDir, 'fhekit.log'), sync: true })),
+      logger: pino({ level: 'warn' }, pino.destination({ dest: stateDirLayout(stateDir).log, sync: true })),
     },
     options.onStackProgress,
   );

@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FhekitError, isFhekitError } from '../errors.js';
+import { stateDirLayout } from '../state-dir.js';
 import { isAlive, readStackRecord, type StackRecord } from './stack-record.js';
 
-export const BACKGROUND_LOG_FILE = 'stack.log';
-/** Where the background child writes why it could not start (code, message, hint), for the parent to show. */
-const START_ERROR_FILE = 'stack-start-error.json';
 const START_ERROR_ENV = 'FHE_START_ERROR_FILE';
 
 /**
@@ -44,8 +42,7 @@ export async function startStackInBackground(options: {
       },
     );
   }
-  const logPath = join(stateDir, BACKGROUND_LOG_FILE);
-  const errorPath = join(stateDir, START_ERROR_FILE);
+  const { backgroundLog: logPath, startError: errorPath } = stateDirLayout(stateDir);
   rmSync(errorPath, { force: true });
   const log = openSync(logPath, 'w');
   const child = spawn(process.execPath, [...process.execArgv, ...options.command], {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { stateDirLayout } from '../state-dir.js';
 
 /**
  * What a running `fhe dev up` publishes in its state directory so that `fhe dev status` and
@@ -16,22 +16,20 @@ export interface StackRecord {
   addresses: Record<string, string>;
 }
 
-const RECORD_FILE = 'stack.json';
-
 export function writeStackRecord(stateDir: string, record: StackRecord): void {
-  const path = join(stateDir, RECORD_FILE);
+  const path = stateDirLayout(stateDir).stackRecord;
   writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
   renameSync(`${path}.tmp`, path);
 }
 
 export function removeStackRecord(stateDir: string, pid: number): void {
   // Only the owner removes it: a second stack that failed to start must not erase the first one's record.
-  if (readStackRecord(stateDir)?.pid === pid) rmSync(join(stateDir, RECORD_FILE), { force: true });
+  if (readStackRecord(stateDir)?.pid === pid) rmSync(stateDirLayout(stateDir).stackRecord, { force: true });
 }
 
 /** The record of a live stack, or undefined (none, or its process is gone: a stale record is removed). */
 export function readStackRecord(stateDir: string): StackRecord | undefined {
-  const path = join(stateDir, RECORD_FILE);
+  const path = stateDirLayout(stateDir).stackRecord;
   if (!existsSync(path)) return undefined;
   const record = JSON.parse(readFileSync(path, 'utf8')) as StackRecord;
   if (isAlive(record.pid)) return record;

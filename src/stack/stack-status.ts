@@ -5,6 +5,7 @@ import type { CoprocessorStatus } from '../coprocessor/coprocessor.js';
 import { readRollbackRecord } from '../coprocessor/rollback-record.js';
 import { openSqliteStore } from '../coprocessor/sqlite-store.js';
 import { readStatus } from '../coprocessor/status.js';
+import { stateDirLayout } from '../state-dir.js';
 import { readStackRecord, type StackRecord } from './stack-record.js';
 
 export interface StackReport {
@@ -23,10 +24,13 @@ export async function readStackReport(stateDir: string): Promise<StackReport> {
   const headBlock = record
     ? Number(await createPublicClient({ transport: http(record.rpcUrl) }).getBlockNumber())
     : null;
-  const dbPath = resolve(dir, 'coprocessor.db');
-  if (existsSync(dbPath)) {
-    const store = openSqliteStore(dbPath);
-    report.coprocessor = await readStatus(store, { headBlock, lastRollback: readRollbackRecord(dbPath) });
+  const paths = stateDirLayout(dir);
+  if (existsSync(paths.coprocessorDb)) {
+    const store = openSqliteStore(paths.coprocessorDb);
+    report.coprocessor = await readStatus(store, {
+      headBlock,
+      lastRollback: readRollbackRecord(paths.lastRollback),
+    });
     await store.close();
   }
   return report;

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { TfheClientKey } from 'node-tfhe';
 import type { Logger } from 'pino';
 import { type ChainHandle, type SdkChainConfig, startChain } from '../chain/start-chain.js';
@@ -14,6 +13,7 @@ import { loadKeyset } from '../keys/load-keyset.js';
 import { createOnChainAclReader } from '../kms/acl-reader.js';
 import { createLocalKms } from '../kms/local-kms.js';
 import { type RelayerHandle, startRelayer } from '../relayer/server.js';
+import { stateDirLayout } from '../state-dir.js';
 import { ensureApiToken } from './api-token.js';
 import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS } from './stack-defaults.js';
 import { removeStackRecord, writeStackRecord } from './stack-record.js';
@@ -78,7 +78,8 @@ export async function startStack(
   config: StackConfig,
   onProgress?: (p: StackProgress) => void,
 ): Promise<Stack> {
-  const stateDir = resolve(config.stateDir);
+  const paths = stateDirLayout(config.stateDir);
+  const stateDir = paths.root;
   mkdirSync(stateDir, { recursive: true });
   const { logger } = config;
   const stops: (() => Promise<void>)[] = [];
@@ -98,7 +99,7 @@ export async function startStack(
 
     onProgress?.({ phase: 'chain', event: 'start' });
     const chain = await startChain({
-      stateDir: join(stateDir, 'chain'),
+      stateDir: paths.chain.dir,
       ...(config.rpcPort ? { port: config.rpcPort } : {}), // 0 or unset: anvil gets a free port
       ...(config.blockTimeSeconds === undefined ? {} : { blockTimeSeconds: config.blockTimeSeconds }),
       idleBlockSeconds: config.idleBlockSeconds ?? DEFAULT_IDLE_BLOCK_SECONDS,
@@ -114,7 +115,8 @@ export async function startStack(
     });
     stops.push(() => evaluator.close());
     const coprocessor = await startCoprocessor({
-      dbPath: join(stateDir, 'coprocessor.db'),
+      dbPath: paths.coprocessorDb,
+      rollbackFile: paths.lastRollback,
       rpcUrl: chain.rpcUrl,
       addresses: { acl: chain.addresses.acl, executor: chain.addresses.executor },
       evaluator,
@@ -164,7 +166,7 @@ export async function startStack(
       inputs,
       kms,
       keys: { publicKey: publicKeyBytes, crs: crsBytes },
-      apiToken: ensureApiToken(stateDir),
+      apiToken: ensureApiToken(paths.apiToken),
       logger: logger.child({ component: 'relayer' }),
     });
     stops.push(() => relayer.stop());

@@ -9,9 +9,9 @@ import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startAnvil } from '../../src/chain/anvil.js';
 import { deployContract } from '../../src/chain/deploy.js';
-import { SIGNERS_FILE_NAME } from '../../src/chain/signers.js';
-import { ANVIL_LOG_FILE, ANVIL_MNEMONIC, startChain } from '../../src/chain/start-chain.js';
+import { ANVIL_MNEMONIC, startChain } from '../../src/chain/start-chain.js';
 import { FhekitError } from '../../src/errors.js';
+import { chainFiles } from '../../src/state-dir.js';
 import { deployFixture, transact } from './fixture-chain.js';
 
 const SECOND_ACCOUNT = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'; // anvil dev account 1
@@ -96,7 +96,7 @@ describe('chain lifecycle', () => {
       await second.stop();
     }
     expect(isRunning(second.pid)).toBe(false);
-    expect(readFileSync(join(stateDir, ANVIL_LOG_FILE), 'utf8')).toContain('Listening on');
+    expect(readFileSync(chainFiles(stateDir).log, 'utf8')).toContain('Listening on');
   });
 
   it('keeps every confirmed transaction when anvil is killed with SIGKILL 100 ms after the receipts', async () => {
@@ -157,7 +157,7 @@ describe('chain lifecycle', () => {
     const stateDir = tempDir();
     const first = await startChain({ stateDir });
     await first.stop();
-    rmSync(join(stateDir, SIGNERS_FILE_NAME));
+    rmSync(chainFiles(stateDir).signers);
     const error = await startChain({ stateDir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FhekitError);
     expect((error as FhekitError).code).toBe('FHE_HOST_CONTRACTS_MISMATCH');

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { createPublicClient, type Hex, http, type Log, numberToHex, webSocket } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aclAbi } from '../../src/chain/abis.js';
-import { ANVIL_STATE_FILE, type ChainHandle, startChain } from '../../src/chain/start-chain.js';
+import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
 import { HostListener } from '../../src/coprocessor/listener.js';
 import { CoprocessorMetrics } from '../../src/coprocessor/metrics.js';
 import { openSqliteStore, type SqliteCoprocessorStore } from '../../src/coprocessor/sqlite-store.js';
@@ -12,6 +12,7 @@ import { AllowedEventType } from '../../src/coprocessor/store.js';
 import { FhekitError } from '../../src/errors.js';
 import { FheType } from '../../src/fhevm/fhe-types.js';
 import { FheOp } from '../../src/fhevm/operations.js';
+import { chainFiles } from '../../src/state-dir.js';
 import { deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
 import type { DeployedFixture } from './helpers.js';
 import { tempDir, until } from './helpers.js';
@@ -361,7 +362,7 @@ describe('HostListener on an existing chain with an empty database', () => {
     await first.stop();
     // What anvil's reloads were seen to do: genesis gets a new hash, block 1 keeps the old one as parent.
     // Made deterministic by changing the genesis header in the state file.
-    const statePath = join(stateDir, ANVIL_STATE_FILE);
+    const statePath = chainFiles(stateDir).state;
     const state = JSON.parse(readFileSync(statePath, 'utf8')) as {
       blocks: { header: { number: Hex; extraData: Hex } }[];
     };

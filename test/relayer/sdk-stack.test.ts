@@ -11,8 +11,8 @@ import type { DeployedContract } from '../../src/chain/deploy.js';
 import { deployFixture, type FIXTURE_ABIS } from '../../src/chain/fixtures.js';
 import { signUserDecryptRequest } from '../../src/client/stack-client.js';
 import { FheOp } from '../../src/fhevm/operations.js';
-import { API_TOKEN_FILE_NAME } from '../../src/stack/api-token.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
+import { stateDirLayout } from '../../src/state-dir.js';
 import { SOLC_CACHE_DIR } from '../chain/fixture-chain.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 
@@ -167,7 +167,7 @@ describe('real relayer-sdk against a fhekit stack', () => {
     // stack's token, which the clear-text route needs on top).
     const stranger = privateKeyToAccount(generatePrivateKey());
     const strangerSignature = await signUserDecryptRequest(stranger, eip712);
-    const apiToken = readFileSync(join(stateDir, API_TOKEN_FILE_NAME), 'utf8').trim();
+    const apiToken = readFileSync(stateDirLayout(stateDir).apiToken, 'utf8').trim();
     const refused = await fetch(`${stack.relayer.url}/fhekit/user-decrypt`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiToken}` },

@@ -13,8 +13,8 @@ import {
   DELEGATED_USER_DECRYPT_REQUEST_TYPES,
   USER_DECRYPT_REQUEST_TYPES,
 } from '../../src/kms/kms-eip712.js';
-import { API_TOKEN_FILE_NAME } from '../../src/stack/api-token.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
+import { stateDirLayout } from '../../src/state-dir.js';
 import { deployFixture, transact } from '../chain/fixture-chain.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 
@@ -74,7 +74,7 @@ export async function startAttackStack(): Promise<AttackStack> {
     const [balance, otherBalance] = [await balanceOf(user.address), await balanceOf(other.address)];
     await waitForCiphertexts(stack.coprocessor.store, [balance, otherBalance], { timeoutMs: 120_000 });
     const sdk = await createInstance(stack.sdkConfig() as FhevmInstanceConfig);
-    const apiToken = readFileSync(join(stateDir, API_TOKEN_FILE_NAME), 'utf8').trim();
+    const apiToken = readFileSync(stateDirLayout(stateDir).apiToken, 'utf8').trim();
     const domain = {
       name: 'Decryption',
       version: '1',

@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import { Flags } from '@oclif/core';
 import pino from 'pino';
 import { BaseCommand } from '../../cli/base-command.js';
 import { stackFlags } from '../../cli/stack-flags.js';
 import { recordStartFailure, startStackInBackground } from '../../stack/background.js';
 import { type StackProgress, startStack } from '../../stack/start-stack.js';
+import { stateDirLayout } from '../../state-dir.js';
 import { renderDashboard, statusLine } from '../../ui/stack-dashboard.js';
 import { createStepProgress } from '../../ui/step-progress.js';
 
@@ -45,13 +45,13 @@ export default class DevUp extends BaseCommand {
       });
       this.log(`Stack running in the background (pid ${record.pid}).`);
       this.log(`  RPC          ${record.rpcUrl}\n  Relayer API  ${record.apiUrl}`);
-      this.log(`Logs: ${join(flags['state-dir'], 'stack.log')}. Stop it with \`fhe dev down\`.`);
+      this.log(`Logs: ${stateDirLayout(flags['state-dir']).backgroundLog}. Stop it with \`fhe dev down\`.`);
       return;
     }
 
     const interactive = this.interactive;
     const progress = createStepProgress(START_STEPS, { interactive });
-    const logFile = join(flags['state-dir'], 'fhekit.log');
+    const logFile = stateDirLayout(flags['state-dir']).log;
     progress.start(0);
     const onProgress = (p: StackProgress) => {
       if (p.phase === 'keys') return;
