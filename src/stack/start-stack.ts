@@ -15,6 +15,7 @@ import { createOnChainAclReader } from '../kms/acl-reader.js';
 import { createLocalKms } from '../kms/local-kms.js';
 import { type RelayerHandle, startRelayer } from '../relayer/server.js';
 import { removeStackRecord, writeStackRecord } from './stack-record.js';
+import { bindStateToKeyset } from './state-keyset.js';
 
 export interface StackConfig {
   /** Chain state, signer keys, the coprocessor database and logs. */
@@ -75,10 +76,16 @@ export async function startStack(
   };
 
   try {
-    await ensureKeyset({
+    const ensured = await ensureKeyset({
       dir: config.keysDir,
       onProgress: (progress) => onProgress?.({ phase: 'keys', progress }),
     });
+    if (ensured.tightenedPermissions.length > 0)
+      logger.warn(
+        { paths: ensured.tightenedPermissions },
+        'keyset files were readable by others; now owner-only',
+      );
+    bindStateToKeyset(stateDir, ensured);
     const keyset = loadKeyset(config.keysDir);
     const clientKey = TfheClientKey.safe_deserialize(keyset.read('clientKey'), SERIALIZATION_LIMIT);
     const publicKeyBytes = keyset.read('publicKey');
