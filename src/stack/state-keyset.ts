@@ -14,25 +14,34 @@ interface StateKeysetRecord {
 
 export const STATE_KEYSET_FILE = 'keyset.json';
 
+type KeysetRef = { dir: string; manifest: KeysetManifest };
+
 /**
  * Ties a state directory to one keyset: the first start records the keyset's id there, later starts
  * must use the same keyset. Under another keyset the stored ciphertexts would decrypt to garbage that
  * the local KMS would sign as valid results.
  */
-export function bindStateToKeyset(stateDir: string, keyset: { dir: string; manifest: KeysetManifest }): void {
+export function bindStateToKeyset(stateDir: string, keyset: KeysetRef): void {
   const path = join(stateDir, STATE_KEYSET_FILE);
-  const id = keysetId(keyset.manifest);
-  if (!existsSync(path)) {
-    const record: StateKeysetRecord = {
-      keysetId: id,
-      keysDir: keyset.dir,
-      recordedAt: new Date().toISOString(),
-    };
-    writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-    renameSync(`${path}.tmp`, path);
+  if (existsSync(path)) {
+    checkStateKeyset(stateDir, keyset);
     return;
   }
+  const record: StateKeysetRecord = {
+    keysetId: keysetId(keyset.manifest),
+    keysDir: keyset.dir,
+    recordedAt: new Date().toISOString(),
+  };
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Throws unless the state directory was made with `keyset` (or has no record: it was never started). */
+export function checkStateKeyset(stateDir: string, keyset: KeysetRef): void {
+  const path = join(stateDir, STATE_KEYSET_FILE);
+  if (!existsSync(path)) return;
   const recorded = readRecord(path, stateDir);
+  const id = keysetId(keyset.manifest);
   if (recorded.keysetId === id) return;
   throw new FhekitError(
     'FHE_STATE_KEYSET_MISMATCH',

@@ -1,11 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { shellCompute } from '../../src/compute/shell-compute.js';
+import { openSqliteStore } from '../../src/coprocessor/sqlite-store.js';
+import { FheType } from '../../src/engine/fhe-type.js';
 import { loadKeyset } from '../../src/keys/load-keyset.js';
 import type { KeysetManifest } from '../../src/keys/manifest.js';
 import { startStack } from '../../src/stack/start-stack.js';
 import { bindStateToKeyset, STATE_KEYSET_FILE } from '../../src/stack/state-keyset.js';
-import { tempDir } from '../coprocessor/helpers.js';
+import { encryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
+import { handle, hash32, tempDir, testKeyset } from '../coprocessor/helpers.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 
 /** The test keyset's manifest with another public key: what a regenerated keyset looks like. */
@@ -50,6 +54,33 @@ describe('a state directory is bound to the keyset it was made with', () => {
       expect.objectContaining({ code: 'FHE_STATE_KEYSET_UNREADABLE' }),
     );
     expect(readFileSync(join(state.dir, STATE_KEYSET_FILE), 'utf8')).toBe('{"keysetId": 1');
+  });
+
+  it('makes `fhe compute` refuse to decrypt a stored handle of a state made with another keyset', async () => {
+    const { clientKey } = testKeyset();
+    const stored = handle(7);
+    const store = openSqliteStore(join(state.dir, 'coprocessor.db'));
+    await store.insertInputCiphertexts([
+      {
+        handle: stored,
+        type: FheType.Uint8,
+        bytes: encryptWithClientKey(FheType.Uint8, 42n, clientKey),
+        blobHash: hash32(7),
+        index: 0,
+      },
+    ]);
+    await store.close();
+    const decrypt = () =>
+      shellCompute({
+        keysDir: TEST_KEYS_DIR,
+        stateDir: state.dir,
+        verb: 'decrypt',
+        operands: [stored],
+        scalar: false,
+      });
+    expect((await decrypt()).value).toBe(42n);
+    bindStateToKeyset(state.dir, otherKeyset(keyset.manifest));
+    await expect(decrypt()).rejects.toMatchObject({ code: 'FHE_STATE_KEYSET_MISMATCH' });
   });
 
   it('stops startStack before anything starts when the state was made with another keyset', async () => {
