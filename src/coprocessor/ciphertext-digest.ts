@@ -13,11 +13,11 @@ export function ciphertextDigest(handle: Uint8Array, type: number, bytes: Uint8A
 
 /** Throws FHE_STORE_CORRUPT unless `digest` is the digest of the row as read. */
 export function checkCiphertextDigest(
-  row: { handle: Uint8Array; type: number; bytes: Uint8Array; digest: Uint8Array | null },
+  row: { handle: Uint8Array; type: number; bytes: Uint8Array; digest: Uint8Array },
   where: string,
 ): void {
   const expected = ciphertextDigest(row.handle, row.type, row.bytes);
-  if (row.digest !== null && expected.equals(row.digest)) return;
+  if (expected.equals(row.digest)) return;
   throw new FhekitError(
     'FHE_STORE_CORRUPT',
     `The stored ciphertext of handle 0x${Buffer.from(row.handle).toString('hex')} fails its integrity check (sha256 mismatch): ${where} was changed outside fhekit or damaged on disk.`,
