@@ -21,21 +21,21 @@ import {
   TfheCompactPublicKey,
   TfheServerKey,
 } from 'node-tfhe';
+import { computeOp } from '../src/engine/compute-op.js';
 import { decodeOperand, encodeResult } from '../src/engine/create-evaluator.js';
 import { generateEvaluationKeys, loadEvaluationKeys } from '../src/engine/evaluation-keys.js';
 import type { FhevmOperand } from '../src/engine/evaluator.js';
-import { FheOp, opName } from '../src/engine/fhe-op.js';
-import { bitsOf, FheType, nameOf } from '../src/engine/fhe-type.js';
-import { computeOp } from '../src/engine/fhevm-ops.js';
 import { PARAMS } from '../src/engine/params.js';
 import { createTypeScriptBlindRotator } from '../src/engine/pbs/blind-rotate.js';
 import { Bootstrapper } from '../src/engine/pbs/bootstrap.js';
-import { KeyswitchModSwitch } from '../src/engine/pbs/keyswitch.js';
+import { KeyswitchModSwitch } from '../src/engine/pbs/keyswitch-modswitch.js';
 import { lutOf } from '../src/engine/pbs/lut.js';
 import { createPooledEvaluator } from '../src/engine/pool/pooled-evaluator.js';
 import { BlockEvaluator } from '../src/engine/radix/block-evaluator.js';
 import { createWasmBlindRotator } from '../src/engine/wasm/wasm-blind-rotator.js';
-import { SERIALIZATION_LIMIT } from '../src/keys/tfhe-config.js';
+import { bitsOf, FheType, nameOf } from '../src/fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../src/fhevm/limits.js';
+import { FheOp, opName } from '../src/fhevm/operations.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
 import { benchPool } from './pool.bench.js';
 

@@ -20,14 +20,14 @@ import {
 } from 'node-tfhe';
 import { decodeValue } from '../src/engine/codec/ciphertext-codec.js';
 import { loadEvaluationKeys } from '../src/engine/evaluation-keys.js';
-import { FheType } from '../src/engine/fhe-type.js';
 import { limbView } from '../src/engine/math/torus.js';
 import { PARAMS } from '../src/engine/params.js';
 import { Bootstrapper } from '../src/engine/pbs/bootstrap.js';
-import { createTypeScriptKeyswitcher, type KeyswitcherFactory } from '../src/engine/pbs/keyswitcher.js';
+import { createTypeScriptKeyswitcher, type KeyswitcherFactory } from '../src/engine/pbs/keyswitch-kernel.js';
 import { lutOf } from '../src/engine/pbs/lut.js';
 import { createWasmKeyswitcher } from '../src/engine/wasm/wasm-keyswitcher.js';
-import { SERIALIZATION_LIMIT } from '../src/keys/tfhe-config.js';
+import { FheType } from '../src/fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../src/fhevm/limits.js';
 import { encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
 
 const { values: options } = parseArgs({

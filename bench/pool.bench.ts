@@ -7,9 +7,9 @@
 import { availableParallelism } from 'node:os';
 import type { TfheClientKey } from 'node-tfhe';
 import type { FhevmOperand } from '../src/engine/evaluator.js';
-import { FheOp } from '../src/engine/fhe-op.js';
-import { FheType } from '../src/engine/fhe-type.js';
 import { createPooledEvaluator, type PooledEvaluator } from '../src/engine/pool/pooled-evaluator.js';
+import { FheType } from '../src/fhevm/fhe-types.js';
+import { FheOp } from '../src/fhevm/operations.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
 
 export interface PoolBenchOptions {

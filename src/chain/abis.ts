@@ -19,8 +19,8 @@ function eventsOf<const TAbi extends readonly { type: string }[]>(abi: TAbi): Ev
   return abi.filter((item): item is EventOf<TAbi> => item.type === 'event');
 }
 
-/** `FheAdd` … `FheRandBounded`, `VerifyInput`, `Cast`, `TrivialEncrypt` (fhevm-spec §3.1), plus OZ upgrade events. */
+/** FHEVMExecutor events: one per op, `VerifyInput`, OZ upgrade events (docs/fhevm-protocol.md §Host events). */
 export const fhevmExecutorEventsAbi = eventsOf(fhevmExecutorAbi);
 
-/** `Allowed`, `AllowedForDecryption`, delegation and deny-list events (fhevm-spec §3.2), plus OZ events. */
+/** ACL events: `Allowed`, `AllowedForDecryption`, delegation, deny list, OZ (docs/fhevm-protocol.md §Host events). */
 export const aclEventsAbi = eventsOf(aclAbi);

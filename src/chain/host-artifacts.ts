@@ -15,7 +15,7 @@ export type HostContractName = (typeof HOST_CONTRACT_NAMES)[number];
 
 /**
  * Where the contracts must live: their cross-references are compile-time constants in the bytecode
- * (`addresses/FHEVMHostAddresses.sol`, fhevm-spec §3.6), and `ZamaEthereumConfig` points chain 31337
+ * (docs/fhevm-protocol.md §Host contracts), and `ZamaEthereumConfig` points chain 31337
  * at the same ACL/FHEVMExecutor/KMSVerifier. `installHostContracts` checks the bytecode agrees.
  */
 export const HOST_CONTRACT_ADDRESSES: Record<HostContractName, Address> = {

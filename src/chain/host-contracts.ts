@@ -30,7 +30,7 @@ export interface GatewayConfig {
   decryption: Address;
 }
 
-/** The values `@fhevm/hardhat-plugin` uses for its local chain (fhevm-spec §7). */
+/** The values `@fhevm/hardhat-plugin` uses for its local chain (docs/fhevm-protocol.md §Host contracts). */
 export const DEFAULT_GATEWAY: GatewayConfig = {
   chainId: 10901,
   inputVerification: '0x812b06e1CDCE800494b79fFE4f925A504a9A9810',
@@ -245,7 +245,8 @@ function expectSigners(
   expected: Address[],
   mismatches: string[],
 ): void {
-  const same = actual.length === expected.length && actual.every((a, i) => isAddressEqual(a, expected[i]));
+  const same =
+    actual.length === expected.length && actual.every((a, i) => isAddressEqual(a, expected[i] as Address));
   if (!same) mismatches.push(`${what} are [${actual.join(', ')}], expected [${expected.join(', ')}]`);
 }
 

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { Abi, Hex } from 'viem';
 import { FhekitError } from '../errors.js';
 
-/** The compiler `@fhevm/solidity@0.11.1` and the host contracts are built with (fhevm-spec §3.6). */
+/** solc of `@fhevm/solidity@0.11.1` and of the host contracts (docs/fhevm-protocol.md §Host contracts). */
 export const SOLC_VERSION = '0.8.24';
 
 // Same settings as the host contracts: cancun for tload/tstore, optimizer with 800 runs.
@@ -168,7 +168,7 @@ function collectSources(entries: string[], resolver: SourceResolver): Sources {
       continue;
     }
     contents.set(unitName, content);
-    for (const [, path] of content.replace(COMMENT_PATTERN, '').matchAll(IMPORT_PATTERN)) {
+    for (const [, path = ''] of content.replace(COMMENT_PATTERN, '').matchAll(IMPORT_PATTERN)) {
       pending.push(path.startsWith('.') ? posix.join(posix.dirname(unitName), path) : path);
     }
   }
@@ -179,7 +179,7 @@ function collectSources(entries: string[], resolver: SourceResolver): Sources {
 }
 
 const FHEVM_SOLIDITY = '@fhevm/solidity';
-// 0.13+ calls KMSVerifier functions that host-contracts 0.10.0 does not have (fhevm-spec §0).
+// 0.13+ calls KMSVerifier functions host-contracts 0.10.0 does not have (docs/fhevm-protocol.md §Versions).
 const COMPATIBLE_FHEVM_SOLIDITY = /^0\.1[01]\./;
 
 function checkFhevmSolidityVersion(require: NodeJS.Require): void {

@@ -35,8 +35,20 @@ export const stackFlags = {
     summary: 'FHE computations run at once (default: number of cores).',
     env: 'FHE_THREADS',
   }),
+  'log-level': Flags.string({
+    summary: 'Log level of <state-dir>/fhekit.log.',
+    options: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: 'info',
+    env: 'FHE_LOG_LEVEL',
+  }),
   'block-time': Flags.integer({
     summary: 'Seconds between blocks (default: one block per transaction).',
     env: 'FHE_BLOCK_TIME',
+  }),
+  'decrypt-timeout': Flags.integer({
+    summary: 'Seconds a decryption waits for a handle still queued in the coprocessor.',
+    default: 600,
+    min: 1,
+    env: 'FHE_DECRYPT_TIMEOUT',
   }),
 };

@@ -4,7 +4,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { keysDirFlag, stateDirFlag } from '../cli/stack-flags.js';
 import { SHELL_VERBS, type ShellVerb, shellCompute } from '../compute/shell-compute.js';
 import { parseShellOperand } from '../compute/shell-operands.js';
-import { nameOf, parseFheType } from '../engine/fhe-type.js';
+import { nameOf, parseFheType } from '../fhevm/fhe-types.js';
 
 export default class Compute extends BaseCommand {
   static override summary =
@@ -31,17 +31,11 @@ Verbs: ${SHELL_VERBS.join(', ')}.`;
     }),
   };
   static override flags = {
-    type: Flags.string({
-      summary: 'Type of plaintext operands (ebool, euint8 … euint256, eaddress).',
-      env: 'FHE_TYPE',
-    }),
-    to: Flags.string({ summary: 'Target type of `cast`.', env: 'FHE_TO_TYPE' }),
-    scalar: Flags.boolean({
-      summary: 'Use the last operand as a plaintext scalar.',
-      default: false,
-      env: 'FHE_SCALAR',
-    }),
-    out: Flags.string({ summary: 'Write the result ciphertext to this file.', env: 'FHE_OUT' }),
+    // Per-call flags have no FHE_* variable: a stray export would change every later command.
+    type: Flags.string({ summary: 'Type of plaintext operands (ebool, euint8 … euint256, eaddress).' }),
+    to: Flags.string({ summary: 'Target type of `cast`.' }),
+    scalar: Flags.boolean({ summary: 'Use the last operand as a plaintext scalar.', default: false }),
+    out: Flags.string({ summary: 'Write the result ciphertext to this file.' }),
     threads: Flags.integer({
       summary: 'Engine worker threads (default: number of cores).',
       env: 'FHE_THREADS',

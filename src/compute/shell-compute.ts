@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { TfheClientKey } from 'node-tfhe';
 import { openSqliteStore } from '../coprocessor/sqlite-store.js';
 import type { FhevmOperand } from '../engine/evaluator.js';
-import { FheOp } from '../engine/fhe-op.js';
-import { bitsOf, FheType } from '../engine/fhe-type.js';
-import { plaintextResult } from '../engine/plaintext-semantics.js';
 import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
 import { FhekitError } from '../errors.js';
+import { bitsOf, FheType } from '../fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
+import { FheOp } from '../fhevm/operations.js';
+import { plaintextResult } from '../fhevm/plaintext-semantics.js';
 import { type Keyset, loadKeyset } from '../keys/load-keyset.js';
-import { SERIALIZATION_LIMIT } from '../keys/tfhe-config.js';
 import { checkStateKeyset } from '../stack/state-keyset.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../tfhe/client-ciphertexts.js';
 import {

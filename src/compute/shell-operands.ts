@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { decodeValue } from '../engine/codec/ciphertext-codec.js';
-import { FheType, isFheType } from '../engine/fhe-type.js';
 import { FhekitError } from '../errors.js';
+import { FheType, isFheType } from '../fhevm/fhe-types.js';
 
 /** How an operand is written on the command line. */
 export type ShellOperand =

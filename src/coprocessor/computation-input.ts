@@ -1,11 +1,11 @@
 import { type Hex, hexToBigInt, hexToBytes } from 'viem';
 import type { FhevmComputation, FhevmOperand } from '../engine/evaluator.js';
-import { FheOp } from '../engine/fhe-op.js';
-import { bitsOf, FheType } from '../engine/fhe-type.js';
+import { bitsOf, FheType } from '../fhevm/fhe-types.js';
+import { FheOp } from '../fhevm/operations.js';
 import type { NewComputation, StoredCiphertext } from './store.js';
 
 /**
- * A binary op's scalar rhs as the coprocessor reads it (fhevm-spec §1.4): the 32-byte big-endian
+ * A binary op's scalar rhs (docs/fhevm-protocol.md §Plaintext semantics): the 32-byte big-endian
  * value truncated to the lhs width; for a Bool lhs, true iff any byte is non-zero.
  */
 export function decodeScalarOperand(bytes32: Hex, lhsType: FheType): bigint {
@@ -14,7 +14,7 @@ export function decodeScalarOperand(bytes32: Hex, lhsType: FheType): bigint {
   return value & ((1n << BigInt(bitsOf(lhsType))) - 1n);
 }
 
-/** TrivialEncrypt's plaintext: truncated to the type width; for Bool, the last byte > 0 (§1.4). */
+/** TrivialEncrypt's plaintext: truncated to the type width; for Bool, the last byte > 0 (same section). */
 export function decodeTrivialPlaintext(bytes32: Hex, type: FheType): bigint {
   const value = hexToBigInt(bytes32);
   if (type === FheType.Bool) return (value & 0xffn) === 0n ? 0n : 1n;
@@ -43,7 +43,8 @@ export function toFhevmComputation(
         return { scalar: hexToBigInt(operand.scalar) };
       default: {
         const lhs = computation.operands[0];
-        if (position !== 1 || !('handle' in lhs)) throw new Error('only the second operand can be a scalar');
+        if (position !== 1 || lhs === undefined || !('handle' in lhs))
+          throw new Error('only the second operand can be a scalar');
         return { scalar: decodeScalarOperand(operand.scalar, ciphertexts.get(lhs.handle)!.type) };
       }
     }

@@ -1,15 +1,14 @@
 import { availableParallelism } from 'node:os';
-import pino, { type Logger } from 'pino';
-import { type Address, createPublicClient, type Hex, http, type PublicClient, webSocket } from 'viem';
+import type { Logger } from 'pino';
+import { type Address, createPublicClient, http, type PublicClient, webSocket } from 'viem';
 import type { FheEvaluator } from '../engine/evaluator.js';
 import { FhekitError } from '../errors.js';
-import { CiphertextWaiter } from './ciphertext-waiter.js';
 import { HostListener } from './listener.js';
 import { CoprocessorMetrics } from './metrics.js';
 import { reportsPbs, Scheduler } from './scheduler.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { type CoprocessorStatus, readStatus } from './status.js';
-import type { CoprocessorStore, StoredCiphertext } from './store.js';
+import type { CoprocessorStore } from './store.js';
 
 export type { CoprocessorStatus } from './status.js';
 
@@ -26,7 +25,8 @@ export interface CoprocessorOptions {
    * store for a worker process sharing it (like Zama's separate host-listener and tfhe-worker).
    */
   evaluator?: FheEvaluator;
-  logger?: Logger;
+  /** Made by the caller (level, destination): library code reads no environment. */
+  logger: Logger;
   /** Computations on the evaluator at once; default: the number of cores. */
   concurrency?: number;
   /** First block to ingest on an empty store (default 0). */
@@ -42,8 +42,6 @@ export interface Coprocessor {
   /** Its Prometheus registry: mount `metricsHandler(coprocessor.metrics.registry)` or `startMetricsServer`. */
   readonly metrics: CoprocessorMetrics;
   status(): Promise<CoprocessorStatus>;
-  /** Resolves with the handle's ciphertext once computed or inserted (see `CiphertextWaiter.wait`). */
-  waitForCiphertext(handle: Hex, timeoutMs: number): Promise<StoredCiphertext>;
   /** Tell the scheduler that ciphertexts were inserted (e.g. verified inputs), instead of waiting for its poll. */
   wake(): void;
   stop(): Promise<void>;
@@ -57,8 +55,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
     });
   }
   const store = options.store ?? openSqliteStore(options.dbPath!);
-  const logger =
-    options.logger ?? pino({ name: 'fhekit-coprocessor', level: process.env.FHE_LOG_LEVEL ?? 'info' });
+  const { logger } = options;
   const concurrency = options.concurrency ?? availableParallelism();
   const startedAt = Date.now();
   const client: PublicClient = createPublicClient({
@@ -78,7 +75,6 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
       cursorBlock: cursor?.number ?? null,
     };
   });
-  const waiter = new CiphertextWaiter(store);
   scheduler = options.evaluator
     ? new Scheduler({
         store,
@@ -88,7 +84,6 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
         concurrency,
         maxAttempts: options.maxAttempts,
         pollIntervalMs: 200,
-        onCiphertext: (handle) => waiter.notify(handle),
       })
     : undefined;
   listener = new HostListener({
@@ -128,7 +123,6 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
         concurrency: scheduler ? concurrency : 0,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       }),
-    waitForCiphertext: (handle, timeoutMs) => waiter.wait(handle, timeoutMs),
     wake: () => scheduler?.wake(),
     stop() {
       stopping ??= (async () => {

@@ -1,13 +1,8 @@
 import { type Address, type Hex, type Log, numberToHex, parseEventLogs } from 'viem';
 import { aclEventsAbi, fhevmExecutorEventsAbi } from '../chain/abis.js';
-import { FheOp } from '../engine/fhe-op.js';
-import type { FheType } from '../engine/fhe-type.js';
+import { typeOfHandle } from '../fhevm/handles.js';
+import { FheOp } from '../fhevm/operations.js';
 import { AllowedEventType, type IngestedBlock, type NewComputation } from './store.js';
-
-/** Byte 30 of a handle is its FheType (fhevm-spec §2.1). */
-export function typeOfHandle(handle: Hex): FheType {
-  return Number.parseInt(handle.slice(62, 64), 16) as FheType;
-}
 
 const BINARY_OPS = {
   FheAdd: FheOp.Add,
@@ -40,7 +35,7 @@ export interface HostEventAddresses {
 }
 
 /**
- * Turns one block's FHEVMExecutor and ACL logs into store rows (fhevm-spec §4.3), in log order. The
+ * Turns one block's FHEVMExecutor and ACL logs into store rows (docs/fhevm-protocol.md §Host events). The
  * result handle is taken from the event, never recomputed. Logs from other addresses, VerifyInput
  * (its ciphertext comes from an input proof) and administrative events produce no rows.
  */

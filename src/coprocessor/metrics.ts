@@ -31,7 +31,7 @@ export class RateMeter {
   }
 
   private prune(now: number): void {
-    while (this.events.length > 0 && this.events[0].at <= now - this.windowMs) this.events.shift();
+    while (this.events.length > 0 && this.events[0]!.at <= now - this.windowMs) this.events.shift();
   }
 }
 

@@ -3,7 +3,7 @@
  *
  *   node --import tsx src/coprocessor/run-coprocessor.ts --db <file> --rpc <url> --acl <addr> --executor <addr>
  *        (--keys <keyset dir> | --listen-only) [--ws <url>] [--threads <n>] [--concurrency <n>]
- *        [--start-block <n>]
+ *        [--start-block <n>] [--log-level <pino level>]
  *
  * Logs are pino JSON lines on stdout.
  */
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     'start-block': { type: 'string' },
     keys: { type: 'string' },
     'listen-only': { type: 'boolean', default: false },
+    'log-level': { type: 'string', default: 'info' },
   },
 });
 
@@ -50,7 +51,7 @@ function address(name: 'acl' | 'executor'): Address {
   return value;
 }
 
-const logger = pino({ name: 'fhekit-coprocessor', level: process.env.FHE_LOG_LEVEL ?? 'info' });
+const logger = pino({ name: 'fhekit-coprocessor', level: values['log-level'] });
 const keysDir = values.keys;
 if (!values['listen-only'] && !keysDir) {
   throw new FhekitError('FHE_COPROCESSOR_CONFIG', 'Computing needs the keyset (--keys).', {

@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import type { Hex } from 'viem';
 import type { FheEvaluator } from '../engine/evaluator.js';
-import { opName } from '../engine/fhe-op.js';
-import { nameOf } from '../engine/fhe-type.js';
+import { nameOf } from '../fhevm/fhe-types.js';
+import { opName } from '../fhevm/operations.js';
 import { operandHandles, toFhevmComputation } from './computation-input.js';
 import type { CoprocessorMetrics } from './metrics.js';
 import type { CoprocessorStore, ReadyComputation } from './store.js';
@@ -21,8 +20,6 @@ export interface SchedulerOptions {
   retryDelayMs?: number;
   /** Poll for new work this often even without a wake-up (inputs inserted by another process). */
   pollIntervalMs?: number;
-  /** Called after a ciphertext was stored for `handle`. */
-  onCiphertext?: (handle: Hex) => void;
 }
 
 /** Optional evaluator extension: cumulative PBS count, so the metrics can show PBS/s. */
@@ -156,7 +153,6 @@ export class Scheduler {
       }
       metrics.recordComputed(op, type, seconds, this.pbsSinceLastReport());
       log.debug({ seconds }, 'computed');
-      this.options.onCiphertext?.(computation.outputHandle);
     } catch (error) {
       if (this.stopped) return;
       const message = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,5 @@
 /**
- * Versioned schema of the SQLite store, modelled on Zama's coprocessor schema (fhevm-spec §4.2) and
+ * Versioned schema of the SQLite store, modelled on Zama's (docs/fhevm-protocol.md §Coprocessor store) and
  * simplified for one node: no tenants, no gateway/SnS bookkeeping. Append new migrations; never edit
  * an applied one. Handles and hashes are 32-byte BLOBs, addresses lowercase 0x-hex TEXT, times are
  * Unix milliseconds.

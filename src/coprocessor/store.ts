@@ -1,6 +1,6 @@
 import type { Hex } from 'viem';
-import type { FheOp } from '../engine/fhe-op.js';
-import type { FheType } from '../engine/fhe-type.js';
+import type { FheType } from '../fhevm/fhe-types.js';
+import type { FheOp } from '../fhevm/operations.js';
 
 /**
  * The coprocessor's durable state, behind an interface so that a PostgreSQL backend can replace the

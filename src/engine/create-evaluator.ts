@@ -1,15 +1,15 @@
 import { FhekitError } from '../errors.js';
+import { blocksOf, FheType, nameOf } from '../fhevm/fhe-types.js';
 import type { RadixCiphertext } from './block.js';
 import { decodeValue, encodeValue } from './codec/ciphertext-codec.js';
+import { computeOp, type Operand } from './compute-op.js';
 import type { EvaluationKeys } from './evaluation-keys.js';
 import { loadEvaluationKeys } from './evaluation-keys.js';
 import type { FheEvaluator, FhevmComputation, FhevmOperand } from './evaluator.js';
-import { blocksOf, FheType, nameOf } from './fhe-type.js';
-import { computeOp, type Operand } from './fhevm-ops.js';
 import { expandCompactList } from './input-expansion.js';
 import type { BlindRotatorFactory } from './pbs/blind-rotate.js';
 import { Bootstrapper } from './pbs/bootstrap.js';
-import type { KeyswitcherFactory } from './pbs/keyswitcher.js';
+import type { KeyswitcherFactory } from './pbs/keyswitch-kernel.js';
 import { BlockEvaluator } from './radix/block-evaluator.js';
 
 export interface EvaluatorOptions {

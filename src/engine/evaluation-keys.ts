@@ -1,7 +1,7 @@
 import { FhekitError } from '../errors.js';
 import { type ClientSecretKeys, decodeClientKey } from './codec/client-key-codec.js';
 import { BinaryPolyMultiplier } from './math/binary-poly-product.js';
-import { expandSeed, randomSeed, TUniformSampler } from './math/random.js';
+import { expandSeed, randomSeed, TUniformSampler } from './math/secure-random.js';
 import { addIntegerToLimbs, limbView, roundedHighWord } from './math/torus.js';
 import { PARAMS } from './params.js';
 

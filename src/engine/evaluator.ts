@@ -1,5 +1,5 @@
-import type { FheOp } from './fhe-op.js';
-import type { FheType } from './fhe-type.js';
+import type { FheType } from '../fhevm/fhe-types.js';
+import type { FheOp } from '../fhevm/operations.js';
 
 /**
  * One fhEVM computation, as the coprocessor hands it to the engine. Ciphertexts are node-tfhe

@@ -1,8 +1,8 @@
 import { FhekitError } from '../errors.js';
+import { blocksOf, FheType } from '../fhevm/fhe-types.js';
 import type { Block, RadixCiphertext } from './block.js';
 import { decodeCompactListCiphertexts } from './codec/compact-list-codec.js';
 import type { KeyswitchKey } from './evaluation-keys.js';
-import { blocksOf, FheType } from './fhe-type.js';
 import { PARAMS } from './params.js';
 import type { Bootstrapper } from './pbs/bootstrap.js';
 import { type Lut, lutOf } from './pbs/lut.js';
@@ -25,20 +25,22 @@ export function expandCompactList(
   listBytes: Uint8Array,
   types: FheType[],
 ): RadixCiphertext[] {
-  const { lwes, packed } = decodeCompactListCiphertexts(listBytes);
+  const list = decodeCompactListCiphertexts(listBytes);
+  const { packed } = list;
   const blockTypes = types.flatMap((t) => Array<FheType>(blocksOf(t)).fill(t));
   const expected = packed ? Math.ceil(blockTypes.length / 2) : blockTypes.length;
-  if (lwes.length !== expected) {
+  if (list.count !== expected) {
     throw new FhekitError(
       'FHE_INPUT_LIST_MISMATCH',
-      `The input list holds ${lwes.length} ciphertexts, but the declared types need ${expected}.`,
+      `The input list holds ${list.count} ciphertexts, but the declared types need ${expected}.`,
       { hint: 'Pass the value types of the list in push order (e.g. from node-tfhe get_kind_of).' },
     );
   }
   // One keyswitch per list LWE; a packed one is rotated twice (low and high digit).
   const blocks: Block[] = [];
   const perLwe = packed ? 2 : 1;
-  lwes.forEach((lwe, j) => {
+  for (let j = 0; j < list.count; j++) {
+    const lwe = list.lwe(j);
     const types = blockTypes.slice(j * perLwe, (j + 1) * perLwe);
     const luts = types.map((type, k): Lut => {
       const high = packed && k === 1;
@@ -47,7 +49,7 @@ export function expandCompactList(
     bootstrapper.bootstrapEachWith(lwe, luts, castingKsk).forEach((out, k) => {
       blocks.push({ lwe: out, degree: types[k] === FheType.Bool ? 1 : MSG - 1, noiseLevel: 1 });
     });
-  });
+  }
   const values: RadixCiphertext[] = [];
   let next = 0;
   for (const type of types) {

@@ -14,7 +14,7 @@ export interface CiphertextVerification {
   extraData: Hex;
 }
 
-/** EIP-712 types of InputVerifier's `CiphertextVerification` (fhevm-spec §3.3). */
+/** EIP-712 types of InputVerifier's `CiphertextVerification` (docs/fhevm-protocol.md §EIP-712). */
 export const CIPHERTEXT_VERIFICATION_TYPES = {
   CiphertextVerification: [
     { name: 'ctHandles', type: 'bytes32[]' },
@@ -49,7 +49,7 @@ export function signCiphertextVerification(
 }
 
 /**
- * The `inputProof` bytes `FHE.fromExternal` takes (§3.3):
+ * The `inputProof` bytes `FHE.fromExternal` takes (docs/fhevm-protocol.md §Input proofs):
  * uint8 numHandles ‖ uint8 numSigners ‖ handles ‖ 65-byte signatures ‖ extraData.
  * The SDK builds the same bytes from the relayer's answer; fhekit uses this for clients without the SDK.
  */

@@ -5,9 +5,8 @@ import {
   type TfheClientKey,
   TfheServerKey,
 } from 'node-tfhe';
-import { FheType } from '../engine/fhe-type.js';
-
-const SERIALIZATION_LIMIT = 1n << 40n;
+import { FheType } from '../fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 
 /**
  * Turns a verified proven list into one compute ciphertext per value (node-tfhe `safe_serialize` bytes

@@ -1,9 +1,9 @@
 import type { Address, Hex, LocalAccount } from 'viem';
 import type { InputCiphertext } from '../coprocessor/store.js';
 import { FhekitError } from '../errors.js';
+import { inputBlobHash, inputHandle } from '../fhevm/handles.js';
 import { type InputVerificationDomain, signCiphertextVerification } from './ciphertext-verification.js';
 import type { InputExpander } from './expander.js';
-import { inputBlobHash, inputHandle } from './handles.js';
 import { readInputTypes } from './input-types.js';
 import { checkInputSize, checkInputValues, DEFAULT_INPUT_LIMITS, type InputLimits } from './limits.js';
 import { inputProofMetadata } from './metadata.js';
@@ -100,8 +100,8 @@ export function createInputService(options: InputServiceOptions): InputService {
       await options.store.insertInputCiphertexts(
         handles.map((handle, index) => ({
           handle,
-          type: types[index],
-          bytes: ciphertexts[index],
+          type: types[index]!,
+          bytes: ciphertexts[index]!,
           blobHash,
           index,
         })),

@@ -5,15 +5,15 @@ import { CompactPkeCrs, TfheClientKey, TfheCompactPublicKey } from 'node-tfhe';
 import { createEvaluator } from '../engine/create-evaluator.js';
 import { createWasmBlindRotator } from '../engine/wasm/wasm-blind-rotator.js';
 import { isFhekitError } from '../errors.js';
+import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 import { createNodeTfheInputExpander, engineInputExpander, type InputExpander } from './expander.js';
 import type { InputWorkerKeys, InputWorkerReply, InputWorkerRequest } from './input-worker.js';
 import { createToyKeyProofVerifier } from './toy-key-verifier.js';
 
-const LIMIT = 1n << 40n;
 const keys = workerData as InputWorkerKeys;
 const verifier = createToyKeyProofVerifier(
-  TfheCompactPublicKey.safe_deserialize(keys.publicKey, LIMIT),
-  CompactPkeCrs.safe_deserialize(keys.crs, LIMIT),
+  TfheCompactPublicKey.safe_deserialize(keys.publicKey, SERIALIZATION_LIMIT),
+  CompactPkeCrs.safe_deserialize(keys.crs, SERIALIZATION_LIMIT),
 );
 const expander: InputExpander = createExpander();
 
@@ -23,7 +23,7 @@ function createExpander(): InputExpander {
     return engineInputExpander(createEvaluator({ evaluationKeys, blindRotator: createWasmBlindRotator }));
   }
   const nodeTfhe = createNodeTfheInputExpander(
-    TfheClientKey.safe_deserialize(keys.expansion.clientKey, LIMIT),
+    TfheClientKey.safe_deserialize(keys.expansion.clientKey, SERIALIZATION_LIMIT),
   );
   // Its server key takes 5-10 s: make it while no input is waiting rather than on the first one.
   setImmediate(() => nodeTfhe.prepare());

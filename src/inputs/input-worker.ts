@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
-import type { FheType } from '../engine/fhe-type.js';
 import { FhekitError } from '../errors.js';
+import type { FheType } from '../fhevm/fhe-types.js';
 import { startModuleWorker } from '../runtime/module-worker.js';
 import type { InputExpander } from './expander.js';
 import type { InputProofVerifier } from './toy-key-verifier.js';

@@ -1,5 +1,6 @@
-import type { FheType } from '../engine/fhe-type.js';
 import { FhekitError } from '../errors.js';
+import { type FheType, inputBitsOf } from '../fhevm/fhe-types.js';
+import { MAX_INPUT_BITS } from '../fhevm/limits.js';
 
 export interface InputLimits {
   /** Largest accepted serialized list; a 2048-bit list is about 23 KB. */
@@ -10,14 +11,11 @@ export interface InputLimits {
   maxBits: number;
 }
 
-export const DEFAULT_INPUT_LIMITS: InputLimits = { maxBytes: 64 * 1024, maxValues: 256, maxBits: 2048 };
-
-const INPUT_BITS: Record<FheType, number> = { 0: 2, 2: 8, 3: 16, 4: 32, 5: 64, 6: 128, 7: 160, 8: 256 };
-
-/** Bits a value of this type takes in a proven list (ebool is encrypted as 2 bits). */
-export function inputBitsOf(type: FheType): number {
-  return INPUT_BITS[type];
-}
+export const DEFAULT_INPUT_LIMITS: InputLimits = {
+  maxBytes: 64 * 1024,
+  maxValues: 256,
+  maxBits: MAX_INPUT_BITS,
+};
 
 export function checkInputSize(byteLength: number, limits: InputLimits): void {
   if (byteLength === 0 || byteLength > limits.maxBytes) {

@@ -12,6 +12,7 @@ import {
   TfheServerKey,
 } from 'node-tfhe';
 import { FhekitError } from '../errors.js';
+import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 
 /** Checks the ZK proof of a serialized proven list against our CRS, public key and the 92-byte metadata. */
 export interface InputProofVerifier {
@@ -19,13 +20,11 @@ export interface InputProofVerifier {
   verify(list: Uint8Array, metadata: Uint8Array): Promise<void>;
 }
 
-const SERIALIZATION_LIMIT = 1n << 40n;
-
 /**
  * node-tfhe only verifies as part of `verify_and_expand`, which casts every block with the server key
  * (~0.6 s per block with the real key). The proof check depends only on the CRS, the public key and the
  * metadata, so we run it under a throwaway key with tiny compute parameters (same PKE parameters) and
- * discard the garbage expansion: ~2-3 s for any list (tfhe-compat §3). Real expansion happens elsewhere.
+ * discard its garbage expansion, ~2-3 s for any list (docs/tfhe-formats.md §Input proof verification).
  */
 export function createToyKeyProofVerifier(
   publicKey: TfheCompactPublicKey,

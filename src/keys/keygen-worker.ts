@@ -3,9 +3,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CompactPkeCrs, TfheClientKey, TfheCompactPublicKey, TfheCompressedServerKey } from 'node-tfhe';
 import { generateEvaluationKeys } from '../engine/evaluation-keys.js';
+import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 import type { KeysetPart } from './keyset-files.js';
 import { writeKeysetPart } from './keyset-permissions.js';
-import { CRS_BITS, fhevmTfheConfig, SERIALIZATION_LIMIT } from './tfhe-config.js';
+import { CRS_BITS, fhevmTfheConfig } from './tfhe-config.js';
 
 export type KeygenMessage =
   | { part: KeysetPart; event: 'start' }

@@ -63,7 +63,17 @@ export function readManifest(dir: string): KeysetManifest | undefined {
  * has another one; `verifyKeyset` checks it against the file.
  */
 export function keysetId(manifest: KeysetManifest): string {
-  return manifest.files[KEYSET_FILES.publicKey.file].sha256;
+  const entry = manifest.files[KEYSET_FILES.publicKey.file];
+  if (!entry) {
+    throw new FhekitError(
+      'FHE_KEYSET_STALE',
+      `The keyset manifest lists no ${KEYSET_FILES.publicKey.file}.`,
+      {
+        hint: REGENERATE_HINT,
+      },
+    );
+  }
+  return entry.sha256;
 }
 
 /**

@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Hex } from 'viem';
-import type { FheType } from '../engine/fhe-type.js';
 import { FhekitError } from '../errors.js';
+import type { FheType } from '../fhevm/fhe-types.js';
 
 /** Where the KMS reads ciphertexts (the coprocessor store satisfies it). */
 export interface CiphertextSource {
@@ -10,6 +9,8 @@ export interface CiphertextSource {
   computationsFor(
     handle: Hex,
   ): Promise<readonly { status: 'pending' | 'done' | 'error'; error: string | null }[]>;
+  /** The coprocessor's queue, to say what a decryption that gave up is still waiting behind. */
+  counts(): Promise<{ computations: { pending: number }; ready: number }>;
 }
 
 /** Whether the coprocessor has a ciphertext for the handle or knows a computation producing it. */
@@ -18,15 +19,18 @@ export async function isKnownHandle(source: CiphertextSource, handle: Hex): Prom
 }
 
 export interface WaitOptions {
-  /** How long a handle may take to appear: listener lag plus computation time. */
+  /**
+   * How long a handle may take to appear: listener lag plus the computations queued before it, which
+   * can be minutes (one wide multiplication on one thread).
+   */
   timeoutMs: number;
   pollMs?: number;
 }
 
 /**
- * Ciphertext bytes of every handle, in order. A handle still being computed, or not yet seen by the
- * listener, is waited for (bounded); a failed computation fails at once. After the timeout the error
- * says whether the handle is still computing or was never seen.
+ * Ciphertext bytes of every handle, in order: the one wait for ciphertexts (the KMS's). A handle still
+ * being computed, or not yet seen by the listener, is waited for (bounded); a failed computation fails at
+ * once. After the timeout the error says whether the handle was never seen, or what it is queued behind.
  */
 export async function waitForCiphertexts(
   source: CiphertextSource,
@@ -45,7 +49,7 @@ export async function waitForCiphertexts(
     const missing = handles.filter((handle) => !found.has(handle));
     if (missing.length === 0) return handles.map((handle) => found.get(handle)!);
     await checkStillComing(source, missing, Date.now() >= deadline, timeoutMs);
-    await sleep(pollMs);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 
@@ -60,7 +64,7 @@ async function checkStillComing(
     if (computations.length > 0 && computations.every((c) => c.status === 'error')) {
       throw new FhekitError(
         'KMS_COMPUTATION_FAILED',
-        `Computing handle ${handle} failed: ${computations[0].error}.`,
+        `Computing handle ${handle} failed: ${computations[0]?.error}.`,
         {
           hint: 'See the coprocessor log; this is a bug in fhekit if the transaction succeeded on-chain.',
         },
@@ -76,11 +80,12 @@ async function checkStillComing(
         },
       );
     }
+    const { computations: queue, ready } = await source.counts();
     throw new FhekitError(
       'KMS_CIPHERTEXT_NOT_READY',
-      `Handle ${handle} is still being computed after ${timeoutMs} ms.`,
+      `Handle ${handle} is still not computed after ${Math.round(timeoutMs / 1000)} s: its computation is ${computations.map((c) => c.status).join(', ')}, and the coprocessor has ${queue.pending} computations pending (${ready} of them ready to run or running).`,
       {
-        hint: 'The coprocessor is busy; retry in a moment.',
+        hint: 'The coprocessor is busy (see `fhe dev status`): retry later, or wait longer with --decrypt-timeout (FHE_DECRYPT_TIMEOUT).',
       },
     );
   }

@@ -1,6 +1,6 @@
 import { type Address, type Hex, type LocalAccount, recoverTypedDataAddress } from 'viem';
 
-/** The gateway `Decryption` contract the KMS signatures and user requests are bound to (fhevm-spec §6.2). */
+/** Gateway `Decryption` contract of KMS signatures and user requests (docs/fhevm-protocol.md §EIP-712). */
 export interface DecryptionDomain {
   gatewayChainId: bigint;
   decryptionAddress: Address;

@@ -8,8 +8,9 @@ import {
   type PrivateKeyAccount,
 } from 'viem';
 import { FhekitError } from '../errors.js';
-import { type ParsedHandle, parseHandle } from '../inputs/handles.js';
-import { inputBitsOf } from '../inputs/limits.js';
+import { inputBitsOf } from '../fhevm/fhe-types.js';
+import { type ParsedHandle, parseHandle } from '../fhevm/handles.js';
+import { MAX_DECRYPTION_BITS } from '../fhevm/limits.js';
 import { decryptWithClientKey } from '../tfhe/client-ciphertexts.js';
 import type { AclReader } from './acl-reader.js';
 import { type CiphertextSource, isKnownHandle, waitForCiphertexts } from './ciphertext-source.js';
@@ -20,13 +21,17 @@ import {
   signPublicDecryptVerification,
   type UserDecryptAuthorization,
 } from './kms-eip712.js';
-import { signcryptUserDecryption, type UserDecryptShare } from './user-decrypt-signcryption.js';
+import {
+  checkUserPublicKey,
+  signcryptUserDecryption,
+  type UserDecryptShare,
+} from './user-decrypt-signcryption.js';
 
 /** Gateway limits on one decryption request (`Decryption.sol`). */
-const MAX_DECRYPTION_BITS = 2048;
 const MAX_CONTRACTS = 10;
 const MAX_DURATION_DAYS = 365n;
 const SECONDS_PER_DAY = 86_400n;
+export const DEFAULT_DECRYPT_TIMEOUT_MS = 10 * 60_000;
 
 export interface LocalKmsOptions {
   hostChainId: bigint;
@@ -39,7 +44,10 @@ export interface LocalKmsOptions {
   clientKey: TfheClientKey;
   acl: AclReader;
   ciphertexts: CiphertextSource;
-  /** How long to wait for a handle the coprocessor is still computing. */
+  /**
+   * How long a decryption waits for a handle the coprocessor has not computed yet (default 10 min):
+   * it may be queued behind minutes of work.
+   */
   waitTimeoutMs?: number;
   /** Clock in seconds, for request validity. */
   now?: () => bigint;
@@ -77,7 +85,7 @@ export interface LocalKms {
 }
 
 export function createLocalKms(options: LocalKmsOptions): LocalKms {
-  const waitTimeoutMs = options.waitTimeoutMs ?? 30_000;
+  const waitTimeoutMs = options.waitTimeoutMs ?? DEFAULT_DECRYPT_TIMEOUT_MS;
   const now = options.now ?? (() => BigInt(Math.floor(Date.now() / 1000)));
 
   function parseRequestHandles(handles: readonly string[]): ParsedHandle[] {
@@ -137,7 +145,7 @@ export function createLocalKms(options: LocalKmsOptions): LocalKms {
       parsed.map((h) => h.handle),
       { timeoutMs: waitTimeoutMs },
     );
-    return parsed.map((h, i) => decryptWithClientKey(h.type, bytes[i], options.clientKey));
+    return parsed.map((h, i) => decryptWithClientKey(h.type, bytes[i]!, options.clientKey));
   }
 
   return {
@@ -172,16 +180,17 @@ export function createLocalKms(options: LocalKmsOptions): LocalKms {
           },
         );
       }
+      checkUserPublicKey(request.publicKey);
       const { handles, values } = await authorizeAndDecrypt(request);
       const share = await signcryptUserDecryption({
-        signer: options.signers[0],
+        signer: options.signers[0]!,
         domain: options.domain,
         userAddress: request.userAddress,
         publicKey: request.publicKey,
         plaintexts: handles.map((handle, i) => ({
           handle,
           type: parseHandle(handle).type,
-          value: values[i],
+          value: values[i]!,
         })),
       });
       return [share];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ml_kem_pke_encrypt, u8vec_to_ml_kem_pke_pk } from 'node-tkms';
+import { ml_kem_pke_encrypt, ml_kem_pke_pk_to_u8vec, u8vec_to_ml_kem_pke_pk } from 'node-tkms';
 import {
   type Address,
   bytesToHex,
@@ -12,7 +12,8 @@ import {
   sha256,
   stringToBytes,
 } from 'viem';
-import { bitsOf, type FheType } from '../engine/fhe-type.js';
+import { FhekitError } from '../errors.js';
+import { bitsOf, type FheType } from '../fhevm/fhe-types.js';
 import type { DecryptionDomain } from './kms-eip712.js';
 
 /**
@@ -49,6 +50,30 @@ export interface SigncryptionInput {
   /** The user's key as the SDK sends it: tfhe safe_serialize of an ML-KEM-512 UnifiedPublicEncKey. */
   publicKey: Hex;
   plaintexts: readonly { handle: Hex; type: FheType; value: bigint }[];
+}
+
+/**
+ * Refuses a `publicKey` that is not one canonical serialized ML-KEM-512 key, so that a bad request is
+ * refused before anything is decrypted (signcryption would fail only after).
+ */
+export function checkUserPublicKey(publicKey: Hex): void {
+  const bytes = hexToBytes(publicKey);
+  let canonical = false;
+  try {
+    const key = u8vec_to_ml_kem_pke_pk(bytes);
+    const reserialized = ml_kem_pke_pk_to_u8vec(key);
+    key.free();
+    canonical = reserialized.length === bytes.length && reserialized.every((b, i) => b === bytes[i]);
+  } catch {
+    // not a key: reported below
+  }
+  if (!canonical) {
+    throw new FhekitError(
+      'KMS_BAD_PUBLIC_KEY',
+      `publicKey (${bytes.length} bytes) is not a serialized ML-KEM-512 public key.`,
+      { hint: 'Send the publicKey of `instance.generateKeypair()`, the one the EIP-712 request signs.' },
+    );
+  }
 }
 
 export async function signcryptUserDecryption(input: SigncryptionInput): Promise<UserDecryptShare> {
@@ -127,7 +152,7 @@ function shake(dsep: Uint8Array, data: Uint8Array): Uint8Array {
 /** SEC1 compressed point, as k256's `VerifyingKey::to_sec1_bytes` writes it. */
 function compressedPublicKey(uncompressed: Hex): Uint8Array {
   const bytes = hexToBytes(uncompressed);
-  return concat([new Uint8Array([bytes[64] % 2 === 0 ? 2 : 3]), bytes.subarray(1, 33)]);
+  return concat([new Uint8Array([bytes[64]! % 2 === 0 ? 2 : 3]), bytes.subarray(1, 33)]);
 }
 
 function bincodeBytes(bytes: Uint8Array): Uint8Array {

@@ -13,6 +13,12 @@ export interface ApiError {
 }
 
 const ACL_REFUSALS = new Set(['KMS_NOT_ALLOWED_FOR_DECRYPTION', 'KMS_NOT_ALLOWED', 'KMS_NOT_DELEGATED']);
+/** Refusals that are not a 400: a missing token, an oversized body, too many jobs (the SDK retries a 429). */
+const STATUS_OF: Record<string, { status: number; label: string }> = {
+  RELAYER_UNAUTHORIZED: { status: 401, label: 'unauthorized' },
+  RELAYER_BODY_TOO_LARGE: { status: 413, label: 'request_error' },
+  RELAYER_TOO_MANY_JOBS: { status: 429, label: 'protocol_overload' },
+};
 
 /**
  * Maps fhekit errors onto the labels `@zama-fhe/relayer-sdk` 0.4 accepts (it rejects unknown labels):
@@ -32,6 +38,8 @@ export function toApiError(error: unknown): ApiError {
     const label = error.code === 'RELAYER_MISSING_FIELDS' ? 'missing_fields' : 'validation_failed';
     return { status: 400, label, details: error.details, ...base };
   }
+  const special = STATUS_OF[error.code];
+  if (special) return { ...special, ...base };
   if (ACL_REFUSALS.has(error.code)) return { status: 400, label: 'not_allowed_on_host_acl', ...base };
   if (error.code === 'KMS_CIPHERTEXT_NOT_READY')
     return { status: 400, label: 'not_ready_for_decryption', ...base };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -27,7 +27,14 @@ export interface RelayerOptions {
   retryAfterSeconds?: number;
   /** How long a finished v2 job stays readable. */
   jobTtlMs?: number;
+  /** v2 jobs held at once (default 1000); beyond it a POST is answered 429 + Retry-After. */
+  maxJobs?: number;
   maxBodyBytes?: number;
+  /**
+   * The stack's secret (`<stateDir>/api-token`): `POST /fhekit/user-decrypt` answers plaintexts only to
+   * `Authorization: Bearer <apiToken>`. Without it the route refuses every request.
+   */
+  apiToken?: string;
   logger?: Logger;
 }
 
@@ -44,6 +51,17 @@ type Operation = 'input-proof' | 'public-decrypt' | 'user-decrypt' | 'delegated-
 type Version = 1 | 2;
 type OperationResult = AcceptedInput | PublicDecryption | UserDecryptShare[];
 
+/**
+ * Idle keep-alive sockets stay open this long. A client (the SDK) fetches the keys, then proves its input
+ * for seconds to minutes with its event loop blocked, then POSTs on the same socket: had the server closed
+ * it meanwhile, the POST would fail with a reset the client does not retry.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 10 * 60_000;
+/** What to do about an oversized body: input proofs and decryptions have different limits. */
+const INPUT_SIZE_HINT = 'Inputs are limited to 2048 bits; split larger inputs over several proofs.';
+const DECRYPT_SIZE_HINT =
+  'A decryption covers at most 2048 bits of handles; split the handles over several requests.';
+
 const KEY_PATHS = { publicKey: '/keys/public-key.bin', crs: '/keys/crs-2048.bin' } as const;
 const OPERATIONS: readonly Operation[] = [
   'input-proof',
@@ -53,17 +71,21 @@ const OPERATIONS: readonly Operation[] = [
 ];
 
 /**
- * The relayer HTTP API `@zama-fhe/relayer-sdk` 0.4 speaks (fhevm-spec §6.3), backed by this stack's
+ * The relayer HTTP API `@zama-fhe/relayer-sdk` 0.4 speaks (docs/fhevm-protocol.md §Relayer API), backed by
  * input verification and local KMS. Routes live at the root and under /v2 (async jobs: 202 + jobId +
  * Retry-After, then GET …/{jobId}) and under /v1 (synchronous). `POST /fhekit/user-decrypt` takes the
- * same body as `user-decrypt` and returns the plaintexts in clear, for clients without the SDK.
+ * same body as `user-decrypt` and returns the plaintexts in clear, for clients without the SDK; because
+ * that body is what the SDK sends (and anyone who saw one could replay it), it also needs the stack's token.
  */
 export async function startRelayer(options: RelayerOptions): Promise<RelayerHandle> {
   const retryAfter = String(options.retryAfterSeconds ?? 1);
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  // One registry per endpoint, so a job id is only found under the endpoint that started it.
-  const jobTtlMs = options.jobTtlMs ?? 10 * 60_000;
-  const jobs = new Map(OPERATIONS.map((op) => [op, new JobRegistry<OperationResult>(jobTtlMs)]));
+  // Jobs keep only the v2 answer body, or the API error (not the raw error and its causes).
+  const jobs = new JobRegistry<unknown>({
+    ttlMs: options.jobTtlMs ?? 10 * 60_000,
+    maxJobs: options.maxJobs ?? 1000,
+  });
+  const tokenDigest = options.apiToken === undefined ? undefined : sha256(options.apiToken);
   const dataIds = { publicKey: dataId(options.keys.publicKey), crs: dataId(options.keys.crs) };
   let baseUrl = '';
 
@@ -96,9 +118,9 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
     if (req.method === 'GET' && path === KEY_PATHS.publicKey) return sendBytes(res, options.keys.publicKey);
     if (req.method === 'GET' && path === KEY_PATHS.crs) return sendBytes(res, options.keys.crs);
     if (req.method === 'POST' && path === '/fhekit/user-decrypt') {
-      const result = await options.kms.userDecrypt(
-        readUserDecryptRequest(await readJson(req, maxBodyBytes), false),
-      );
+      checkApiToken(req.headers.authorization, tokenDigest);
+      const body = await readJson(req, maxBodyBytes, DECRYPT_SIZE_HINT);
+      const result = await options.kms.userDecrypt(readUserDecryptRequest(body, false));
       return sendJson(res, 200, { status: 'succeeded', result: formatPlaintexts(result) });
     }
 
@@ -113,26 +135,30 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
     const operation = endpoint as Operation;
 
     if (req.method === 'POST' && jobId === undefined) {
-      const work = prepare(operation, await readJson(req, maxBodyBytes));
+      const work = prepare(
+        operation,
+        await readJson(req, maxBodyBytes, operation === 'input-proof' ? INPUT_SIZE_HINT : DECRYPT_SIZE_HINT),
+      );
       if (version === 1) return sendJson(res, 200, { response: formatV1(operation, await work()) });
-      const id = jobs.get(operation)!.start(work);
+      const id = jobs.start(operation, () =>
+        work().then(
+          (result) => formatV2(operation, result),
+          (error: unknown) => Promise.reject(apiErrorOf(error)),
+        ),
+      );
       res.setHeader('Retry-After', retryAfter);
       return sendJson(res, 202, { status: 'queued', requestId: id, result: { jobId: id } });
     }
     if (req.method === 'GET' && jobId !== undefined && version === 2) {
-      const job = jobs.get(operation)!.get(jobId);
+      const job = jobs.get(operation, jobId);
       if (!job)
         return sendError(res, { status: 404, label: 'not_found', message: `No job ${jobId}.` }, jobId);
       if (job.status === 'queued') {
         res.setHeader('Retry-After', retryAfter);
         return sendJson(res, 202, { status: 'queued', requestId: jobId });
       }
-      if (job.status === 'failed') return sendError(res, apiErrorOf(job.error), jobId);
-      return sendJson(res, 200, {
-        status: 'succeeded',
-        requestId: jobId,
-        result: formatV2(operation, job.result),
-      });
+      if (job.status === 'failed') return sendError(res, job.error as ApiError, jobId);
+      return sendJson(res, 200, { status: 'succeeded', requestId: jobId, result: job.result });
     }
     return sendError(res, { status: 404, label: 'not_found', message: `No route ${req.method} ${path}.` });
   }
@@ -144,11 +170,18 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
   }
 
   const server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => sendError(res, apiErrorOf(error)));
+    route(req, res).catch((error: unknown) => {
+      const apiError = apiErrorOf(error);
+      if (apiError.status === 429) res.setHeader('Retry-After', retryAfter);
+      // Close rather than read (and discard) the rest of an oversized body.
+      if (apiError.status === 413) res.setHeader('Connection', 'close');
+      sendError(res, apiError);
+    });
   });
-  // Input verification blocks the event loop for seconds (wasm). With the default 5 s keep-alive,
-  // a client's next request on a reused socket races the idle timeout and gets ECONNRESET.
-  server.keepAliveTimeout = 120_000;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Node also bounds the wait for a request's headers on a kept-alive socket: not shorter than the idle time.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
+  server.requestTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
@@ -169,7 +202,7 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
     urlV1: `${baseUrl}/v1`,
     port,
     stop: async () => {
-      for (const registry of jobs.values()) registry.clear();
+      jobs.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -197,7 +230,7 @@ function formatV2(operation: Operation, result: OperationResult): unknown {
 }
 
 function formatPlaintexts({ handles, values }: UserDecryption) {
-  return { plaintexts: handles.map((handle, i) => ({ handle, value: values[i].toString() })) };
+  return { plaintexts: handles.map((handle, i) => ({ handle, value: values[i]!.toString() })) };
 }
 
 function keyUrlBody(version: Version, baseUrl: string, ids: { publicKey: string; crs: string }) {
@@ -228,16 +261,39 @@ function no0x(hex: string): string {
   return hex.startsWith('0x') ? hex.slice(2) : hex;
 }
 
-async function readJson(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Constant-time check of `Authorization: Bearer <token>` (equal-length digests, so no length leak either). */
+function checkApiToken(authorization: string | undefined, expected: Buffer | undefined): void {
+  const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  if (expected !== undefined && given !== undefined && timingSafeEqual(sha256(given), expected)) return;
+  throw new FhekitError(
+    'RELAYER_UNAUTHORIZED',
+    'POST /fhekit/user-decrypt answers plaintexts only with the stack’s API token.',
+    {
+      hint:
+        expected === undefined
+          ? 'This relayer was started without an API token; use the SDK’s user-decrypt instead.'
+          : 'Send `Authorization: Bearer <token>` with the token from <state-dir>/api-token.',
+    },
+  );
+}
+
+async function readJson(
+  req: IncomingMessage,
+  maxBytes: number,
+  limitHint: string,
+): Promise<Record<string, unknown>> {
+  const tooLarge = () =>
+    new FhekitError('RELAYER_BODY_TOO_LARGE', `Request body exceeds ${maxBytes} bytes.`, { hint: limitHint });
+  if (Number(req.headers['content-length']) > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      throw new FhekitError('RELAYER_BODY_TOO_LARGE', `Request body exceeds ${maxBytes} bytes.`, {
-        hint: 'Inputs are limited to 2048 bits; split larger inputs.',
-      });
-    }
+    if (size > maxBytes) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
   return parseJsonBody(Buffer.concat(chunks).toString('utf8'));

@@ -4,7 +4,7 @@ import type { InputRequest } from '../inputs/input-service.js';
 import type { UserDecryptRequest } from '../kms/local-kms.js';
 
 /**
- * Request bodies of the relayer protocol (fhevm-spec §6.3), decoded into the typed requests of inputs/
+ * Relayer request bodies (docs/fhevm-protocol.md §Relayer API), decoded into the typed requests of inputs/
  * and kms/. Anything missing or malformed is a RELAYER_* FhekitError listing the offending fields.
  */
 
@@ -102,7 +102,7 @@ export class RelayerRequestError extends FhekitError {
     message: string,
     readonly details: FieldIssue[] = [],
   ) {
-    super(code, message, { hint: 'Send the JSON body @zama-fhe/relayer-sdk 0.4 sends (fhevm-spec §6.3).' });
+    super(code, message, { hint: 'Send the JSON body @zama-fhe/relayer-sdk 0.4 sends.' });
   }
 }
 

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Abi, getAddress, type Hex, parseEventLogs, toHex } from 'viem';
 import { deployFixture } from '../chain/fixtures.js';
 import { clearValueToBigint, type StackClient } from '../client/stack-client.js';
-import { FheType, nameOf } from '../engine/fhe-type.js';
 import { FhekitError } from '../errors.js';
+import { FheType, nameOf } from '../fhevm/fhe-types.js';
 import { INPUT_A, INPUT_B, inputTypes, type SmokeCall, type SmokeCase } from './smoke-cases.js';
 
 export interface SmokeResult {
@@ -73,7 +73,7 @@ export async function runSmokeTest(client: StackClient, options: SmokeOptions): 
   > & { encrypt(): Promise<{ handles: Uint8Array[]; inputProof: Uint8Array }> };
   for (const type of types) {
     for (const value of [INPUT_A[type], INPUT_B[type]]) {
-      builder[ADD_INPUT[type]](
+      builder[ADD_INPUT[type]]!(
         // The SDK takes eaddress only as a checksummed address.
         type === FheType.Bool
           ? value === 1n
@@ -87,7 +87,7 @@ export async function runSmokeTest(client: StackClient, options: SmokeOptions): 
   const proof = toHex(encrypted.inputProof);
   const inputs = new Map<FheType, { a: Hex; b: Hex }>();
   for (const [i, type] of types.entries()) {
-    const [a, b] = [toHex(encrypted.handles[2 * i]), toHex(encrypted.handles[2 * i + 1])];
+    const [a, b] = [toHex(encrypted.handles[2 * i]!), toHex(encrypted.handles[2 * i + 1]!)];
     for (const handle of [a, b])
       await send(client, ops.address, ops.contract.abi, INPUT_FUNCTION[type], [handle, proof]);
     inputs.set(type, { a, b });

@@ -1,6 +1,6 @@
-import { FheOp, opName } from '../engine/fhe-op.js';
-import { bitsOf, FheType, nameOf } from '../engine/fhe-type.js';
-import { plaintextResult } from '../engine/plaintext-semantics.js';
+import { bitsOf, FheType, nameOf } from '../fhevm/fhe-types.js';
+import { FheOp, opName } from '../fhevm/operations.js';
+import { plaintextResult } from '../fhevm/plaintext-semantics.js';
 
 /** The two encrypted inputs every type gets (one proof carries them all); chosen to hit carries and wrap-around. */
 export const INPUT_A: Record<FheType, bigint> = {

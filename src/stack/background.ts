@@ -33,7 +33,8 @@ export async function startStackInBackground(options: {
   const child = spawn(process.execPath, [...process.execArgv, ...options.command], {
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...process.env, CI: '1' },
+    // The child runs the stack itself: an inherited FHE_BACKGROUND would make it detach once more.
+    env: { ...process.env, CI: '1', FHE_BACKGROUND: undefined },
   });
   closeSync(log);
   child.unref();

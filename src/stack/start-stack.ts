@@ -1,19 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TfheClientKey } from 'node-tfhe';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { type ChainHandle, type SdkChainConfig, startChain } from '../chain/start-chain.js';
 import { type Coprocessor, type CoprocessorStatus, startCoprocessor } from '../coprocessor/coprocessor.js';
 import { type MetricsServer, startMetricsServer } from '../coprocessor/metrics.js';
 import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
+import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 import { createInputService } from '../inputs/input-service.js';
 import { startInputWorker } from '../inputs/input-worker.js';
 import { ensureKeyset, type KeygenProgress } from '../keys/ensure-keyset.js';
 import { loadKeyset } from '../keys/load-keyset.js';
-import { SERIALIZATION_LIMIT } from '../keys/tfhe-config.js';
 import { createOnChainAclReader } from '../kms/acl-reader.js';
 import { createLocalKms } from '../kms/local-kms.js';
 import { type RelayerHandle, startRelayer } from '../relayer/server.js';
+import { ensureApiToken } from './api-token.js';
 import { removeStackRecord, writeStackRecord } from './stack-record.js';
 import { bindStateToKeyset } from './state-keyset.js';
 
@@ -31,7 +32,10 @@ export interface StackConfig {
   threads?: number;
   /** Seconds between blocks; omitted = a block per transaction. */
   blockTimeSeconds?: number;
-  logger?: Logger;
+  /** How long a decryption waits for a handle still queued in the coprocessor (default 10 min). */
+  decryptTimeoutMs?: number;
+  /** Made by the command (level, destination); the parts log to children of it. */
+  logger: Logger;
 }
 
 export type StackProgress =
@@ -69,7 +73,7 @@ export async function startStack(
 ): Promise<Stack> {
   const stateDir = resolve(config.stateDir);
   mkdirSync(stateDir, { recursive: true });
-  const logger = config.logger ?? pino({ name: 'fhekit', level: process.env.FHE_LOG_LEVEL ?? 'info' });
+  const { logger } = config;
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop();
@@ -148,12 +152,14 @@ export async function startStack(
       clientKey,
       acl: createOnChainAclReader(chain.publicClient, chain.addresses.acl),
       ciphertexts: coprocessor.store,
+      ...(config.decryptTimeoutMs === undefined ? {} : { waitTimeoutMs: config.decryptTimeoutMs }),
     });
     const relayer = await startRelayer({
       ...(config.apiPort === undefined ? {} : { port: config.apiPort }),
       inputs,
       kms,
       keys: { publicKey: publicKeyBytes, crs: crsBytes },
+      apiToken: ensureApiToken(stateDir),
       logger: logger.child({ component: 'relayer' }),
     });
     stops.push(() => relayer.stop());

@@ -9,8 +9,8 @@ import {
   FheUint256,
   type TfheClientKey,
 } from 'node-tfhe';
-import { FheType } from '../engine/fhe-type.js';
-import { SERIALIZATION_LIMIT } from '../keys/tfhe-config.js';
+import { FheType } from '../fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 
 /**
  * node-tfhe with the client key: encryption and decryption of fhEVM-typed values in the bytes form

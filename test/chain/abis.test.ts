@@ -29,7 +29,7 @@ describe('generated ABIs', () => {
       expect(FIXTURE_ABIS[name]).toEqual(pickContract(compiled, name).abi);
   });
 
-  it('expose one executor event per operation (fhevm-spec §3.1)', () => {
+  it('expose one executor event per operation (docs/fhevm-protocol.md §Host events)', () => {
     const names = fhevmExecutorEventsAbi.map((e) => e.name);
     for (const name of [
       'FheAdd',

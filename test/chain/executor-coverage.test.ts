@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployedContract } from '../../src/chain/deploy.js';
 import type { FIXTURE_ABIS } from '../../src/chain/fixtures.js';
 import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
-import { FheOp, opName } from '../../src/engine/fhe-op.js';
-import { FheType, nameOf } from '../../src/engine/fhe-type.js';
-import { deployFixture, executorEvents, handleLayout, transact } from './fixture-chain.js';
+import { FheType, nameOf } from '../../src/fhevm/fhe-types.js';
+import { parseHandle } from '../../src/fhevm/handles.js';
+import { FheOp, opName } from '../../src/fhevm/operations.js';
+import { deployFixture, executorEvents, transact } from './fixture-chain.js';
 
-// Types FHEVMExecutor 0.10.0 accepts per operation (fhevm-spec §1.3).
+// Types FHEVMExecutor 0.10.0 accepts per operation (docs/fhevm-protocol.md §Operations).
 const { Bool, Uint8, Uint16, Uint32, Uint64, Uint128, Uint160, Uint256 } = FheType;
 const ARITH = [Uint8, Uint16, Uint32, Uint64, Uint128];
 const BITWISE = [Bool, ...ARITH, Uint256];
@@ -64,11 +65,10 @@ async function expectOperation(op: FheOp, resultType: FheType, functionName: str
   if (!last) throw new Error(`${call} emitted no FHEVMExecutor event`);
   expect(last.eventName, call).toBe(eventNameOf(op));
   const result = (last.args as { result: `0x${string}` }).result;
-  expect(handleLayout(result), call).toEqual({
-    index: 0xff,
+  expect(parseHandle(result), call).toMatchObject({
+    inputIndex: null,
     chainId: BigInt(chain.chainId),
     type: resultType,
-    version: 0,
   });
   seen.add(op);
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Abi, type Address, decodeEventLog, type Hex, type Log } from 'viem';
+import { type Abi, type Address, decodeEventLog, type Log } from 'viem';
 import { aclEventsAbi, fhevmExecutorEventsAbi } from '../../src/chain/abis.js';
 import {
   deployFixture as deployFixtureContract,
@@ -47,15 +47,4 @@ export function aclEvents(chain: ChainHandle, logs: Log[]) {
   return logs
     .filter((log) => log.address.toLowerCase() === chain.addresses.acl.toLowerCase())
     .map((log) => decodeEventLog({ abi: aclEventsAbi, data: log.data, topics: log.topics }));
-}
-
-/** The metadata bytes of a handle (fhevm-spec §2.1). */
-export function handleLayout(handle: Hex) {
-  const bytes = Buffer.from(handle.slice(2), 'hex');
-  return {
-    index: bytes[21],
-    chainId: bytes.readBigUInt64BE(22),
-    type: bytes[30],
-    version: bytes[31],
-  };
 }

@@ -5,9 +5,10 @@ import type { DeployedContract } from '../../src/chain/deploy.js';
 import type { FIXTURE_ABIS } from '../../src/chain/fixtures.js';
 import { DEFAULT_GATEWAY } from '../../src/chain/host-contracts.js';
 import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
-import { FheOp } from '../../src/engine/fhe-op.js';
-import { FheType } from '../../src/engine/fhe-type.js';
-import { aclEvents, deployFixture, executorEvents, handleLayout, transact } from './fixture-chain.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { parseHandle } from '../../src/fhevm/handles.js';
+import { FheOp } from '../../src/fhevm/operations.js';
+import { aclEvents, deployFixture, executorEvents, transact } from './fixture-chain.js';
 
 let chain: ChainHandle;
 let ops: DeployedContract<typeof FIXTURE_ABIS.HandleOps>;
@@ -76,11 +77,10 @@ describe('an FHE operation from a deployed contract', () => {
     expect(add.args.caller).toBe(ops.address);
     expect(add.args.scalarByte).toBe('0x00');
     expect(add.args.lhs).toBe(executor[0].eventName === 'TrivialEncrypt' && executor[0].args.result);
-    expect(handleLayout(add.args.result)).toEqual({
-      index: 0xff,
+    expect(parseHandle(add.args.result)).toMatchObject({
+      inputIndex: null,
       chainId: BigInt(chain.chainId),
       type: FheType.Uint8,
-      version: 0,
     });
 
     const acl = aclEvents(chain, logs);
@@ -123,7 +123,7 @@ describe('an FHE operation from a deployed contract', () => {
         extraData,
       },
     });
-    // inputProof = numHandles ‖ numSigners ‖ handles ‖ signatures ‖ extraData (fhevm-spec §3.3)
+    // numHandles ‖ numSigners ‖ handles ‖ signatures ‖ extraData (docs/fhevm-protocol.md §Input proofs)
     const proof = `0x0101${handle.slice(2)}${signature.slice(2)}${extraData.slice(2)}` as Hex;
 
     const logs = await transact(chain, ops, 'inputEuint64', [handle, proof]);
@@ -161,17 +161,17 @@ describe('ConfidentialToken', () => {
       );
       for (const event of events) {
         const result = (event.args as { result: Hex }).result;
-        expect(handleLayout(result).type).toBe(event.eventName === 'FheGe' ? FheType.Bool : FheType.Uint64);
+        expect(parseHandle(result).type).toBe(event.eventName === 'FheGe' ? FheType.Bool : FheType.Uint64);
       }
     }
     const balance = await token.contract.read.confidentialBalanceOf([recipient]);
-    expect(handleLayout(balance as Hex).type).toBe(FheType.Uint64);
+    expect(parseHandle(balance as Hex).type).toBe(FheType.Uint64);
   });
 });
 
 describe('HCULimit', () => {
   it('admits a dependency chain below the per-transaction depth limit and reverts one above it', async () => {
-    // Encrypted euint128 mul costs 1,686,000 HCU and depth must stay under 5,000,000 (fhevm-spec §8).
+    // Encrypted euint128 mul: 1,686,000 HCU; depth must stay under 5,000,000 (docs/fhevm-protocol.md §HCU).
     const repeatMul = (times: number) => [FheOp.Mul, FheType.Uint128, 3n, 5n, false, times] as const;
     const logs = await transact(chain, ops, 'repeatPlain', [...repeatMul(2)]);
     const muls = executorEvents(chain, logs).flatMap((e) => (e.eventName === 'FheMul' ? [e.args] : []));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shellCompute } from '../../src/compute/shell-compute.js';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 
 describe('fhe compute (library)', () => {

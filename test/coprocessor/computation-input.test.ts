@@ -5,11 +5,11 @@ import {
   toFhevmComputation,
 } from '../../src/coprocessor/computation-input.js';
 import type { NewComputation, StoredCiphertext } from '../../src/coprocessor/store.js';
-import { FheOp } from '../../src/engine/fhe-op.js';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { FheOp } from '../../src/fhevm/operations.js';
 import { handle, hash32, scalar32 } from './helpers.js';
 
-describe('scalar decoding (fhevm-spec §1.4)', () => {
+describe('scalar decoding (docs/fhevm-protocol.md §Plaintext semantics)', () => {
   it('keeps the least-significant bytes of the big-endian word, to the lhs width', () => {
     expect(decodeScalarOperand(scalar32(0x1207n), FheType.Uint8)).toBe(0x07n);
     expect(decodeScalarOperand(scalar32(0xabcdef01n), FheType.Uint16)).toBe(0xef01n);

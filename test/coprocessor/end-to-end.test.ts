@@ -5,9 +5,10 @@ import type { Hex, Log } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
 import { type Coprocessor, startCoprocessor } from '../../src/coprocessor/coprocessor.js';
-import { FheOp } from '../../src/engine/fhe-op.js';
-import { FheType } from '../../src/engine/fhe-type.js';
 import { createPooledEvaluator, type PooledEvaluator } from '../../src/engine/pool/pooled-evaluator.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { FheOp } from '../../src/fhevm/operations.js';
+import { waitForCiphertexts } from '../../src/kms/ciphertext-source.js';
 import { decryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
 import { deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
 import type { DeployedFixture } from './helpers.js';
@@ -50,9 +51,9 @@ describe('end to end: real anvil + host contracts + fixture, real engine, SQLite
   const call = async (fn: string, args: readonly unknown[]) => resultOf(await transact(chain, ops, fn, args));
   /** Waits like the KMS does, then decrypts the stored bytes with node-tfhe and the client key. */
   const decrypt = async (handle: Hex, type: FheType) => {
-    const ciphertext = await coprocessor.waitForCiphertext(handle, 60_000);
-    expect(ciphertext.type).toBe(type);
-    return decryptWithClientKey(type, ciphertext.bytes, clientKey);
+    const [bytes] = await waitForCiphertexts(coprocessor.store, [handle], { timeoutMs: 60_000 });
+    expect((await coprocessor.store.getCiphertext(handle))?.type).toBe(type);
+    return decryptWithClientKey(type, bytes, clientKey);
   };
 
   it('computes a chain of euint8 operations to ciphertexts that decrypt to the plaintext results', async () => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TfheClientKey } from 'node-tfhe';
 import type { Abi, Address, Hex } from 'viem';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../../src/fhevm/limits.js';
 import { loadKeyset } from '../../src/keys/load-keyset.js';
-import { SERIALIZATION_LIMIT } from '../../src/keys/tfhe-config.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 
 /** A temp directory removed by the returned cleanup. */
@@ -19,7 +19,7 @@ export function hash32(n: number, tag = 0xaa): Hex {
   return `0x${tag.toString(16).padStart(2, '0').repeat(30)}${n.toString(16).padStart(4, '0')}`;
 }
 
-/** A handle laid out like fhevm-spec §2.1: 21-byte prehandle, index 0xff, chain id 31337, type, version 0. */
+/** A computed handle (docs/fhevm-protocol.md §Handles): index 0xff, chain id 31337, type, version 0. */
 export function handle(n: number, type: FheType = FheType.Uint8): Hex {
   const prehandle = n.toString(16).padStart(42, '0');
   const chainId = (31337).toString(16).padStart(16, '0');

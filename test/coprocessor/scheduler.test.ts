@@ -6,8 +6,8 @@ import { Scheduler } from '../../src/coprocessor/scheduler.js';
 import { openSqliteStore, type SqliteCoprocessorStore } from '../../src/coprocessor/sqlite-store.js';
 import type { NewComputation } from '../../src/coprocessor/store.js';
 import type { FheEvaluator, FhevmComputation } from '../../src/engine/evaluator.js';
-import { FheOp } from '../../src/engine/fhe-op.js';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { FheOp } from '../../src/fhevm/operations.js';
 import { handle, hash32, scalar32, tempDir, until } from './helpers.js';
 
 /**

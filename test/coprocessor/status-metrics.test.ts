@@ -6,8 +6,8 @@ import { type Coprocessor, startCoprocessor } from '../../src/coprocessor/coproc
 import { startMetricsServer } from '../../src/coprocessor/metrics.js';
 import { openSqliteStore } from '../../src/coprocessor/sqlite-store.js';
 import { readStatus } from '../../src/coprocessor/status.js';
-import { FheOp } from '../../src/engine/fhe-op.js';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { FheOp } from '../../src/fhevm/operations.js';
 import { deployFixture, transact } from '../chain/fixture-chain.js';
 import type { DeployedFixture } from './helpers.js';
 import { tempDir, until } from './helpers.js';

@@ -6,8 +6,8 @@ import {
   type IngestedBlock,
   type NewComputation,
 } from '../../src/coprocessor/store.js';
-import { FheOp } from '../../src/engine/fhe-op.js';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { FheOp } from '../../src/fhevm/operations.js';
 import { handle, hash32, scalar32 } from './helpers.js';
 
 /** A durable store to test: `open()` again (after `close()`) must see the same data. */

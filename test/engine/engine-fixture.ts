@@ -13,9 +13,9 @@ import {
   loadEvaluationKeys,
 } from '../../src/engine/evaluation-keys.js';
 import type { FhevmOperand } from '../../src/engine/evaluator.js';
-import type { FheOp } from '../../src/engine/fhe-op.js';
-import { bitsOf, type FheType } from '../../src/engine/fhe-type.js';
-import { SERIALIZATION_LIMIT } from '../../src/keys/tfhe-config.js';
+import { bitsOf, type FheType } from '../../src/fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../../src/fhevm/limits.js';
+import type { FheOp } from '../../src/fhevm/operations.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { FheOp, opName } from '../../src/engine/fhe-op.js';
-import { bitsOf, FheType, nameOf } from '../../src/engine/fhe-type.js';
-import { plaintextResult } from '../../src/engine/plaintext-semantics.js';
+import { bitsOf, FheType, nameOf } from '../../src/fhevm/fhe-types.js';
+import { FheOp, opName } from '../../src/fhevm/operations.js';
+import { plaintextResult } from '../../src/fhevm/plaintext-semantics.js';
 import { computeWithOracle } from './engine-fixture.js';
 
 const COMPARISONS = new Set<FheOp>([FheOp.Eq, FheOp.Ne, FheOp.Ge, FheOp.Gt, FheOp.Le, FheOp.Lt]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FheOp } from '../../src/engine/fhe-op.js';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { FheOp } from '../../src/fhevm/operations.js';
 import { computeWithOracle } from './engine-fixture.js';
 import { binaryOpTests, selectTests, unaryOpTests } from './op-cases.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe } from 'vitest';
-import { FheOp } from '../../src/engine/fhe-op.js';
-import { bitsOf, FheType } from '../../src/engine/fhe-type.js';
+import { bitsOf, FheType } from '../../src/fhevm/fhe-types.js';
+import { FheOp } from '../../src/fhevm/operations.js';
 import { type BinaryCase, binaryOpTests, unaryOpTests } from './op-cases.js';
 
 /** Random operands (fresh each run) for every binary op family, encrypted and scalar rhs. */

@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
-import { FheOp } from '../../src/engine/fhe-op.js';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { FheOp } from '../../src/fhevm/operations.js';
 import { binaryOpTests, selectTests } from './op-cases.js';
 
 const U16 = FheType.Uint16;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeValue, encodeValue } from '../../src/engine/codec/ciphertext-codec.js';
-import { FheOp } from '../../src/engine/fhe-op.js';
-import { FheType } from '../../src/engine/fhe-type.js';
 import { isFhekitError } from '../../src/errors.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { FheOp } from '../../src/fhevm/operations.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
 import { computeWithOracle, engineFixture } from './engine-fixture.js';
 import { binaryOpTests } from './op-cases.js';

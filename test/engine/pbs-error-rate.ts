@@ -4,11 +4,11 @@ import { decryptBlock } from '../../src/engine/decrypt.js';
 import { PARAMS } from '../../src/engine/params.js';
 import type { BlindRotatorFactory } from '../../src/engine/pbs/blind-rotate.js';
 import { Bootstrapper } from '../../src/engine/pbs/bootstrap.js';
-import { KeyswitchModSwitch } from '../../src/engine/pbs/keyswitch.js';
+import { KeyswitchModSwitch } from '../../src/engine/pbs/keyswitch-modswitch.js';
 import { lutOf } from '../../src/engine/pbs/lut.js';
 import { addBlocks } from '../../src/engine/radix/block-ops.js';
+import { encryptBlock } from '../../src/engine/secret-key-encryption.js';
 import type { EngineFixture } from './engine-fixture.js';
-import { encryptBlock } from './secret-key-encrypt.js';
 
 const TWO_N = 2 * PARAMS.polynomialSize;
 const BOX = TWO_N / 32;

@@ -4,10 +4,10 @@ import { createTypeScriptBlindRotator } from '../../src/engine/pbs/blind-rotate.
 import { Bootstrapper } from '../../src/engine/pbs/bootstrap.js';
 import { bivariateLutOf, lutOf } from '../../src/engine/pbs/lut.js';
 import { addBlocks, scaleBlock } from '../../src/engine/radix/block-ops.js';
+import { encryptBlock } from '../../src/engine/secret-key-encryption.js';
 import { createWasmBlindRotator } from '../../src/engine/wasm/wasm-blind-rotator.js';
 import { engineFixture } from './engine-fixture.js';
 import { measurePbsErrorRate, switchedStdBound } from './pbs-error-rate.js';
-import { encryptBlock } from './secret-key-encrypt.js';
 
 describe('programmable bootstrapping (own keys, KS_PBS, centered modulus switch)', () => {
   const fixture = engineFixture();

@@ -4,8 +4,9 @@ import { type Address, getAddress, type Hex, recoverTypedDataAddress } from 'vie
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputCiphertext } from '../../src/coprocessor/store.js';
-import { FheType } from '../../src/engine/fhe-type.js';
 import { isFhekitError } from '../../src/errors.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../../src/fhevm/limits.js';
 import { encodeInputProof, inputVerificationTypedData } from '../../src/inputs/ciphertext-verification.js';
 import { createNodeTfheInputExpander } from '../../src/inputs/expander.js';
 import {
@@ -96,9 +97,9 @@ describe('input service (real keys, real proof)', () => {
 
     const [u8, bool] = accepted.handles.map((h) => store.rows.get(h)!);
     expect(u8.type).toBe(FheType.Uint8);
-    expect(FheUint8.safe_deserialize(u8.bytes, 1n << 40n).decrypt(keys.clientKey)).toBe(200);
+    expect(FheUint8.safe_deserialize(u8.bytes, SERIALIZATION_LIMIT).decrypt(keys.clientKey)).toBe(200);
     expect(bool.type).toBe(FheType.Bool);
-    expect(FheBool.safe_deserialize(bool.bytes, 1n << 40n).decrypt(keys.clientKey)).toBe(true);
+    expect(FheBool.safe_deserialize(bool.bytes, SERIALIZATION_LIMIT).decrypt(keys.clientKey)).toBe(true);
     expect(bool.index).toBe(1);
     console.log('input timings (ms)', accepted.timings);
 
@@ -170,6 +171,40 @@ describe('input service (real keys, real proof)', () => {
       true,
     );
     expect(store.rows.size).toBe(0);
+  });
+
+  it('rejects a valid list with bytes appended (non-canonical encoding), storing nothing', async () => {
+    const store = new MemoryInputStore();
+    const withTrailingByte = new Uint8Array(list.length + 1);
+    withTrailingByte.set(list);
+    await expectRejected(
+      service(store).acceptInput(request({ ciphertextWithZkProof: withTrailingByte })),
+      'INPUT_NOT_CANONICAL',
+      store,
+    );
+    const twice = new Uint8Array(list.length * 2);
+    twice.set(list);
+    twice.set(list, list.length);
+    await expectRejected(
+      service(store).acceptInput(request({ ciphertextWithZkProof: twice })),
+      'INPUT_NOT_CANONICAL',
+      store,
+    );
+  });
+
+  it('rejects a valid list given a tag (not covered by the proof, copied into every value), storing nothing', async () => {
+    const store = new MemoryInputStore();
+    // The list ends with its tag, `u32 version · u64 length · bytes`, which the SDK leaves empty.
+    const tag = new TextEncoder().encode('any bytes');
+    const tagged = new Uint8Array(list.length + tag.length);
+    tagged.set(list);
+    new DataView(tagged.buffer).setBigUint64(list.length - 8, BigInt(tag.length), true);
+    tagged.set(tag, list.length);
+    await expectRejected(
+      service(store).acceptInput(request({ ciphertextWithZkProof: tagged })),
+      'INPUT_NOT_CANONICAL',
+      store,
+    );
   });
 
   it('enforces size, value-count and bit limits before verifying', async () => {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SERIALIZATION_LIMIT } from '../../src/fhevm/limits.js';
 import { ensureKeyset } from '../../src/keys/ensure-keyset.js';
 import { MANIFEST_FILE } from '../../src/keys/keyset-files.js';
 import { makePrivateDir, writeKeysetPart } from '../../src/keys/keyset-permissions.js';
@@ -131,23 +132,28 @@ describe('compatibility with the relayer SDK tfhe build', () => {
     expect(sdkRequire('node-tfhe/package.json').version).toBe(sdkManifest.dependencies['node-tfhe']);
 
     const keyset = loadKeyset(TEST_KEYS_DIR);
-    const limit = 1n << 40n;
-    const sdkPublicKey = sdkTfhe.TfheCompactPublicKey.safe_deserialize(keyset.read('publicKey'), limit);
-    const sdkCrs = sdkTfhe.CompactPkeCrs.safe_deserialize(keyset.read('crs'), limit);
+    const sdkPublicKey = sdkTfhe.TfheCompactPublicKey.safe_deserialize(
+      keyset.read('publicKey'),
+      SERIALIZATION_LIMIT,
+    );
+    const sdkCrs = sdkTfhe.CompactPkeCrs.safe_deserialize(keyset.read('crs'), SERIALIZATION_LIMIT);
     const metadata = new Uint8Array(92).fill(7);
     const builder = sdkTfhe.ProvenCompactCiphertextList.builder(sdkPublicKey);
     builder.push_boolean(true);
     builder.push_u8(201);
     const proven = builder
       .build_with_proof_packed(sdkCrs, metadata, sdkTfhe.ZkComputeLoad.Verify)
-      .safe_serialize(limit);
+      .safe_serialize(SERIALIZATION_LIMIT);
 
     const tfhe = await import('node-tfhe');
-    const clientKey = tfhe.TfheClientKey.safe_deserialize(keyset.read('clientKey'), limit);
+    const clientKey = tfhe.TfheClientKey.safe_deserialize(keyset.read('clientKey'), SERIALIZATION_LIMIT);
     tfhe.set_server_key(tfhe.TfheServerKey.new(clientKey));
-    const list = tfhe.ProvenCompactCiphertextList.safe_deserialize(proven, limit);
-    const crs = tfhe.CompactPkeCrs.safe_deserialize(keyset.read('crs'), limit);
-    const publicKey = tfhe.TfheCompactPublicKey.safe_deserialize(keyset.read('publicKey'), limit);
+    const list = tfhe.ProvenCompactCiphertextList.safe_deserialize(proven, SERIALIZATION_LIMIT);
+    const crs = tfhe.CompactPkeCrs.safe_deserialize(keyset.read('crs'), SERIALIZATION_LIMIT);
+    const publicKey = tfhe.TfheCompactPublicKey.safe_deserialize(
+      keyset.read('publicKey'),
+      SERIALIZATION_LIMIT,
+    );
     expect(() => list.verify_and_expand(crs, publicKey, new Uint8Array(92).fill(8))).toThrow();
     const expander = list.verify_and_expand(crs, publicKey, metadata);
     expect(expander.get_bool(0).decrypt(clientKey)).toBe(true);

@@ -1,3 +1,4 @@
+import { setTimeout as realSleep } from 'node:timers/promises';
 import { FhevmHandle, KmsSignersVerifier } from '@zama-fhe/relayer-sdk/node';
 import {
   type Address,
@@ -9,9 +10,9 @@ import {
   recoverTypedDataAddress,
 } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isFhekitError } from '../../src/errors.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
 import type { AclReader } from '../../src/kms/acl-reader.js';
 import type { CiphertextSource } from '../../src/kms/ciphertext-source.js';
 import {
@@ -72,6 +73,9 @@ class Fakes implements AclReader, CiphertextSource {
     return this.pending.has(handle) || this.ciphertexts.has(handle)
       ? [{ status: 'pending' as const, error: null }]
       : [];
+  }
+  async counts() {
+    return { computations: { pending: this.pending.size }, ready: 0 };
   }
   allow(handle: Hex, ...accounts: Address[]) {
     for (const account of accounts) this.allowed.add(`${handle}:${account.toLowerCase()}`);
@@ -170,7 +174,10 @@ describe('local KMS (real ciphertexts, in-memory ACL)', () => {
     const never = handleOf(FheType.Uint8);
     fakes.decryptable.add(never);
     fakes.pending.add(never);
-    expect(await codeOf(kms.publicDecrypt([never]))).toBe('KMS_CIPHERTEXT_NOT_READY');
+    await expect(kms.publicDecrypt([never])).rejects.toMatchObject({
+      code: 'KMS_CIPHERTEXT_NOT_READY',
+      message: expect.stringContaining('computation is pending'),
+    });
 
     const failed = handleOf(FheType.Uint8);
     fakes.decryptable.add(failed);
@@ -182,6 +189,34 @@ describe('local KMS (real ciphertexts, in-memory ACL)', () => {
     const unknown = handleOf(FheType.Uint8);
     fakes.decryptable.add(unknown);
     expect(await codeOf(kms.publicDecrypt([unknown]))).toBe('KMS_UNKNOWN_HANDLE');
+  });
+
+  describe('with the default wait', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('keeps waiting minutes for a handle queued behind slow computations (not a fixed 30 s)', async () => {
+      const patient = createLocalKms({
+        hostChainId: HOST_CHAIN_ID,
+        domain: DOMAIN,
+        signers: [kmsSigner],
+        clientKey: keys.clientKey,
+        acl: fakes,
+        ciphertexts: fakes,
+      });
+      const queued = handleOf(FheType.Uint8);
+      fakes.decryptable.add(queued);
+      fakes.pending.add(queued);
+      vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+      const outcome = patient.publicDecrypt([queued]).then(
+        (result) => result.values,
+        (error: unknown) => error,
+      );
+      await vi.advanceTimersByTimeAsync(5 * 60_000);
+      await realSleep(300); // a poller that had given up would have rejected by now
+      fakes.ciphertexts.set(queued, fakes.ciphertexts.get(u8)!);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(await outcome).toEqual([42n]);
+    });
   });
 
   describe('user decryption', () => {
@@ -232,6 +267,23 @@ describe('local KMS (real ciphertexts, in-memory ACL)', () => {
         handleContractPairs: [{ handle: bool, contractAddress: CONTRACT }],
       });
       expect(await codeOf(kms.userDecrypt(contractNotAllowed))).toBe('KMS_NOT_ALLOWED');
+    });
+
+    it('refuses a malformed ML-KEM publicKey with a typed error before decrypting anything', async () => {
+      fakes.allow(u8, user.address, CONTRACT);
+      const started = Date.now();
+      // A handle that never gets a ciphertext: had the KMS decrypted first, this would wait for it.
+      const queued = handleOf(FheType.Uint8);
+      fakes.pending.add(queued);
+      fakes.allow(queued, user.address, CONTRACT);
+      for (const bad of ['0xabcdef', '0x', `0x${'00'.repeat(900)}`] as Hex[]) {
+        const request = await signedRequest({
+          publicKey: bad,
+          handleContractPairs: [{ handle: queued, contractAddress: CONTRACT }],
+        });
+        expect(await codeOf(kms.userDecryptShares(request))).toBe('KMS_BAD_PUBLIC_KEY');
+      }
+      expect(Date.now() - started).toBeLessThan(1000);
     });
 
     it('decrypts for a delegate only when the ACL records the delegation', async () => {

@@ -9,7 +9,7 @@ import {
 import { type Address, bytesToHex, concat, getAddress, type Hex, numberToHex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, it } from 'vitest';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
 import { signcryptUserDecryption } from '../../src/kms/user-decrypt-signcryption.js';
 
 const DOMAIN = {

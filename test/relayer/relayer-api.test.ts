@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FhekitError } from '../../src/errors.js';
@@ -10,6 +11,7 @@ const SIGNATURE: Hex = `0x${'11'.repeat(65)}`;
 const SHARE = { payload: 'aa55', signature: '11'.repeat(65) };
 const CONTRACT = '0x1111111111111111111111111111111111111111';
 const USER = '0x2222222222222222222222222222222222222222';
+const API_TOKEN = 'c0ffee'.repeat(8);
 
 /** Stand-ins for the input service and the KMS (each tested on its own): they record and answer. */
 const calls = {
@@ -74,10 +76,10 @@ const userDecryptBody = {
 
 describe('relayer HTTP API', () => {
   let relayer: RelayerHandle;
-  const post = (path: string, body: unknown) =>
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${relayer.url}${path}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
 
@@ -105,6 +107,8 @@ describe('relayer HTTP API', () => {
       inputs,
       kms,
       keys: { publicKey: new Uint8Array([1, 2, 3]), crs: new Uint8Array([4, 5]) },
+      apiToken: API_TOKEN,
+      maxBodyBytes: 4096,
     });
   });
   afterAll(() => relayer?.stop());
@@ -205,7 +209,7 @@ describe('relayer HTTP API', () => {
     expect(body).toMatchObject({ error: { label: 'not_allowed_on_host_acl' } });
   });
 
-  it('answers user-decrypt with signcrypted shares (v2 job and v1), and /fhekit/user-decrypt with plaintexts', async () => {
+  it('answers user-decrypt with signcrypted shares (v2 job and v1), and /fhekit/user-decrypt with plaintexts to the token holder', async () => {
     const { status, body } = await runJob('/user-decrypt', userDecryptBody);
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'succeeded', result: { result: [SHARE] } });
@@ -218,12 +222,123 @@ describe('relayer HTTP API', () => {
     const v1 = await post('/v1/user-decrypt', userDecryptBody);
     expect(await v1.json()).toEqual({ response: [SHARE] });
 
-    const direct = await post('/fhekit/user-decrypt', userDecryptBody);
+    const direct = await post('/fhekit/user-decrypt', userDecryptBody, {
+      Authorization: `Bearer ${API_TOKEN}`,
+    });
     expect(direct.status).toBe(200);
     expect(await direct.json()).toEqual({
       status: 'succeeded',
       result: { plaintexts: [{ handle: HANDLE, value: '77' }] },
     });
+  });
+
+  it('refuses /fhekit/user-decrypt without the stack token, before reading the request', async () => {
+    const before = calls.userDecrypt.length;
+    for (const headers of <Record<string, string>[]>[
+      {},
+      { Authorization: `Bearer ${API_TOKEN.slice(0, -1)}0` },
+      { Authorization: `Bearer ${API_TOKEN}x` },
+      { Authorization: API_TOKEN },
+      { Authorization: 'Bearer ' },
+    ]) {
+      const refused = await post('/fhekit/user-decrypt', userDecryptBody, headers);
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({
+        status: 'failed',
+        error: { label: 'unauthorized', code: 'RELAYER_UNAUTHORIZED' },
+      });
+    }
+    expect(calls.userDecrypt.length).toBe(before);
+
+    // A relayer started without a token serves the route to nobody.
+    const tokenless = await startRelayer({
+      inputs,
+      kms,
+      keys: { publicKey: new Uint8Array(1), crs: new Uint8Array(1) },
+    });
+    try {
+      const refused = await fetch(`${tokenless.url}/fhekit/user-decrypt`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer undefined' },
+        body: JSON.stringify(userDecryptBody),
+      });
+      expect(refused.status).toBe(401);
+    } finally {
+      await tokenless.stop();
+    }
+  });
+
+  it('answers an oversized body with 413 and the limit of the route it was sent to', async () => {
+    const big = { ...inputProofBody, ciphertextWithInputVerification: 'ab'.repeat(4096) };
+    const input = await post('/input-proof', big);
+    expect(input.status).toBe(413);
+    const inputError = ((await input.json()) as { error: { code: string; hint: string } }).error;
+    expect(inputError).toMatchObject({
+      code: 'RELAYER_BODY_TOO_LARGE',
+      hint: expect.stringContaining('Inputs'),
+    });
+    for (const path of ['/user-decrypt', '/v1/public-decrypt', '/delegated-user-decrypt']) {
+      const decrypt = await post(path, { ...userDecryptBody, publicKey: 'ab'.repeat(4096) });
+      expect(decrypt.status).toBe(413);
+      const error = ((await decrypt.json()) as { error: { code: string; hint: string } }).error;
+      expect(error.code).toBe('RELAYER_BODY_TOO_LARGE');
+      expect(error.hint).toContain('decryption');
+      expect(error.hint).not.toContain('Inputs');
+    }
+  });
+
+  it('holds at most maxJobs v2 jobs: a POST beyond them gets 429 + Retry-After, finished jobs make room', async () => {
+    const capped = await startRelayer({
+      inputs,
+      kms,
+      keys: { publicKey: new Uint8Array(1), crs: new Uint8Array(1) },
+      maxJobs: 2,
+    });
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    publicOutcome = async () => {
+      await gate;
+      return decryption;
+    };
+    const body = JSON.stringify({ ciphertextHandles: [HANDLE], extraData: '0x00' });
+    const send = () => fetch(`${capped.url}/public-decrypt`, { method: 'POST', body });
+    try {
+      const jobIdOf = async (res: Response) =>
+        ((await res.json()) as { result: { jobId: string } }).result.jobId;
+      const first = await jobIdOf(await send());
+      const second = await jobIdOf(await send());
+      const refused = await send();
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('Retry-After')).toBe('1');
+      expect(await refused.json()).toMatchObject({
+        error: { label: 'protocol_overload', code: 'RELAYER_TOO_MANY_JOBS' },
+      });
+      release();
+      const poll = (id: string) => fetch(`${capped.url}/public-decrypt/${id}`).then((res) => res.status);
+      for (const id of [first, second]) while ((await poll(id)) === 202);
+      // Both finished: a new job evicts the oldest finished one; the newer is still readable.
+      expect((await send()).status).toBe(202);
+      expect(await poll(first)).toBe(404);
+      expect(await poll(second)).toBe(200);
+    } finally {
+      release();
+      await capped.stop();
+    }
+  });
+
+  it('keeps idle connections open for minutes, so a slow client’s next request finds its socket open', async () => {
+    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+      request(`${relayer.url}/keyurl`, { headers: { Connection: 'keep-alive' } }, (res) => {
+        res.resume();
+        resolve(String(res.headers['keep-alive']));
+      })
+        .on('error', reject)
+        .end();
+    });
+    const seconds = Number(/timeout=(\d+)/.exec(keepAlive ?? '')?.[1]);
+    expect(seconds).toBeGreaterThanOrEqual(300);
   });
 
   it('reads delegated-user-decrypt bodies with the validity at the top level', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInstance, type FhevmInstance, type FhevmInstanceConfig } from '@zama-fhe/relayer-sdk/node';
@@ -10,7 +10,8 @@ import { aclAbi, kmsVerifierAbi } from '../../src/chain/abis.js';
 import type { DeployedContract } from '../../src/chain/deploy.js';
 import { deployFixture, type FIXTURE_ABIS } from '../../src/chain/fixtures.js';
 import { signUserDecryptRequest } from '../../src/client/stack-client.js';
-import { FheOp } from '../../src/engine/fhe-op.js';
+import { FheOp } from '../../src/fhevm/operations.js';
+import { API_TOKEN_FILE_NAME } from '../../src/stack/api-token.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
 import { SOLC_CACHE_DIR } from '../chain/fixture-chain.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
@@ -162,12 +163,14 @@ describe('real relayer-sdk against a fhekit stack', () => {
     );
     expect(forDelegate[sum]).toBe(82n);
 
-    // Someone the ACL does not allow is refused, even with a valid signature of their own.
+    // Someone the ACL does not allow is refused, even with a valid signature of their own (and the
+    // stack's token, which the clear-text route needs on top).
     const stranger = privateKeyToAccount(generatePrivateKey());
     const strangerSignature = await signUserDecryptRequest(stranger, eip712);
+    const apiToken = readFileSync(join(stateDir, API_TOKEN_FILE_NAME), 'utf8').trim();
     const refused = await fetch(`${stack.relayer.url}/fhekit/user-decrypt`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiToken}` },
       body: JSON.stringify({
         handleContractPairs: [{ handle: sum, contractAddress: ops.address }],
         requestValidity: { startTimestamp: String(startTimestamp), durationDays: '1' },

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pino from 'pino';
 import { getAddress, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCoprocessor } from '../../src/coprocessor/coprocessor.js';
 import { openSqliteStore, type SqliteCoprocessorStore } from '../../src/coprocessor/sqlite-store.js';
 import { AllowedEventType } from '../../src/coprocessor/store.js';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
 import { ensureKeyset } from '../../src/keys/ensure-keyset.js';
 import { MANIFEST_FILE } from '../../src/keys/keyset-files.js';
 import type { AclReader } from '../../src/kms/acl-reader.js';
@@ -162,6 +163,7 @@ describe('a coprocessor.db that is not a SQLite database', () => {
         dbPath,
         rpcUrl: 'http://127.0.0.1:9',
         addresses: { acl: address, executor: address },
+        logger: pino({ level: 'silent' }),
       }),
     ).rejects.toMatchObject(unreadable(dbPath));
   });

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { shellCompute } from '../../src/compute/shell-compute.js';
 import { openSqliteStore } from '../../src/coprocessor/sqlite-store.js';
-import { FheType } from '../../src/engine/fhe-type.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
 import { loadKeyset } from '../../src/keys/load-keyset.js';
 import type { KeysetManifest } from '../../src/keys/manifest.js';
 import { startStack } from '../../src/stack/start-stack.js';
@@ -87,7 +88,9 @@ describe('a state directory is bound to the keyset it was made with', () => {
     const stateDir = join(state.dir, 'state');
     mkdirSync(stateDir);
     bindStateToKeyset(stateDir, otherKeyset(keyset.manifest));
-    await expect(startStack({ stateDir, keysDir: TEST_KEYS_DIR, rpcPort: 0 })).rejects.toMatchObject({
+    await expect(
+      startStack({ stateDir, keysDir: TEST_KEYS_DIR, rpcPort: 0, logger: pino({ level: 'silent' }) }),
+    ).rejects.toMatchObject({
       code: 'FHE_STATE_KEYSET_MISMATCH',
     });
     expect(existsSync(join(stateDir, 'chain'))).toBe(false);

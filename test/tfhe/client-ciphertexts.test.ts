@@ -1,8 +1,8 @@
 import { TfheClientKey } from 'node-tfhe';
 import { describe, expect, it } from 'vitest';
-import { bitsOf, FheType } from '../../src/engine/fhe-type.js';
+import { bitsOf, FheType } from '../../src/fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../../src/fhevm/limits.js';
 import { loadKeyset } from '../../src/keys/load-keyset.js';
-import { SERIALIZATION_LIMIT } from '../../src/keys/tfhe-config.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 

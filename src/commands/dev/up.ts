@@ -70,10 +70,8 @@ export default class DevUp extends BaseCommand {
         metricsPort: flags['metrics-port'],
         ...(flags.threads === undefined ? {} : { threads: flags.threads }),
         ...(flags['block-time'] === undefined ? {} : { blockTimeSeconds: flags['block-time'] }),
-        logger: pino(
-          { level: process.env.FHE_LOG_LEVEL ?? 'info' },
-          pino.destination({ dest: logFile, mkdir: true }),
-        ),
+        decryptTimeoutMs: flags['decrypt-timeout'] * 1000,
+        logger: pino({ level: flags['log-level'] }, pino.destination({ dest: logFile, mkdir: true })),
       },
       onProgress,
     ).finally(() => progress.stop());

@@ -1,6 +1,10 @@
 import { FhekitError } from '../../errors.js';
 
-/** Sequential little-endian reader for bincode (fixint) bytes, failing with a FhekitError on bad input. */
+/**
+ * Sequential little-endian reader for bincode (fixint) bytes, failing with a FhekitError on bad input.
+ * Every length is checked against the bytes left before anything is allocated, so a reader never
+ * holds more than a copy of its input (what node-tfhe's serialization limit guards against).
+ */
 export class ByteReader {
   private readonly view: DataView;
   offset = 0;

@@ -5,8 +5,12 @@ import { readHeader } from './header.js';
 
 /** The ciphertext part of an SDK input list: LWEs under the PKE key, each one block or a packed pair. */
 export interface CompactListCiphertexts {
-  /** Each LWE as `pke_dim` mask coefficients then the body. */
-  lwes: BigUint64Array[];
+  count: number;
+  /**
+   * LWE j as `pke_dim` mask coefficients then the body. Made on demand: each is 16 KiB from 8 bytes
+   * of input, so a caller checks `count` first.
+   */
+  lwe(j: number): BigUint64Array;
   /** true when every LWE holds two blocks as low + 4·high (`build_packed`, what the SDK sends). */
   packed: boolean;
 }
@@ -47,7 +51,7 @@ export function decodeCompactListCiphertexts(bytes: Uint8Array): CompactListCiph
   const bins = Math.ceil(count / PKE_DIM);
   if (dataLength !== bins * PKE_DIM + count)
     r.fail(`data length ${dataLength} does not fit ${count} ciphertexts`);
-  return { lwes: Array.from({ length: count }, (_, j) => lweOf(data, j, bins)), packed: degree === 15 };
+  return { count, lwe: (j) => lweOf(data, j, bins), packed: degree === 15 };
 }
 
 /**

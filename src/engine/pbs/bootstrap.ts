@@ -4,7 +4,7 @@ import { BIG_LWE_SIZE, PARAMS } from '../params.js';
 import { createWasmBlindRotator } from '../wasm/wasm-blind-rotator.js';
 import { createWasmKeyswitcher } from '../wasm/wasm-keyswitcher.js';
 import type { BlindRotator, BlindRotatorFactory } from './blind-rotate.js';
-import type { Keyswitcher, KeyswitcherFactory } from './keyswitcher.js';
+import type { Keyswitcher, KeyswitcherFactory } from './keyswitch-kernel.js';
 import type { Lut } from './lut.js';
 
 const N = PARAMS.polynomialSize;

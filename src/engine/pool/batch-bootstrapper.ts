@@ -1,7 +1,7 @@
 import type { EvaluationKeys } from '../evaluation-keys.js';
 import type { BlindRotatorFactory } from '../pbs/blind-rotate.js';
 import { Bootstrapper } from '../pbs/bootstrap.js';
-import type { KeyswitcherFactory } from '../pbs/keyswitcher.js';
+import type { KeyswitcherFactory } from '../pbs/keyswitch-kernel.js';
 import type { Lut } from '../pbs/lut.js';
 import { BatchBoard, type BoardMemory } from './batch-board.js';
 

@@ -2,8 +2,8 @@
 // independent bootstraps other threads publish on the board.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isFhekitError } from '../../errors.js';
+import { computeOp } from '../compute-op.js';
 import { decodeOperand, encodeResult } from '../create-evaluator.js';
-import { computeOp } from '../fhevm-ops.js';
 import { BlockEvaluator } from '../radix/block-evaluator.js';
 import { BatchBootstrapper } from './batch-bootstrapper.js';
 import type { ComputeRequest, PoolWorkerData, WorkerMessage } from './pool-protocol.js';

@@ -2,7 +2,7 @@ import { FhekitError } from '../../errors.js';
 import type { EvaluationKeys } from '../evaluation-keys.js';
 import { PARAMS } from '../params.js';
 import type { BlindRotatorFactory } from '../pbs/blind-rotate.js';
-import type { KeyswitcherFactory } from '../pbs/keyswitcher.js';
+import type { KeyswitcherFactory } from '../pbs/keyswitch-kernel.js';
 import {
   attachWasmBlindRotator,
   createWasmBlindRotator,

@@ -1,6 +1,6 @@
 import type { KeyswitchKey } from '../evaluation-keys.js';
 import { PARAMS } from '../params.js';
-import type { Keyswitcher, KeyswitcherFactory } from '../pbs/keyswitcher.js';
+import type { Keyswitcher, KeyswitcherFactory } from '../pbs/keyswitch-kernel.js';
 import {
   createSharedMemory,
   instantiateKernel,
@@ -9,7 +9,7 @@ import {
   type SharedWasmMemory,
 } from './wasm-runtime.js';
 
-// The engine's keyswitch contract (src/engine/pbs/keyswitcher.ts); this module is one implementation.
+// The engine's keyswitch contract (src/engine/pbs/keyswitch-kernel.ts); this module is one implementation.
 export type { Keyswitcher, KeyswitcherFactory };
 
 /**

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { TfheClientKey } from 'node-tfhe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FhevmOperand } from '../../../src/engine/evaluator.js';
-import { FheOp, opName } from '../../../src/engine/fhe-op.js';
-import { FheType } from '../../../src/engine/fhe-type.js';
-import { plaintextResult } from '../../../src/engine/plaintext-semantics.js';
 import { createPooledEvaluator, type PooledEvaluator } from '../../../src/engine/pool/pooled-evaluator.js';
-import { SERIALIZATION_LIMIT } from '../../../src/keys/tfhe-config.js';
+import { FheType } from '../../../src/fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../../../src/fhevm/limits.js';
+import { FheOp, opName } from '../../../src/fhevm/operations.js';
+import { plaintextResult } from '../../../src/fhevm/plaintext-semantics.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../../../src/tfhe/client-ciphertexts.js';
 import { TEST_KEYS_DIR } from '../../test-keys.js';
 

@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { decodeValue, encodeValue } from '../../../src/engine/codec/ciphertext-codec.js';
 import type { KeyswitchKey } from '../../../src/engine/evaluation-keys.js';
-import { FheType } from '../../../src/engine/fhe-type.js';
 import { limbView } from '../../../src/engine/math/torus.js';
 import { PARAMS } from '../../../src/engine/params.js';
 import { Bootstrapper } from '../../../src/engine/pbs/bootstrap.js';
-import { createTypeScriptKeyswitcher, type Keyswitcher } from '../../../src/engine/pbs/keyswitcher.js';
+import { createTypeScriptKeyswitcher, type Keyswitcher } from '../../../src/engine/pbs/keyswitch-kernel.js';
 import { lutOf } from '../../../src/engine/pbs/lut.js';
 import { addBlocks } from '../../../src/engine/radix/block-ops.js';
+import { encryptBlock } from '../../../src/engine/secret-key-encryption.js';
 import {
   attachWasmKeyswitcher,
   createWasmKeyswitcher,
   sharedKeyswitchKeyOf,
 } from '../../../src/engine/wasm/wasm-keyswitcher.js';
+import { FheType } from '../../../src/fhevm/fhe-types.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../../../src/tfhe/client-ciphertexts.js';
 import { engineFixture } from '../engine-fixture.js';
-import { encryptBlock } from '../secret-key-encrypt.js';
 import { createRng, randomU64Poly } from './exact-glwe.js';
 import { startKeyswitchWorker } from './keyswitch-worker.js';
 

@@ -3,14 +3,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProvenCompactCiphertextList, ZkComputeLoad } from 'node-tfhe';
-import { FheType } from '../../../src/engine/fhe-type.js';
+import { FheType } from '../../../src/fhevm/fhe-types.js';
+import { SERIALIZATION_LIMIT } from '../../../src/fhevm/limits.js';
 import type { TestKeys } from './test-keys.js';
 
 export type InputValue = { type: FheType; value: bigint };
 
 /** Built proofs are kept here: one proof costs ~12 s of the 2 cores the whole team shares. */
 const CACHE_DIR = fileURLToPath(new URL('../../../.cache/test-proofs', import.meta.url));
-const LIMIT = 1n << 40n;
 
 /**
  * A real ProvenCompactCiphertextList of `values` bound to `metadata`, built with node-tfhe the way the
@@ -29,7 +29,7 @@ export function provenInput(keys: TestKeys, values: readonly InputValue[], metad
   const builder = ProvenCompactCiphertextList.builder(keys.publicKey);
   for (const { type, value } of values) push(builder, type, value);
   const list = builder.build_with_proof_packed(keys.crs, metadata, ZkComputeLoad.Verify);
-  const bytes = list.safe_serialize(LIMIT);
+  const bytes = list.safe_serialize(SERIALIZATION_LIMIT);
   list.free();
   mkdirSync(CACHE_DIR, { recursive: true });
   writeFileSync(file, bytes);

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompactPkeCrs, TfheClientKey, TfheCompactPublicKey } from 'node-tfhe';
-
+import { SERIALIZATION_LIMIT } from '../../../src/fhevm/limits.js';
 import { TEST_KEYS_DIR } from '../../test-keys.js';
-
-const LIMIT = 1n << 40n;
 
 export interface TestKeys {
   clientKey: TfheClientKey;
@@ -21,9 +19,9 @@ export function loadTestKeys(): TestKeys {
   const publicKeyBytes = read('public-key.bin');
   const crsBytes = read('crs-2048.bin');
   return {
-    clientKey: TfheClientKey.safe_deserialize(clientKeyBytes, LIMIT),
-    publicKey: TfheCompactPublicKey.safe_deserialize(publicKeyBytes, LIMIT),
-    crs: CompactPkeCrs.safe_deserialize(crsBytes, LIMIT),
+    clientKey: TfheClientKey.safe_deserialize(clientKeyBytes, SERIALIZATION_LIMIT),
+    publicKey: TfheCompactPublicKey.safe_deserialize(publicKeyBytes, SERIALIZATION_LIMIT),
+    crs: CompactPkeCrs.safe_deserialize(crsBytes, SERIALIZATION_LIMIT),
     clientKeyBytes,
     publicKeyBytes,
     crsBytes,

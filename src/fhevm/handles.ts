@@ -10,12 +10,16 @@ import {
   stringToHex,
   toHex,
 } from 'viem';
-import { type FheType, isFheType } from '../engine/fhe-type.js';
 import { FhekitError } from '../errors.js';
+import { type FheType, isFheType } from './fhe-types.js';
 
-/** Handle byte layout (fhevm-spec §2.1): hash[0..21] ‖ index ‖ uint64 chainId ‖ type ‖ version. */
+/** Handle bytes: hash[0..21] ‖ index ‖ uint64 chainId ‖ type ‖ version (docs/fhevm-protocol.md §Handles). */
 const HANDLE_VERSION = 0;
 const COMPUTED_INDEX = 0xff;
+const INDEX_BYTE = 21;
+const CHAIN_ID_BYTES = [22, 30] as const;
+const TYPE_BYTE = 30;
+const VERSION_BYTE = 31;
 const BLOB_DOMAIN = stringToBytes('ZK-w_rct');
 const HANDLE_DOMAIN = stringToHex('ZK-w_hdl');
 
@@ -24,7 +28,7 @@ export function inputBlobHash(ciphertextWithZkProof: Uint8Array): Hex {
   return keccak256(concat([BLOB_DOMAIN, ciphertextWithZkProof]));
 }
 
-/** The handle of value `index` of an input blob, exactly as the coprocessor and the SDK derive it (§2.4). */
+/** The handle of value `index` of an input blob, exactly as the coprocessor and the SDK derive it. */
 export function inputHandle(
   blobHash: Hex,
   index: number,
@@ -66,11 +70,11 @@ export function parseHandle(handle: string): ParsedHandle {
     });
   }
   const bytes = hexToBytes(handle as Hex);
-  const type = bytes[30];
-  if (!isFheType(type) || bytes[31] !== HANDLE_VERSION) {
+  const type = bytes[TYPE_BYTE] ?? -1;
+  if (!isFheType(type) || bytes[VERSION_BYTE] !== HANDLE_VERSION) {
     throw new FhekitError(
       'FHE_HANDLE_MALFORMED',
-      `Handle ${handle} has type ${type} / version ${bytes[31]}.`,
+      `Handle ${handle} has type ${type} / version ${bytes[VERSION_BYTE]}.`,
       {
         hint: 'Only handles of ebool, euint8 … euint256 and eaddress (version 0) can be decrypted.',
       },
@@ -79,7 +83,15 @@ export function parseHandle(handle: string): ParsedHandle {
   return {
     handle: toHex(bytes),
     type,
-    chainId: BigInt(toHex(bytes.subarray(22, 30))),
-    inputIndex: bytes[21] === COMPUTED_INDEX ? null : bytes[21],
+    chainId: BigInt(toHex(bytes.subarray(...CHAIN_ID_BYTES))),
+    inputIndex: bytes[INDEX_BYTE] === COMPUTED_INDEX ? null : (bytes[INDEX_BYTE] ?? null),
   };
+}
+
+/**
+ * The type byte of a handle the host contracts emitted (already well-formed), without the checks
+ * `parseHandle` makes on untrusted input.
+ */
+export function typeOfHandle(handle: Hex): FheType {
+  return hexToBytes(handle)[TYPE_BYTE] as FheType;
 }

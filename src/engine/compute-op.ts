@@ -1,7 +1,7 @@
 import { FhekitError } from '../errors.js';
+import { bitsOf, blocksOf, FheType, nameOf } from '../fhevm/fhe-types.js';
+import { FheOp, opName, supportedTypes } from '../fhevm/operations.js';
 import type { Block, RadixCiphertext } from './block.js';
-import { FheOp, opName } from './fhe-op.js';
-import { bitsOf, blocksOf, FheType, nameOf } from './fhe-type.js';
 import { add, addScalar, neg, normalize, sub, subScalar, trivialRadix } from './radix/arithmetic.js';
 import { type BitOp, bitwise, bitwiseScalar, not } from './radix/bitwise.js';
 import type { BlockEvaluator } from './radix/block-evaluator.js';
@@ -9,44 +9,12 @@ import { resize } from './radix/cast.js';
 import { booleanNot, equal, equalScalar, greaterOrEqual, greaterOrEqualScalar } from './radix/comparison.js';
 import { divRemScalar } from './radix/division.js';
 import { mul, mulScalar } from './radix/multiply.js';
-import { obliviousRandom } from './radix/random.js';
+import { obliviousRandom } from './radix/oblivious-random.js';
 import { select, selectScalarElse } from './radix/select.js';
 import { type ShiftKind, shiftEncrypted, shiftScalar } from './radix/shift.js';
 
 /** A decoded operand: an encrypted value of a known fhEVM type, or a plaintext (already width-truncated). */
 export type Operand = { value: RadixCiphertext; type: FheType } | { scalar: bigint };
-
-const UINTS = [FheType.Uint8, FheType.Uint16, FheType.Uint32, FheType.Uint64, FheType.Uint128] as const;
-
-/** fhEVM FHEVMExecutor `supportedTypes` per op (fhevm-spec §1.3). */
-const SUPPORTED: Partial<Record<FheOp, readonly FheType[]>> = {
-  [FheOp.Add]: UINTS,
-  [FheOp.Sub]: UINTS,
-  [FheOp.Mul]: UINTS,
-  [FheOp.Div]: UINTS,
-  [FheOp.Rem]: UINTS,
-  [FheOp.BitAnd]: [FheType.Bool, ...UINTS, FheType.Uint256],
-  [FheOp.BitOr]: [FheType.Bool, ...UINTS, FheType.Uint256],
-  [FheOp.BitXor]: [FheType.Bool, ...UINTS, FheType.Uint256],
-  [FheOp.Shl]: [...UINTS, FheType.Uint256],
-  [FheOp.Shr]: [...UINTS, FheType.Uint256],
-  [FheOp.Rotl]: [...UINTS, FheType.Uint256],
-  [FheOp.Rotr]: [...UINTS, FheType.Uint256],
-  [FheOp.Eq]: [FheType.Bool, ...UINTS, FheType.Uint160, FheType.Uint256],
-  [FheOp.Ne]: [FheType.Bool, ...UINTS, FheType.Uint160, FheType.Uint256],
-  [FheOp.Ge]: UINTS,
-  [FheOp.Gt]: UINTS,
-  [FheOp.Le]: UINTS,
-  [FheOp.Lt]: UINTS,
-  [FheOp.Min]: UINTS,
-  [FheOp.Max]: UINTS,
-  [FheOp.Neg]: [...UINTS, FheType.Uint256],
-  [FheOp.Not]: [FheType.Bool, ...UINTS, FheType.Uint256],
-  [FheOp.IfThenElse]: [FheType.Bool, ...UINTS, FheType.Uint160, FheType.Uint256],
-  [FheOp.Cast]: [FheType.Bool, ...UINTS, FheType.Uint256],
-  [FheOp.Rand]: [FheType.Bool, ...UINTS, FheType.Uint256],
-  [FheOp.RandBounded]: [...UINTS, FheType.Uint256],
-};
 
 /**
  * Runs one fhEVM operation on decoded operands and returns the result value of `resultType`.
@@ -245,19 +213,25 @@ function onesOf(type: FheType): number {
   return type === FheType.Bool ? 1 : 3;
 }
 
-function encryptedOperands(
+type EncryptedOperand = { value: RadixCiphertext; type: FheType };
+type Tuple<N extends number, T, Acc extends T[] = []> = Acc['length'] extends N
+  ? Acc
+  : Tuple<N, T, [...Acc, T]>;
+
+/** The operands, checked to be exactly `count` encrypted ones (typed as a tuple of that length). */
+function encryptedOperands<N extends 1 | 3>(
   op: FheOp,
   operands: Operand[],
-  count: number,
-): { value: RadixCiphertext; type: FheType }[] {
+  count: N,
+): Tuple<N, EncryptedOperand> {
   if (operands.length !== count || !operands.every((o) => 'value' in o)) {
     invalid(op, `expects ${count} encrypted operand(s)`);
   }
-  return operands as { value: RadixCiphertext; type: FheType }[];
+  return operands as Tuple<N, EncryptedOperand>;
 }
 
 function checkSupported(op: FheOp, type: FheType): void {
-  if (!SUPPORTED[op]?.includes(type)) invalid(op, `type ${nameOf(type)} is not supported`);
+  if (!supportedTypes(op).includes(type)) invalid(op, `type ${nameOf(type)} is not supported`);
 }
 
 function invalid(op: FheOp, detail: string): never {

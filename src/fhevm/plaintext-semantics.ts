@@ -1,7 +1,7 @@
-import { FheOp } from './fhe-op.js';
-import { bitsOf, FheType } from './fhe-type.js';
+import { bitsOf, FheType } from './fhe-types.js';
+import { FheOp } from './operations.js';
 
-/** fhEVM plaintext semantics (fhevm-spec §1.4) of the ops under test, for unsigned values of `type`. */
+/** fhEVM plaintext semantics, unsigned values of `type` (docs/fhevm-protocol.md §Plaintext semantics). */
 export function plaintextResult(op: FheOp, type: FheType, a: bigint, b = 0n, c = 0n): bigint {
   const bits = BigInt(bitsOf(type));
   const mask = (1n << bits) - 1n;

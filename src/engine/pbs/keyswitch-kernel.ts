@@ -1,5 +1,5 @@
 import type { KeyswitchKey } from '../evaluation-keys.js';
-import { KeyswitchModSwitch } from './keyswitch.js';
+import { KeyswitchModSwitch } from './keyswitch-modswitch.js';
 
 /** Keyswitch + modulus switch bound to one keyswitching key: the `Bootstrapper`'s kernel contract. */
 export interface Keyswitcher {

@@ -34,6 +34,11 @@ export function bitsOf(type: FheType): number {
   return BITS[type];
 }
 
+/** Bits a value of this type takes in a proven list or a decryption request (an ebool counts as 2). */
+export function inputBitsOf(type: FheType): number {
+  return type === FheType.Bool ? 2 : BITS[type];
+}
+
 /** Number of 2-bit radix blocks (Bool is one block). */
 export function blocksOf(type: FheType): number {
   return type === FheType.Bool ? 1 : BITS[type] / 2;

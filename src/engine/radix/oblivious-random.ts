@@ -1,5 +1,5 @@
 import type { Block, RadixCiphertext } from '../block.js';
-import { expandSeed } from '../math/random.js';
+import { expandSeed } from '../math/secure-random.js';
 import { PARAMS } from '../params.js';
 import type { BlockEvaluator } from './block-evaluator.js';
 import { addPlaintextHigh, trivialBlock } from './block-ops.js';
