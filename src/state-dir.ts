@@ -21,6 +21,8 @@ export interface StateDirLayout {
   stackRecord: string;
   /** The secret of the relayer's `/fhekit/` routes (mode 0600). */
   apiToken: string;
+  /** Which keyset the stored ciphertexts are encrypted under (its public key's sha256). */
+  keysetRecord: string;
 }
 
 /** The chain's files: `<state-dir>/chain/` in a stack, any directory for a chain on its own. */
@@ -47,6 +49,7 @@ export function stateDirLayout(stateDir: string): StateDirLayout {
     startError: at('stack-start-error.json'),
     stackRecord: at('stack.json'),
     apiToken: at('api-token'),
+    keysetRecord: at('keyset.json'),
   };
 }
 

@@ -51,6 +51,8 @@ export default class GenerateKeys extends BaseCommand {
       );
       for (const [file, entry] of files)
         this.log(`  ${file.padEnd(28)} ${formatBytes(entry.bytes).padStart(10)}  ${entry.description}`);
+      for (const path of result.tightenedPermissions)
+        this.warn(`${path} was readable by other users; it is now owner-only.`);
       return result;
     } finally {
       progress?.stop();

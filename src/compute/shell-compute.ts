@@ -9,7 +9,8 @@ import { bitsOf, FheType } from '../fhevm/fhe-types.js';
 import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 import { FheOp } from '../fhevm/operations.js';
 import { plaintextResult } from '../fhevm/plaintext-semantics.js';
-import { loadKeyset } from '../keys/load-keyset.js';
+import { type Keyset, loadKeyset } from '../keys/load-keyset.js';
+import { checkStateKeyset } from '../stack/state-keyset.js';
 import { stateDirLayout } from '../state-dir.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../tfhe/client-ciphertexts.js';
 import {
@@ -94,7 +95,7 @@ export async function shellCompute(request: ShellComputeRequest): Promise<ShellC
   const keyset = loadKeyset(request.keysDir);
   const clientKey = TfheClientKey.safe_deserialize(keyset.read('clientKey'), SERIALIZATION_LIMIT);
   const parsed = request.operands.map(parseShellOperand);
-  const storedHandles = handleReader(request.stateDir);
+  const storedHandles = handleReader(request.stateDir, keyset);
   const ciphertextOf = async (operand: ShellOperand) =>
     operand.kind === 'file'
       ? readCiphertextFile(operand.path)
@@ -188,12 +189,14 @@ export async function shellCompute(request: ShellComputeRequest): Promise<ShellC
   };
 }
 
-function handleReader(stateDir: string) {
+function handleReader(stateDir: string, keyset: Keyset) {
   return async (handle: `0x${string}`): Promise<Uint8Array> => {
     const dbPath = stateDirLayout(stateDir).coprocessorDb;
     if (!existsSync(dbPath)) {
       throw operandError(`No coprocessor database at ${dbPath} to look up handle ${handle}.`);
     }
+    // Stored ciphertexts decrypt to garbage under another keyset's client key.
+    checkStateKeyset(stateDir, keyset);
     const store = openSqliteStore(dbPath);
     try {
       const stored = await store.getCiphertext(handle);

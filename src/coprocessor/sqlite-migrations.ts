@@ -133,4 +133,16 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE status = 'pending' AND missing_operands = 0;
     `,
   },
+  {
+    version: 3,
+    name: 'ciphertext integrity digests',
+    // sha256(handle ‖ type ‖ bytes) (`ciphertextDigest`), checked on every read, so a damaged or
+    // hand-edited ciphertext is an error instead of a wrong value the KMS would sign. Existing rows get
+    // theirs here, once, through the `ciphertext_digest` SQL function openSqliteStore registers; a row
+    // left with the empty default fails its check.
+    sql: `
+      ALTER TABLE ciphertexts ADD COLUMN digest BLOB NOT NULL DEFAULT x'';
+      UPDATE ciphertexts SET digest = ciphertext_digest(handle, type, bytes);
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import type { Hex } from 'viem';
 import { FhekitError } from '../errors.js';
 import type { FheType } from '../fhevm/fhe-types.js';
 import type { FheOp } from '../fhevm/operations.js';
+import { checkCiphertextDigest, ciphertextDigest } from './ciphertext-digest.js';
 import { operandHandles } from './computation-input.js';
 import { MIGRATIONS } from './sqlite-migrations.js';
 import type {
@@ -42,13 +43,40 @@ export function openSqliteStore(path: string): SqliteCoprocessorStore {
       cause,
     });
   }
-  db.pragma('journal_mode = WAL');
-  // NORMAL is durable with WAL except for the last commits on power loss (not on process crash).
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db, path);
+  db.function('ciphertext_digest', { deterministic: true }, (handle, type, bytes) =>
+    ciphertextDigest(handle as Buffer, Number(type), bytes as Buffer),
+  );
+  try {
+    // The first statements are the first reads of the file: a file that is not SQLite fails here.
+    db.pragma('journal_mode = WAL');
+    // NORMAL is durable with WAL except for the last commits on power loss (not on process crash).
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, path);
+  } catch (error) {
+    db.close();
+    throw isDamagedFileError(error) ? unreadableDatabase(path, error) : error;
+  }
   return new SqliteCoprocessorStore(db);
+}
+
+type SqliteError = InstanceType<typeof Database.SqliteError>;
+
+function isDamagedFileError(error: unknown): error is SqliteError {
+  if (!(error instanceof Database.SqliteError)) return false;
+  return error.code === 'SQLITE_NOTADB' || error.code.startsWith('SQLITE_CORRUPT');
+}
+
+function unreadableDatabase(path: string, cause: SqliteError): FhekitError {
+  return new FhekitError(
+    'FHE_STORE_UNREADABLE',
+    `The coprocessor database ${path} is damaged or not a SQLite database (${cause.code}).`,
+    {
+      hint: `Restore ${path} (with its -wal file) from a backup, or delete the state directory ${dirname(path)} to start over: a fresh state needs a fresh chain too, so delete the whole directory, not only the database.`,
+      cause,
+    },
+  );
 }
 
 function migrate(db: Database.Database, path: string): void {
@@ -106,6 +134,7 @@ interface CiphertextRow {
   block_number: number | null;
   input_blob_hash: Buffer | null;
   input_index: number | null;
+  digest: Buffer;
 }
 
 const READY_CONDITION = `c.status = 'pending' AND c.missing_operands = 0 AND c.retry_at <= @now`;
@@ -170,8 +199,8 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
       markDone: db.prepare(`UPDATE computations SET status = 'done', error = NULL, completed_at = ?
         WHERE output_handle = ? AND tx_hash = ? AND status = 'pending'`),
       insertComputedCiphertext: db.prepare(`INSERT OR IGNORE INTO ciphertexts
-        (handle, type, bytes, tx_hash, block_number, created_at)
-        SELECT output_handle, ?, ?, tx_hash, block_number, ? FROM computations WHERE output_handle = ? AND tx_hash = ?`),
+        (handle, type, bytes, digest, tx_hash, block_number, created_at)
+        SELECT output_handle, ?, ?, ?, tx_hash, block_number, ? FROM computations WHERE output_handle = ? AND tx_hash = ?`),
       recordFailure: db.prepare(`UPDATE computations SET attempts = attempts + 1, error = @error,
         status = CASE WHEN attempts + 1 >= @maxAttempts THEN 'error' ELSE 'pending' END, retry_at = @retryAt
         WHERE output_handle = @outputHandle AND tx_hash = @txHash AND status = 'pending' RETURNING status`),
@@ -184,7 +213,7 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
         WHERE status = 'pending' AND output_handle IN (SELECT handle FROM doomed) AND output_handle <> @handle`),
       ciphertext: db.prepare('SELECT * FROM ciphertexts WHERE handle = ?'),
       insertInputCiphertext: db.prepare(`INSERT OR IGNORE INTO ciphertexts
-        (handle, type, bytes, input_blob_hash, input_index, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+        (handle, type, bytes, digest, input_blob_hash, input_index, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       createInputProof: db.prepare(`INSERT INTO input_proofs
         (chain_id, contract_address, user_address, input, extra_data, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
       completeInputProof: db.prepare(`UPDATE input_proofs SET status = 'verified', handles = ?, error = NULL,
@@ -352,6 +381,7 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
         const inserted = s.insertComputedCiphertext.run(
           result.type,
           result.bytes,
+          ciphertextDigest(blob(key.outputHandle), result.type, result.bytes),
           now,
           blob(key.outputHandle),
           blob(key.txHash),
@@ -400,7 +430,9 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
 
   async getCiphertext(handle: Hex): Promise<StoredCiphertext | null> {
     const row = this.statements.ciphertext.get(blob(handle)) as CiphertextRow | undefined;
-    return row ? toStoredCiphertext(row) : null;
+    if (!row) return null;
+    checkCiphertextDigest(row, this.db.name);
+    return toStoredCiphertext(row);
   }
 
   async getCiphertexts(handles: readonly Hex[]): Promise<Map<Hex, StoredCiphertext>> {
@@ -557,6 +589,7 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
         blob(input.handle),
         input.type,
         input.bytes,
+        ciphertextDigest(blob(input.handle), input.type, input.bytes),
         blob(input.blobHash),
         input.index,
         now,

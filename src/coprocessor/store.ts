@@ -47,6 +47,10 @@ export interface CoprocessorStore {
   computationsFor(outputHandle: Hex): Promise<StoredComputation[]>;
 
   // ── ciphertexts (scheduler, inputs, KMS) ──
+  /**
+   * A backend stores `ciphertextDigest` with every ciphertext and checks it on every read: bytes that
+   * no longer match throw FHE_STORE_CORRUPT, so a damaged value is never decrypted (nor signed).
+   */
   getCiphertext(handle: Hex): Promise<StoredCiphertext | null>;
   getCiphertexts(handles: readonly Hex[]): Promise<Map<Hex, StoredCiphertext>>;
   /** Verified input ciphertexts (from an input proof); existing handles are left untouched. */

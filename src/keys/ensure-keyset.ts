@@ -1,9 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FhekitError } from '../errors.js';
 import { startModuleWorker } from '../runtime/module-worker.js';
 import type { KeygenMessage } from './keygen-worker.js';
 import { KEYSET_FILES, type KeysetPart, MANIFEST_FILE } from './keyset-files.js';
+import { KEYSET_DIR_MODE, makePrivateDir, tightenKeysetPermissions } from './keyset-permissions.js';
 import {
   currentLibraries,
   currentParameters,
@@ -44,27 +45,34 @@ export interface EnsureKeysetResult {
   manifest: KeysetManifest;
   /** True when a valid cached keyset was reused and nothing was generated. */
   reused: boolean;
+  /** Paths that were readable by group or others and are now owner-only (worth telling the user once). */
+  tightenedPermissions: string[];
 }
 
 /**
- * Returns a valid keyset in `dir`, generating it if there is none. A present but damaged keyset is an
- * error (never silently replaced: ciphertexts stored elsewhere depend on it) unless `force` is set.
- * Generation happens in a scratch folder and is moved in at the end, manifest last, so a crash or
- * Ctrl-C never leaves a half-written keyset that looks valid.
+ * Returns a valid keyset in `dir`, generating it if there is none. A present but damaged keyset, or key
+ * files without their manifest, is an error (never silently replaced: ciphertexts stored elsewhere
+ * depend on it) unless `force` is set. The directory and the client key are made owner-only (also an
+ * existing keyset's). Generation happens in a scratch folder and is moved in at the end, manifest
+ * last, so a crash or Ctrl-C never leaves a half-written keyset that looks valid.
  */
 export async function ensureKeyset(options: EnsureKeysetOptions): Promise<EnsureKeysetResult> {
   const dir = resolve(options.dir);
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
+  const tightenedPermissions = tightenKeysetPermissions(dir);
   removeScratchFolders(dir);
 
-  const existing = readManifest(dir);
-  if (existing && !options.force) {
-    verifyKeyset(dir, existing);
-    return { dir, manifest: existing, reused: true };
+  if (!options.force) {
+    const existing = readManifest(dir);
+    if (existing) {
+      verifyKeyset(dir, existing);
+      return { dir, manifest: existing, reused: true, tightenedPermissions };
+    }
+    refuseKeyFilesWithoutManifest(dir);
   }
 
   const scratch = join(dir, `.keygen-${process.pid}-${Date.now()}`);
-  mkdirSync(scratch);
+  mkdirSync(scratch, { mode: KEYSET_DIR_MODE });
   try {
     const sizes = await generateInto(scratch, options.onProgress);
     const manifest: KeysetManifest = {
@@ -86,7 +94,7 @@ export async function ensureKeyset(options: EnsureKeysetOptions): Promise<Ensure
     for (const file of Object.keys(manifest.files)) renameSync(join(scratch, file), join(dir, file));
     writeFileSync(join(scratch, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     renameSync(join(scratch, MANIFEST_FILE), join(dir, MANIFEST_FILE));
-    return { dir, manifest, reused: false };
+    return { dir, manifest, reused: false, tightenedPermissions };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -117,6 +125,24 @@ function generateInto(scratch: string, onProgress?: (progress: KeygenProgress) =
       else reject(new FhekitError('FHE_KEYGEN_FAILED', `Key generation stopped (worker exit code ${code}).`));
     });
   });
+}
+
+/**
+ * Key files with no manifest are someone's keyset that lost its manifest (deleted, or a copy without
+ * it): ciphertexts may depend on them, so they are never overwritten without `force`.
+ */
+function refuseKeyFilesWithoutManifest(dir: string): void {
+  const present = Object.values(KEYSET_FILES)
+    .map((f) => f.file)
+    .filter((file) => existsSync(join(dir, file)));
+  if (present.length === 0) return;
+  throw new FhekitError(
+    'FHE_KEYSET_MANIFEST_MISSING',
+    `${dir} holds key files (${present.join(', ')}) but no ${MANIFEST_FILE}; nothing was changed.`,
+    {
+      hint: `Restore ${MANIFEST_FILE} from a backup. To make a new keyset instead, move the files away or run \`fhe generate-keys --dir ${dir} --force\`; ciphertexts encrypted under the old keys (e.g. in a stack's state directory) can no longer be decrypted afterwards.`,
+    },
+  );
 }
 
 /** Scratch folders left by an interrupted run hold nothing worth keeping. */

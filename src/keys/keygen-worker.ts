@@ -1,12 +1,11 @@
 // Runs node-tfhe key generation off the main thread: CRS generation blocks for about a minute in
 // wasm, and the main thread must keep drawing progress meanwhile.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CompactPkeCrs, TfheClientKey, TfheCompactPublicKey, TfheCompressedServerKey } from 'node-tfhe';
 import { generateEvaluationKeys } from '../engine/evaluation-keys.js';
 import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
-import { KEYSET_FILES, type KeysetPart } from './keyset-files.js';
+import type { KeysetPart } from './keyset-files.js';
+import { writeKeysetPart } from './keyset-permissions.js';
 import { CRS_BITS, fhevmTfheConfig } from './tfhe-config.js';
 
 export type KeygenMessage =
@@ -19,7 +18,7 @@ const post = (message: KeygenMessage) => parentPort!.postMessage(message);
 function produce(part: KeysetPart, make: () => Uint8Array) {
   post({ part, event: 'start' });
   const bytes = make();
-  writeFileSync(join(dir, KEYSET_FILES[part].file), bytes);
+  writeKeysetPart(dir, part, bytes);
   post({ part, event: 'done', bytes: bytes.length });
 }
 

@@ -41,14 +41,39 @@ export function sha256(bytes: Uint8Array): string {
 export function readManifest(dir: string): KeysetManifest | undefined {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) return undefined;
+  let parsed: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as KeysetManifest;
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (cause) {
     throw new FhekitError('FHE_KEYSET_CORRUPT', `${path} is not valid JSON.`, {
       hint: REGENERATE_HINT,
       cause,
     });
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new FhekitError('FHE_KEYSET_CORRUPT', `${path} is not a keyset manifest (not a JSON object).`, {
+      hint: REGENERATE_HINT,
+    });
+  }
+  return parsed as KeysetManifest;
+}
+
+/**
+ * Which keyset this is: the sha256 of its public key. A new keyset (even with the same parameters)
+ * has another one; `verifyKeyset` checks it against the file.
+ */
+export function keysetId(manifest: KeysetManifest): string {
+  const entry = manifest.files[KEYSET_FILES.publicKey.file];
+  if (!entry) {
+    throw new FhekitError(
+      'FHE_KEYSET_STALE',
+      `The keyset manifest lists no ${KEYSET_FILES.publicKey.file}.`,
+      {
+        hint: REGENERATE_HINT,
+      },
+    );
+  }
+  return entry.sha256;
 }
 
 /**

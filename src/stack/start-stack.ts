@@ -17,6 +17,7 @@ import { stateDirLayout } from '../state-dir.js';
 import { ensureApiToken } from './api-token.js';
 import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS } from './stack-defaults.js';
 import { removeStackRecord, writeStackRecord } from './stack-record.js';
+import { bindStateToKeyset } from './state-keyset.js';
 
 /** How long the listener may go without a new block, while catching up at start, before the start fails. */
 const LISTENER_STALL_MS = 15_000;
@@ -88,10 +89,16 @@ export async function startStack(
   };
 
   try {
-    await ensureKeyset({
+    const ensured = await ensureKeyset({
       dir: config.keysDir,
       onProgress: (progress) => onProgress?.({ phase: 'keys', progress }),
     });
+    if (ensured.tightenedPermissions.length > 0)
+      logger.warn(
+        { paths: ensured.tightenedPermissions },
+        'keyset files were readable by others; now owner-only',
+      );
+    bindStateToKeyset(stateDir, ensured);
     const keyset = loadKeyset(config.keysDir);
     const clientKey = TfheClientKey.safe_deserialize(keyset.read('clientKey'), SERIALIZATION_LIMIT);
     const publicKeyBytes = keyset.read('publicKey');

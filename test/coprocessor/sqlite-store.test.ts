@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/coprocessor/sqlite-migrations.js';
@@ -8,8 +9,16 @@ import { CT, describeStoreContract, input } from './store-contract.js';
 
 describeStoreContract('SQLite', () => {
   const dir = tempDir();
+  const path = join(dir.dir, 'state', 'coprocessor.db');
   return {
-    open: async () => openSqliteStore(join(dir.dir, 'state', 'coprocessor.db')),
+    open: async () => openSqliteStore(path),
+    tamperCiphertext: async (handle, change) => {
+      const db = new Database(path);
+      const key = Buffer.from(handle.slice(2), 'hex');
+      const bytes = db.prepare('SELECT bytes FROM ciphertexts WHERE handle = ?').pluck().get(key) as Buffer;
+      db.prepare('UPDATE ciphertexts SET bytes = ? WHERE handle = ?').run(change(bytes), key);
+      db.close();
+    },
     cleanup: async () => dir.cleanup(),
   };
 });
@@ -74,11 +83,28 @@ describe('SqliteCoprocessorStore', () => {
 
     store = openSqliteStore(v1Path);
     expect((await store.readyComputations(10, Date.now())).map((c) => c.outputHandle)).toEqual([handle(10)]);
+    // The digest migration computed the existing row's digest, so it reads back as before.
+    expect([...(await store.getCiphertext(handle(1)))!.bytes]).toEqual([...CT]);
     await store.insertInputCiphertexts([input(2)]);
     expect((await store.readyComputations(10, Date.now())).map((c) => c.outputHandle)).toEqual([
       handle(10),
       handle(11),
     ]);
+  });
+
+  it('names a file that is not a SQLite database and says what to do, instead of SQLITE_NOTADB', async () => {
+    await store.close();
+    for (const file of ['coprocessor.db-wal', 'coprocessor.db-shm'])
+      rmSync(join(dirname(path), file), { force: true });
+    writeFileSync(path, Buffer.alloc(8192, 0x5a));
+    expect(() => openSqliteStore(path)).toThrow(
+      expect.objectContaining({
+        code: 'FHE_STORE_UNREADABLE',
+        message: expect.stringContaining(path),
+        hint: expect.stringContaining('delete the state directory'),
+      }),
+    );
+    store = openSqliteStore(join(dir.dir, 'other.db'));
   });
 
   it('refuses a database written by a newer schema', async () => {

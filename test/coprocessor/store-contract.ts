@@ -1,3 +1,4 @@
+import type { Hex } from 'viem';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AllowedEventType,
@@ -12,6 +13,11 @@ import { handle, hash32, scalar32 } from './helpers.js';
 /** A durable store to test: `open()` again (after `close()`) must see the same data. */
 export interface StoreFixture {
   open(): Promise<CoprocessorStore>;
+  /**
+   * Rewrites a stored ciphertext's bytes behind the store's back (as disk damage or a hand edit would),
+   * leaving everything else in its row as it is.
+   */
+  tamperCiphertext(handle: Hex, change: (bytes: Uint8Array) => Uint8Array): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -285,6 +291,30 @@ export function describeStoreContract(name: string, createFixture: () => StoreFi
       expect((await store.getCursor())?.hash).toBe(hash32(2, 0xee));
       await expect(store.rollbackAfter(-1)).resolves.toMatchObject({ blocks: 2 });
       expect(await store.getCursor()).toBeNull();
+    });
+
+    it('refuses to return a ciphertext whose stored bytes changed, naming its handle', async () => {
+      await store.insertInputCiphertexts([input(1), input(2)]);
+      await store.ingestBlock(block(1, { computations: [add(10, 1, 2, 1)] }));
+      const [ready] = await store.readyComputations(1, Date.now());
+      await store.completeComputation(ready, { type: FheType.Uint8, bytes: new Uint8Array([5, 6, 7, 8]) });
+      await store.close();
+      store = await fixture.open();
+      expect([...(await store.getCiphertext(handle(10)))!.bytes]).toEqual([5, 6, 7, 8]);
+
+      const flipFirstBit = (bytes: Uint8Array) => Uint8Array.from(bytes, (b, i) => (i === 0 ? b ^ 1 : b));
+      await fixture.tamperCiphertext(handle(1), flipFirstBit);
+      await fixture.tamperCiphertext(handle(10), (bytes) => bytes.subarray(0, 3));
+      for (const damaged of [handle(1), handle(10)]) {
+        await expect(store.getCiphertext(damaged)).rejects.toMatchObject({
+          code: 'FHE_STORE_CORRUPT',
+          message: expect.stringContaining(damaged),
+        });
+      }
+      await expect(store.getCiphertexts([handle(2), handle(1)])).rejects.toMatchObject({
+        code: 'FHE_STORE_CORRUPT',
+      });
+      expect([...(await store.getCiphertext(handle(2)))!.bytes]).toEqual([...CT]);
     });
 
     it('records input proofs and inserts their ciphertexts with the verification', async () => {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SERIALIZATION_LIMIT } from '../../src/fhevm/limits.js';
 import { ensureKeyset } from '../../src/keys/ensure-keyset.js';
 import { MANIFEST_FILE } from '../../src/keys/keyset-files.js';
+import { makePrivateDir, writeKeysetPart } from '../../src/keys/keyset-permissions.js';
 import { loadKeyset } from '../../src/keys/load-keyset.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 
@@ -73,12 +74,50 @@ describe('keyset cache', () => {
     expect(() => loadKeyset(stale)).toThrow(expect.objectContaining({ code: 'FHE_KEYSET_STALE' }));
   });
 
+  it('refuses a manifest that is JSON but not a manifest, instead of generating over it', async () => {
+    const dir = copyOfTestKeyset();
+    writeFileSync(join(dir, MANIFEST_FILE), 'null');
+    await expect(ensureKeyset({ dir })).rejects.toMatchObject({ code: 'FHE_KEYSET_CORRUPT' });
+    expect(readFileSync(join(dir, 'client-key.bin'))).toEqual(
+      readFileSync(join(TEST_KEYS_DIR, 'client-key.bin')),
+    );
+  });
+
   it('says how to create a keyset when there is none', () => {
     const empty = mkdtempSync(join(tmpdir(), 'fhekit-nokeys-'));
     scratchDirs.push(empty);
     expect(() => loadKeyset(empty)).toThrow(
       expect.objectContaining({ code: 'FHE_KEYSET_MISSING', hint: expect.stringContaining('generate-keys') }),
     );
+  });
+});
+
+describe('keyset permissions', () => {
+  const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+  it('writes the client key owner-only and public parts as usual, in an owner-only directory', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'fhekit-keygen-')), 'nested', 'keys');
+    scratchDirs.push(dir);
+    makePrivateDir(dir);
+    const bytes = new Uint8Array([1, 2, 3]);
+    writeKeysetPart(dir, 'clientKey', bytes);
+    writeKeysetPart(dir, 'publicKey', bytes);
+    expect(modeOf(dir)).toBe(0o700);
+    expect(modeOf(join(dir, '..'))).toBe(0o700);
+    expect(modeOf(join(dir, 'client-key.bin'))).toBe(0o600);
+    expect(modeOf(join(dir, 'public-key.bin')) & 0o600).toBe(0o600);
+  });
+
+  it('tightens a reused keyset with loose permissions, and says so once', async () => {
+    const dir = copyOfTestKeyset();
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'client-key.bin'), 0o644);
+    const first = await ensureKeyset({ dir });
+    expect(first.reused).toBe(true);
+    expect(first.tightenedPermissions).toEqual([dir, join(dir, 'client-key.bin')]);
+    expect(modeOf(dir)).toBe(0o700);
+    expect(modeOf(join(dir, 'client-key.bin'))).toBe(0o600);
+    expect((await ensureKeyset({ dir })).tightenedPermissions).toEqual([]);
   });
 });
 
