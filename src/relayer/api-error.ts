@@ -20,6 +20,8 @@ const STATUS_OF: Record<string, { status: number; label: string }> = {
   RELAYER_TOO_MANY_JOBS: { status: 429, label: 'protocol_overload' },
 };
 
+const SERVER_FAULTS = new Set(['KMS_COMPUTATION_FAILED', 'FHE_STORE_CORRUPT', 'FHE_STORE_UNREADABLE']);
+
 /**
  * Maps fhekit errors onto the labels `@zama-fhe/relayer-sdk` 0.4 accepts (it rejects unknown labels):
  * every refusal the client can fix is a 400, anything unexpected a 500.
@@ -43,8 +45,8 @@ export function toApiError(error: unknown): ApiError {
   if (ACL_REFUSALS.has(error.code)) return { status: 400, label: 'not_allowed_on_host_acl', ...base };
   if (error.code === 'KMS_CIPHERTEXT_NOT_READY')
     return { status: 400, label: 'not_ready_for_decryption', ...base };
-  if (error.code === 'KMS_COMPUTATION_FAILED')
-    return { status: 500, label: 'internal_server_error', ...base };
+  // Not the client's fault: a failed computation, or stored bytes that fail their integrity check.
+  if (SERVER_FAULTS.has(error.code)) return { status: 500, label: 'internal_server_error', ...base };
   return { status: 400, label: 'request_error', ...base };
 }
 

@@ -208,6 +208,16 @@ describe('relayer HTTP API', () => {
     });
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: { label: 'not_allowed_on_host_acl' } });
+
+    // Damaged stored bytes are the server's fault, not the client's: 500 with the typed code.
+    publicOutcome = async () => {
+      throw new FhekitError('FHE_STORE_CORRUPT', 'Stored ciphertext fails its digest.');
+    };
+    const corrupt = await post('/v1/public-decrypt', { ciphertextHandles: [HANDLE], extraData: '0x00' });
+    expect(corrupt.status).toBe(500);
+    expect(await corrupt.json()).toMatchObject({
+      error: { label: 'internal_server_error', code: 'FHE_STORE_CORRUPT' },
+    });
   });
 
   it('answers user-decrypt with signcrypted shares (v2 job and v1), and /fhekit/user-decrypt with plaintexts to the token holder', async () => {
