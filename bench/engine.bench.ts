@@ -245,7 +245,7 @@ try {
     }
   }
 } finally {
-  await pool.close();
+  await pool.stop();
 }
 
 const header = [

@@ -126,7 +126,7 @@ export async function benchPool(options: PoolBenchOptions): Promise<void> {
       }
     }
   } finally {
-    await Promise.all(pools.map((pool) => pool.close()));
+    await Promise.all(pools.map((pool) => pool.stop()));
   }
 
   const header = [

@@ -41,8 +41,8 @@ export interface AnvilProcess {
   readonly wsUrl: string;
   readonly chainId: number;
   readonly logFile: string;
-  /** Settles when the process has ended, expectedly or not (a crash shows up in the log file). */
-  readonly exited: Promise<void>;
+  /** Settles when the process has ended, expectedly or not, with how (`code 1`, `signal SIGKILL`). */
+  readonly exited: Promise<string>;
   /** SIGTERM (anvil dumps its state), then SIGKILL after `timeoutMs`. Idempotent. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -107,10 +107,10 @@ async function spawnAnvil(options: AnvilOptions, port: number): Promise<AnvilPro
   const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`));
     // A binary that cannot be spawned reports 'error' and may never emit 'exit'.
-    child.once('error', () => child.pid === undefined && resolve());
+    child.once('error', (error) => child.pid === undefined && resolve(error.message));
   });
   const closeLog = exited.then(() => new Promise<void>((resolve) => log.end(resolve)));
 

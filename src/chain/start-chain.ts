@@ -16,6 +16,7 @@ import {
   type WalletClient,
 } from 'viem';
 import { type HDAccount, mnemonicToAccount } from 'viem/accounts';
+import { exitSignal, type Service } from '../runtime/service.js';
 import { chainFiles } from '../state-dir.js';
 import { type AnvilProcess, LOCAL_CHAIN_ID, startAnvil } from './anvil.js';
 import {
@@ -48,7 +49,8 @@ export interface ChainConfig {
   gateway?: GatewayConfig;
 }
 
-export interface ChainHandle {
+/** anvil as a Service: `exited` settles if anvil ends without `stop()` (the cause is in `logFile`). */
+export interface ChainHandle extends Service {
   rpcUrl: string;
   wsUrl: string;
   chainId: number;
@@ -73,10 +75,6 @@ export interface ChainHandle {
   describe(): string[];
   /** The chain half of `@zama-fhe/relayer-sdk`'s `createInstance` config (add `relayerUrl`, keys). */
   sdkConfig(): SdkChainConfig;
-  /** Settles when anvil has exited: after stop(), or unexpectedly (see `logFile`). */
-  exited: Promise<void>;
-  /** Stops anvil (dumping its state into the state dir); removes the directory if it was temporary. */
-  stop(): Promise<void>;
 }
 
 /** Field names as `FhevmInstanceConfig` (relayer-sdk 0.4.x) spells them. */
@@ -126,7 +124,11 @@ export async function startChain(config: ChainConfig = {}): Promise<ChainHandle>
   const persister = temporary
     ? undefined
     : persistStateOnEveryBlock({ wsUrl: anvil.wsUrl, stateFile: files.state });
+  const exit = exitSignal();
+  void anvil.exited.then((how) => exit.died(new Error(`anvil exited (${how}); its log: ${files.log}`)));
+  /** Stops anvil (dumping its state into the state dir); removes the directory if it was temporary. */
   const stop = async () => {
+    exit.stopping();
     await persister?.stop();
     await anvil.stop();
   };
@@ -175,7 +177,8 @@ export async function startChain(config: ChainConfig = {}): Promise<ChainHandle>
         gatewayChainId: gateway.chainId,
         network: anvil.rpcUrl,
       }),
-      exited: anvil.exited,
+      name: 'anvil',
+      exited: exit.exited,
       stop,
     };
   } catch (error) {

@@ -164,7 +164,7 @@ export async function shellCompute(request: ShellComputeRequest): Promise<ShellC
     ...(op === FheOp.Rand || op === FheOp.RandBounded ? { seed: randomBytes(16) } : {}),
   });
   const computeMs = performance.now() - started;
-  await evaluator.close();
+  await evaluator.stop();
   const value = decryptWithClientKey(resultType, ciphertext, clientKey);
   const expected =
     op === FheOp.Cast

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { type Address, createPublicClient, http, type PublicClient, webSocket } from 'viem';
 import type { FheEvaluator } from '../engine/evaluator.js';
 import { FhekitError } from '../errors.js';
+import { exitSignal, type Service } from '../runtime/service.js';
 import { type ChainRollback, HostListener } from './listener.js';
 import { CoprocessorMetrics } from './metrics.js';
 import { readRollbackRecord, writeRollbackRecord } from './rollback-record.js';
@@ -40,7 +41,8 @@ export interface CoprocessorOptions {
   maxAttempts?: number;
 }
 
-export interface Coprocessor {
+/** The listener and the scheduler of one host chain, as one Service (`exited`: the listener loop died). */
+export interface Coprocessor extends Service {
   readonly store: CoprocessorStore;
   /** Its Prometheus registry: mount `metricsHandler(coprocessor.metrics.registry)` or `startMetricsServer`. */
   readonly metrics: CoprocessorMetrics;
@@ -49,7 +51,6 @@ export interface Coprocessor {
   wake(): void;
   /** Resolves once the listener reached the chain head; FHE_LISTENER_STALLED if it cannot (see `HostListener`). */
   caughtUp(stallMs: number): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /** Starts the listener and the scheduler on one store: the whole coprocessor of one host chain. */
@@ -113,6 +114,11 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
   });
   scheduler?.start();
   listener.start();
+  const exit = exitSignal();
+  listener.ended.then(
+    () => exit.died(new Error('the chain listener stopped')),
+    (error: unknown) => exit.died(error instanceof Error ? error : new Error(String(error))),
+  );
   logger.info(
     {
       concurrency: scheduler ? concurrency : 0,
@@ -138,7 +144,10 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
       }),
     wake: () => scheduler?.wake(),
     caughtUp: (stallMs) => listener.whenCaughtUp(stallMs),
+    name: 'coprocessor',
+    exited: exit.exited,
     stop() {
+      exit.stopping();
       stopping ??= (async () => {
         await listener.stop();
         await scheduler?.stop();

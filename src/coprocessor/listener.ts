@@ -104,6 +104,11 @@ export class HostListener {
     }
   }
 
+  /** Settles when the follow loop ends: after `stop()`, or if it ever failed outside its retries. */
+  get ended(): Promise<void> {
+    return this.loop ?? Promise.resolve();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.unwatch?.();

@@ -2,6 +2,8 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FhekitError } from '../errors.js';
+import { serverExitSignal } from '../runtime/server-exit.js';
+import type { Service } from '../runtime/service.js';
 
 /** What the gauges show, read from the store and the listener each time `/metrics` is scraped. */
 export interface QueueSample {
@@ -147,10 +149,9 @@ export function metricsHandler(registry: Registry): RequestListener {
   };
 }
 
-export interface MetricsServer {
+export interface MetricsServer extends Service {
   url: string;
   port: number;
-  close(): Promise<void>;
 }
 
 /** A standalone `/metrics` server on loopback (port 0 = any free port). */
@@ -172,9 +173,15 @@ export async function startMetricsServer(port: number, registry: Registry): Prom
     server.listen(port, '127.0.0.1', resolve);
   });
   const bound = (server.address() as AddressInfo).port;
+  const exit = serverExitSignal(server);
   return {
+    name: 'metrics server',
+    exited: exit.exited,
     url: `http://127.0.0.1:${bound}/metrics`,
     port: bound,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: () => {
+      exit.stopping();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -80,7 +80,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     coprocessor
       .stop()
-      .then(() => evaluator?.close())
+      .then(() => evaluator?.stop())
       .then(
         () => process.exit(0),
         (error: unknown) => {

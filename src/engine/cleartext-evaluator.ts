@@ -51,7 +51,7 @@ export function createCleartextEvaluator(options: { glweKey: Uint8Array }): Clea
       const value = expected(computation);
       return encryptToStoredBytes(value, computation.resultType, glweKey);
     },
-    close: async () => {},
+    stop: async () => {},
   };
 }
 

@@ -57,7 +57,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
         encodeResult(value, types[i]!),
       ),
     compute: async (computation) => computeSync(computation),
-    close: async () => {
+    stop: async () => {
       closed = true;
     },
   };

@@ -27,5 +27,5 @@ export interface FhevmComputation {
 export interface FheEvaluator {
   compute(computation: FhevmComputation): Promise<Uint8Array>;
   /** Stops worker threads; pending computes reject. */
-  close(): Promise<void>;
+  stop(): Promise<void>;
 }

@@ -38,6 +38,6 @@ export function createParityEvaluator(options: {
       }
       return bytes;
     },
-    close: () => real.close(),
+    stop: () => real.stop(),
   };
 }

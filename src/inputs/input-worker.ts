@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { FhekitError } from '../errors.js';
 import type { FheType } from '../fhevm/fhe-types.js';
 import { startModuleWorker } from '../runtime/module-worker.js';
+import { exitSignal, type Service } from '../runtime/service.js';
 import type { InputExpander } from './expander.js';
 import type { InputProofVerifier } from './toy-key-verifier.js';
 
@@ -24,10 +25,9 @@ export type InputWorkerReply =
   | { id: number; ok: true; ciphertexts?: Uint8Array[] }
   | { id: number; ok: false; error: { code?: string; message: string; hint?: string } };
 
-export interface InputWorker {
+export interface InputWorker extends Service {
   verifier: InputProofVerifier;
   expander: InputExpander;
-  stop(): Promise<void>;
 }
 
 /**
@@ -55,10 +55,15 @@ export function startInputWorker(keys: InputWorkerKeys): InputWorker {
     const { code, message, hint } = reply.error;
     waiter.reject(code ? new FhekitError(code, message, { hint }) : new Error(`Input worker: ${message}`));
   });
-  worker.on('error', failAll);
+  const exit = exitSignal();
+  worker.on('error', (error) => {
+    failAll(error);
+    exit.died(error);
+  });
   worker.on('exit', (exitCode) => {
     exited = new Error(`The input worker exited (code ${exitCode}).`);
     failAll(exited);
+    exit.died(exited);
   });
 
   function call(request: InputWorkerCall) {
@@ -79,7 +84,10 @@ export function startInputWorker(keys: InputWorkerKeys): InputWorker {
     expander: {
       expand: async (list, types) => (await call({ op: 'expand', list, types })).ciphertexts!,
     },
+    name: 'input worker',
+    exited: exit.exited,
     stop: async () => {
+      exit.stopping();
       await worker.terminate();
     },
   };

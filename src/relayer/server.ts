@@ -7,6 +7,8 @@ import { encodeInputProof } from '../inputs/ciphertext-verification.js';
 import type { AcceptedInput, InputService } from '../inputs/input-service.js';
 import type { LocalKms, PublicDecryption, UserDecryption } from '../kms/local-kms.js';
 import type { UserDecryptShare } from '../kms/user-decrypt-signcryption.js';
+import { serverExitSignal } from '../runtime/server-exit.js';
+import type { Service } from '../runtime/service.js';
 import { type ApiError, apiErrorBody, toApiError } from './api-error.js';
 import { JobRegistry } from './jobs.js';
 import {
@@ -40,13 +42,12 @@ export interface RelayerOptions {
   logger?: Logger;
 }
 
-export interface RelayerHandle {
+export interface RelayerHandle extends Service {
   /** relayerUrl for the SDK's default protocol (v2, async jobs). */
   url: string;
   /** relayerUrl for `relayerRouteVersion: 1` (synchronous answers). */
   urlV1: string;
   port: number;
-  stop(): Promise<void>;
 }
 
 type Operation = 'input-proof' | 'public-decrypt' | 'user-decrypt' | 'delegated-user-decrypt';
@@ -210,11 +211,15 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
   });
   const { port } = server.address() as AddressInfo;
   baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  const exit = serverExitSignal(server);
   return {
+    name: 'relayer API',
+    exited: exit.exited,
     url: baseUrl,
     urlV1: `${baseUrl}/v1`,
     port,
     stop: async () => {
+      exit.stopping();
       jobs.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -5,6 +5,7 @@ import { type ChainHandle, type SdkChainConfig, startChain } from '../chain/star
 import { type Coprocessor, type CoprocessorStatus, startCoprocessor } from '../coprocessor/coprocessor.js';
 import { type MetricsServer, startMetricsServer } from '../coprocessor/metrics.js';
 import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
+import { FhekitError } from '../errors.js';
 import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 import { createInputService } from '../inputs/input-service.js';
 import { startInputWorker } from '../inputs/input-worker.js';
@@ -13,6 +14,7 @@ import { loadKeyset } from '../keys/load-keyset.js';
 import { createOnChainAclReader } from '../kms/acl-reader.js';
 import { createLocalKms } from '../kms/local-kms.js';
 import { type RelayerHandle, startRelayer } from '../relayer/server.js';
+import type { Service } from '../runtime/service.js';
 import { stateDirLayout } from '../state-dir.js';
 import { ensureApiToken } from './api-token.js';
 import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS } from './stack-defaults.js';
@@ -67,6 +69,11 @@ export interface Stack {
   /** SDK `createInstance` config for this stack (add `network` if you use an EIP-1193 provider). */
   sdkConfig(): SdkChainConfig & { relayerUrl: string };
   status(): Promise<StackStatus>;
+  /**
+   * Settles if a part dies on its own: the other parts are then stopped in reverse order and the
+   * promise gives FHE_STACK_PART_DIED naming the part and the cause. Stays pending after `stop()`.
+   */
+  exited: Promise<FhekitError>;
   stop(): Promise<void>;
 }
 
@@ -84,8 +91,13 @@ export async function startStack(
   mkdirSync(stateDir, { recursive: true });
   const { logger } = config;
   const stops: (() => Promise<void>)[] = [];
+  const services: Service[] = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop();
+  };
+  const started = (service: Service) => {
+    services.push(service);
+    stops.push(() => service.stop());
   };
 
   try {
@@ -112,7 +124,7 @@ export async function startStack(
       idleBlockSeconds: config.idleBlockSeconds ?? DEFAULT_IDLE_BLOCK_SECONDS,
       accounts: config.accounts ?? DEFAULT_ACCOUNTS,
     });
-    stops.push(() => chain.stop());
+    started(chain);
     onProgress?.({ phase: 'chain', event: 'done' });
 
     onProgress?.({ phase: 'coprocessor', event: 'start' });
@@ -120,7 +132,7 @@ export async function startStack(
       evaluationKeys: keyset.read('evaluationKeys'),
       ...(config.threads === undefined ? {} : { threads: config.threads }),
     });
-    stops.push(() => evaluator.close());
+    started(evaluator);
     const coprocessor = await startCoprocessor({
       dbPath: paths.coprocessorDb,
       rollbackFile: paths.lastRollback,
@@ -130,7 +142,7 @@ export async function startStack(
       logger: logger.child({ component: 'coprocessor' }),
       concurrency: evaluator.threads,
     });
-    stops.push(() => coprocessor.stop());
+    started(coprocessor);
     // Never report ready while the listener cannot follow the chain (it would stay silently behind).
     await coprocessor.caughtUp(LISTENER_STALL_MS);
     onProgress?.({ phase: 'coprocessor', event: 'done' });
@@ -144,7 +156,7 @@ export async function startStack(
       crs: crsBytes,
       expansion: { evaluationKeys: keyset.read('evaluationKeys') },
     });
-    stops.push(() => inputWorker.stop());
+    started(inputWorker);
     const inputs = createInputService({
       hostChainId,
       aclAddress: chain.addresses.acl,
@@ -176,12 +188,12 @@ export async function startStack(
       apiToken: ensureApiToken(paths.apiToken),
       logger: logger.child({ component: 'relayer' }),
     });
-    stops.push(() => relayer.stop());
+    started(relayer);
     const metrics: MetricsServer = await startMetricsServer(
       config.metricsPort ?? 0,
       coprocessor.metrics.registry,
     );
-    stops.push(() => metrics.close());
+    started(metrics);
     onProgress?.({ phase: 'api', event: 'done' });
 
     const status = async (): Promise<StackStatus> => ({
@@ -204,12 +216,28 @@ export async function startStack(
     });
     stops.unshift(async () => removeStackRecord(stateDir, process.pid));
 
+    const exited = Promise.race(
+      services.map((s) => s.exited.then((cause) => ({ name: s.name, cause }))),
+    ).then(async ({ name, cause }) => {
+      logger.error({ err: cause, part: name }, 'stack part died; stopping the others');
+      await stopAll();
+      return new FhekitError(
+        'FHE_STACK_PART_DIED',
+        `The stack's ${name} stopped unexpectedly: ${cause.message}`,
+        {
+          hint: `The other parts were stopped. See ${paths.log} for what happened before, then start the stack again.`,
+          cause,
+        },
+      );
+    });
+
     return {
       chain,
       coprocessor,
       relayer,
       status,
       sdkConfig: () => ({ ...chain.sdkConfig(), relayerUrl: relayer.url }),
+      exited,
       stop: stopAll,
     };
   } catch (error) {

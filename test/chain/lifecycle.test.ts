@@ -111,7 +111,7 @@ describe('chain lifecycle', () => {
     // A block is on disk a few ms after anvil announces it; clients poll receipts every 100 ms or more.
     await new Promise((resolve) => setTimeout(resolve, 100));
     process.kill(first.pid, 'SIGKILL');
-    await first.exited;
+    expect((await first.exited).message).toContain('signal SIGKILL');
     await first.stop();
 
     const second = await startChain({ stateDir });

@@ -42,7 +42,7 @@ describe('end to end: real anvil + host contracts + fixture, real engine, SQLite
   });
   afterAll(async () => {
     await coprocessor?.stop();
-    await evaluator?.close();
+    await evaluator?.stop();
     await chain?.stop();
     dir?.cleanup();
   });

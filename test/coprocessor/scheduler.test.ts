@@ -48,7 +48,7 @@ class PlaintextEvaluator implements FheEvaluator {
     }
   }
 
-  async close(): Promise<void> {}
+  async stop(): Promise<void> {}
 }
 
 const silent = pino({ level: 'silent' });

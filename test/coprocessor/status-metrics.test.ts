@@ -69,7 +69,7 @@ describe('coprocessor status() and /metrics (listener only, real anvil)', () => 
       expect(text).toMatch(/fhekit_coprocessor_blocks_ingested_total \d+/);
       expect((await fetch(server.url.replace('/metrics', '/other'))).status).toBe(404);
     } finally {
-      await server.close();
+      await server.stop();
     }
   });
 

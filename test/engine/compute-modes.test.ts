@@ -141,7 +141,7 @@ describe('parity compute mode', () => {
     // A broken engine (test double of the piece parity checks): answers 144 whatever it is asked.
     const broken: FheEvaluator = {
       compute: async () => encryptWithClientKey(FheType.Uint8, 144n, clientKey),
-      close: async () => {},
+      stop: async () => {},
     };
     const mismatches: ParityMismatch[] = [];
     const parity = createParityEvaluator({

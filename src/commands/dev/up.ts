@@ -113,17 +113,24 @@ export default class DevUp extends BaseCommand {
     );
     // Our handlers stay registered until the stack is down, so a second Ctrl-C cannot cut the shutdown short.
     let onSignal = () => {};
-    await new Promise<void>((resolve) => {
-      onSignal = resolve;
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-    });
+    const died = await Promise.race([
+      new Promise<undefined>((resolve) => {
+        onSignal = () => resolve(undefined);
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      }),
+      stack.exited,
+    ]);
     clearInterval(timer);
     view.stop();
-    this.log('Stopping…');
-    await stack.stop();
+    if (died === undefined) {
+      this.log('Stopping…');
+      await stack.stop();
+    }
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // The stack already stopped its other parts; exit non-zero with the part and the cause.
+    if (died) throw died;
     this.log('Stopped.');
   }
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { FhekitError } from '../../errors.js';
 import { startModuleWorker } from '../../runtime/module-worker.js';
+import { exitSignal, type Service } from '../../runtime/service.js';
 import { loadEvaluationKeys } from '../evaluation-keys.js';
 import type { FheEvaluator, FhevmComputation } from '../evaluator.js';
 import { createBoardMemory, pbsCounts } from './batch-board.js';
@@ -18,7 +19,8 @@ export interface PooledEvaluatorOptions {
   threads?: number;
 }
 
-export interface PooledEvaluator extends FheEvaluator {
+/** A Service too: `exited` reports a thread lost on its own (the pool is then unusable). */
+export interface PooledEvaluator extends FheEvaluator, Service {
   readonly threads: number;
   /** Bootstraps run so far, all threads together. */
   pbsCount(): number;
@@ -59,6 +61,7 @@ export async function createPooledEvaluator(options: PooledEvaluatorOptions): Pr
   const running = new Map<Worker, Job>();
   const queue: Job[] = [];
   let failure: Error | undefined;
+  const exit = exitSignal();
 
   const dispatch = () => {
     while (queue.length > 0 && idle.length > 0) {
@@ -72,6 +75,7 @@ export async function createPooledEvaluator(options: PooledEvaluatorOptions): Pr
   /** Rejects everything pending and stops every thread: a lost thread may hold claimed bootstraps others wait for. */
   const fail = (error: Error) => {
     failure ??= error;
+    exit.died(failure);
     for (const job of [...queue, ...running.values()]) job.reject(failure);
     queue.length = 0;
     running.clear();
@@ -132,7 +136,10 @@ export async function createPooledEvaluator(options: PooledEvaluatorOptions): Pr
         dispatch();
       });
     },
-    async close() {
+    name: 'engine threads',
+    exited: exit.exited,
+    async stop() {
+      exit.stopping();
       await fail(
         new FhekitError('FHE_EVALUATOR_CLOSED', 'The evaluator was closed.', { hint: 'Create a new one.' }),
       );

@@ -32,7 +32,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(() => pool?.close());
+afterAll(() => pool?.stop());
 
 describe('pooled evaluator, 2 threads (node-tfhe oracle)', () => {
   it('computes concurrent euint8 ops, each equal to the plaintext semantics', async () => {
@@ -186,7 +186,7 @@ describe('pooled evaluator lifecycle', () => {
     });
     const rejected = expect(running).rejects.toMatchObject({ code: 'FHE_EVALUATOR_CLOSED' });
     while (busy.pbsCount() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    await busy.close();
+    await busy.stop();
     await rejected;
   });
 
@@ -210,7 +210,7 @@ describe('pooled evaluator lifecycle', () => {
       operands: [encrypt(U8, 1n), encrypt(U8, 2n)],
     });
     const pendingRejected = expect(pending).rejects.toMatchObject({ code: 'FHE_EVALUATOR_CLOSED' });
-    await single.close();
+    await single.stop();
     await pendingRejected;
     await expect(
       single.compute({ op: FheOp.Add, resultType: U8, operands: [encrypt(U8, 1n), encrypt(U8, 2n)] }),
