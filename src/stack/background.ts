@@ -1,20 +1,18 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FhekitError, isFhekitError } from '../errors.js';
 import { stateDirLayout } from '../state-dir.js';
 import { isAlive, readStackRecord, type StackRecord } from './stack-record.js';
 
-const START_ERROR_ENV = 'FHE_START_ERROR_FILE';
-
 /**
- * In a background child, records why the stack could not start, so that the parent shows the real
- * error instead of a log tail. A no-op in a foreground `fhe dev up`.
+ * Records why the stack could not start in the state dir, so that the parent of a background child
+ * shows the real error instead of a log tail (a foreground start leaves it for the next one to clear).
  */
-export function recordStartFailure(error: unknown): void {
-  const path = process.env[START_ERROR_ENV];
-  if (!path) return;
+export function recordStartFailure(stateDir: string, error: unknown): void {
+  const path = stateDirLayout(stateDir).startError;
+  mkdirSync(dirname(path), { recursive: true });
   const failure = isFhekitError(error)
     ? { code: error.code, message: error.message, hint: error.hint }
     : { code: 'FHE_STACK_START_FAILED', message: error instanceof Error ? error.message : String(error) };
@@ -49,7 +47,7 @@ export async function startStackInBackground(options: {
     detached: true,
     stdio: ['ignore', log, log],
     // The child runs the stack itself: an inherited FHE_BACKGROUND would make it detach once more.
-    env: { ...process.env, CI: '1', FHE_BACKGROUND: undefined, [START_ERROR_ENV]: errorPath },
+    env: { ...process.env, CI: '1', FHE_BACKGROUND: undefined },
   });
   closeSync(log);
   child.unref();

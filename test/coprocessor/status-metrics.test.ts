@@ -9,6 +9,7 @@ import { readStatus } from '../../src/coprocessor/status.js';
 import { FheType } from '../../src/fhevm/fhe-types.js';
 import { FheOp } from '../../src/fhevm/operations.js';
 import { readStackReport } from '../../src/stack/stack-status.js';
+import { stateDirLayout } from '../../src/state-dir.js';
 import { statusLine } from '../../src/ui/stack-dashboard.js';
 import { deployFixture, transact } from '../chain/fixture-chain.js';
 import type { DeployedFixture } from './helpers.js';
@@ -24,8 +25,10 @@ describe('coprocessor status() and /metrics (listener only, real anvil)', () => 
     chain = await startChain();
     ops = await deployFixture(chain, 'HandleOps');
     dir = tempDir();
+    const paths = stateDirLayout(dir.dir);
     coprocessor = await startCoprocessor({
-      dbPath: join(dir.dir, 'coprocessor.db'),
+      dbPath: paths.coprocessorDb,
+      rollbackFile: paths.lastRollback,
       rpcUrl: chain.rpcUrl,
       addresses: chain.addresses,
       logger: pino({ level: 'silent' }),

@@ -82,7 +82,7 @@ export default class DevUp extends BaseCommand {
       onProgress,
     )
       .catch((error: unknown) => {
-        recordStartFailure(error);
+        recordStartFailure(flags['state-dir'], error);
         throw error;
       })
       .finally(() => progress.stop());
