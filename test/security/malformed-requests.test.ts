@@ -22,6 +22,7 @@ describe('malformed requests to every route', () => {
     '/delegated-user-decrypt',
     '/v1/delegated-user-decrypt',
     '/fhekit/user-decrypt',
+    '/fhekit/direct-input',
   ] as const;
   type Route = (typeof ROUTES)[number];
   const kind = (route: Route) => route.replace(/^\/(v1|fhekit)\//, '/');
@@ -40,6 +41,13 @@ describe('malformed requests to every route', () => {
       '/public-decrypt': { ciphertextHandles: [s.balance], extraData: '0x00' },
       '/user-decrypt': user,
       '/delegated-user-decrypt': await s.delegatedBody(s.other, s.user.address, [s.balance]),
+      // Refused as a whole on this stack (no --inputs direct), after the body checks.
+      '/direct-input': {
+        values: [{ type: 2, value: '7' }],
+        contractChainId: String(s.stack.chain.chainId),
+        contractAddress: s.token,
+        userAddress: s.user.address,
+      },
     };
     digest = s.dbDigest();
   });
@@ -47,7 +55,7 @@ describe('malformed requests to every route', () => {
 
   /** The clear-text route is attacked by the token holder: the token is not what is tested here. */
   const send = (route: Route, body: unknown): Promise<Answer> =>
-    s.answer(route, body, route === '/fhekit/user-decrypt' ? { Authorization: `Bearer ${s.apiToken}` } : {});
+    s.answer(route, body, route.startsWith('/fhekit/') ? { Authorization: `Bearer ${s.apiToken}` } : {});
 
   function expectTypedRefusal(route: Route, body: unknown, answer: Answer, status?: number) {
     const seen = { route, body: String(JSON.stringify(body)).slice(0, 200), status: answer.status };
@@ -121,6 +129,14 @@ describe('malformed requests to every route', () => {
         ]),
         ['bad delegator', { delegatorAddress: 'bob' }],
         ['string duration', { durationDays: 'forever' }],
+      ],
+      '/direct-input': [
+        ['values not an array', { values: 'x' }],
+        ['unknown type', { values: [{ type: 1, value: '1' }] }],
+        ['negative value', { values: [{ type: 2, value: '-1' }] }],
+        ['value not a number', { values: [{ type: 2, value: 'ten' }] }],
+        ['entry not an object', { values: [7] }],
+        ['valid, on a stack without direct inputs', {}],
       ],
     };
     for (const route of ROUTES) {
