@@ -1,6 +1,14 @@
 import { availableParallelism } from 'node:os';
 import pino, { type Logger } from 'pino';
-import { type Address, createPublicClient, type Hex, http, type PublicClient, webSocket } from 'viem';
+import {
+  type Address,
+  createPublicClient,
+  type Hex,
+  http,
+  type PublicClient,
+  type Transport,
+  webSocket,
+} from 'viem';
 import type { FheEvaluator } from '../engine/evaluator.js';
 import { FhekitError } from '../errors.js';
 import { CiphertextWaiter } from './ciphertext-waiter.js';
@@ -17,7 +25,10 @@ export interface CoprocessorOptions {
   /** A store to use (not closed by `stop()`), or `dbPath` for the embedded SQLite one (closed by `stop()`). */
   store?: CoprocessorStore;
   dbPath?: string;
-  rpcUrl: string;
+  /** JSON-RPC URL of the host chain; or `transport`. */
+  rpcUrl?: string;
+  /** A viem transport instead of `rpcUrl`, e.g. `custom(provider)` over an in-process EIP-1193 chain. */
+  transport?: Transport;
   /** When given, heads arrive by subscription over WebSocket; otherwise HTTP polling. */
   wsUrl?: string;
   addresses: { acl: Address; executor: Address };
@@ -51,6 +62,11 @@ export interface Coprocessor {
 
 /** Starts the listener and the scheduler on one store: the whole coprocessor of one host chain. */
 export async function startCoprocessor(options: CoprocessorOptions): Promise<Coprocessor> {
+  if (!options.rpcUrl && !options.transport) {
+    throw new FhekitError('FHE_COPROCESSOR_CONFIG', 'The coprocessor needs the host chain.', {
+      hint: 'Pass `rpcUrl` (and optionally `wsUrl`), or a viem `transport`.',
+    });
+  }
   if (!options.store && !options.dbPath) {
     throw new FhekitError('FHE_COPROCESSOR_CONFIG', 'The coprocessor needs a store or a database path.', {
       hint: 'Pass `dbPath` (e.g. <state-dir>/coprocessor.db) or an opened `store`.',
@@ -62,7 +78,8 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
   const concurrency = options.concurrency ?? availableParallelism();
   const startedAt = Date.now();
   const client: PublicClient = createPublicClient({
-    transport: options.wsUrl ? webSocket(options.wsUrl) : http(options.rpcUrl, { batch: true }),
+    transport:
+      options.transport ?? (options.wsUrl ? webSocket(options.wsUrl) : http(options.rpcUrl, { batch: true })),
   });
 
   let listener: HostListener | undefined;
@@ -99,7 +116,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
     logger: logger.child({ component: 'listener' }),
     startBlock: options.startBlock,
     pollIntervalMs: options.pollIntervalMs,
-    subscribe: options.wsUrl !== undefined,
+    subscribe: options.wsUrl !== undefined && !options.transport,
     onBlock: (block) => {
       if (block.computations.length > 0) scheduler?.wake();
     },
@@ -109,7 +126,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
   logger.info(
     {
       concurrency: scheduler ? concurrency : 0,
-      rpc: options.wsUrl ?? options.rpcUrl,
+      rpc: options.wsUrl ?? options.rpcUrl ?? 'custom transport',
       cursor: await store.getCursor(),
     },
     'coprocessor started',
@@ -134,7 +151,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
       stopping ??= (async () => {
         await listener.stop();
         await scheduler?.stop();
-        if (options.wsUrl) (await client.transport.getRpcClient()).close();
+        if (options.wsUrl && !options.transport) (await client.transport.getRpcClient()).close();
         if (!options.store) await store.close();
         logger.info('coprocessor stopped');
       })();

@@ -1,0 +1,118 @@
+/**
+ * `import "fhekit/hardhat"` in a Hardhat 2 config, in place of `import "@fhevm/hardhat-plugin"`: the same
+ * `hre.fhevm` on real TFHE. Glue only: Hardhat hooks here, the work in the sibling modules.
+ */
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import pino from 'pino';
+import { FhekitError } from '../errors.js';
+import type { FhevmBackend } from './backend.js';
+import { cacheRoot, keysDir } from './cache-dirs.js';
+import { FhekitFhevmRuntime } from './fhevm-runtime.js';
+import type { HardhatFhevmRuntimeEnvironment } from './fhevm-types.js';
+import { startInProcessBackend } from './in-process-backend.js';
+import { printKeygenProgress } from './keygen-progress.js';
+import { createOfflineSolcResolver, type SolcBuild } from './offline-solc.js';
+import { formatRunReport } from './run-report.js';
+import { connectToStackBackend } from './stack-backend.js';
+
+export * from './fhevm-types.js';
+
+declare module 'hardhat/types/runtime.js' {
+  interface HardhatRuntimeEnvironment {
+    fhevm: HardhatFhevmRuntimeEnvironment;
+  }
+}
+
+// The project's Hardhat (not a copy next to fhekit): its task registry is the one the CLI runs.
+const projectRequire = createRequire(join(process.cwd(), 'package.json'));
+const hardhatConfig = projectRequire('hardhat/config') as typeof import('hardhat/config.js');
+const taskNames = projectRequire(
+  'hardhat/builtin-tasks/task-names',
+) as typeof import('hardhat/builtin-tasks/task-names.js');
+// Like @fhevm/hardhat-plugin, bring hre.ethers along (a project without it just lacks the helpers).
+try {
+  projectRequire('@nomicfoundation/hardhat-ethers');
+} catch {}
+
+const SUPPORTED_HARDHAT = /^2\./;
+const hardhatVersion = (projectRequire('hardhat/package.json') as { version: string }).version;
+if (!SUPPORTED_HARDHAT.test(hardhatVersion)) {
+  throw new FhekitError(
+    'FHE_HARDHAT_UNSUPPORTED',
+    `fhekit/hardhat supports Hardhat 2, not ${hardhatVersion}.`,
+    {
+      hint: 'Use hardhat@^2.22 (Hardhat 3 has a different plugin API).',
+    },
+  );
+}
+
+hardhatConfig.extendConfig((config, userConfig) => {
+  // Real FHE takes seconds per operation: Hardhat's 40 s default would fail mock-mode suites.
+  if (userConfig.mocha?.timeout === undefined) config.mocha.timeout = 600_000;
+});
+
+hardhatConfig.extendEnvironment((hre) => {
+  hre.fhevm = new FhekitFhevmRuntime(hre.network.provider, () => startBackend(hre));
+});
+
+let backendStartedAt = 0;
+
+async function startBackend(
+  hre: import('hardhat/types/index.js').HardhatRuntimeEnvironment,
+): Promise<FhevmBackend> {
+  backendStartedAt = Date.now();
+  const logDir = join(cacheRoot(), 'hardhat');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, 'fhekit.log');
+  const logger = pino(
+    { name: 'fhekit', level: process.env.FHE_LOG_LEVEL ?? 'info' },
+    pino.destination({ dest: logFile, sync: true, append: false }),
+  );
+  if (hre.network.name === 'hardhat') {
+    return startInProcessBackend({
+      provider: hre.network.provider,
+      chainId: hre.network.config.chainId ?? 31337,
+      keysDir: keysDir(),
+      ...(process.env.FHE_THREADS ? { threads: Number(process.env.FHE_THREADS) } : {}),
+      logger,
+      onKeygenProgress: printKeygenProgress(keysDir()),
+    });
+  }
+  const url = 'url' in hre.network.config ? hre.network.config.url : undefined;
+  return connectToStackBackend({
+    networkName: hre.network.name,
+    rpcUrl: url,
+    provider: hre.network.provider,
+    logger,
+  });
+}
+
+const resolveSolc = createOfflineSolcResolver({
+  projectRequire,
+  cacheDir: join(cacheRoot(), 'solc'),
+  say: (line) => console.log(line),
+});
+
+hardhatConfig
+  .subtask(taskNames.TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD)
+  .setAction(async (args: { quiet: boolean; solcVersion: string }, _hre, runSuper) =>
+    resolveSolc(args.solcVersion, () => runSuper(args) as Promise<SolcBuild>),
+  );
+
+hardhatConfig.subtask(taskNames.TASK_TEST_RUN_MOCHA_TESTS).setAction(async (args, hre, runSuper) => {
+  const runtime = hre.fhevm as FhekitFhevmRuntime;
+  // Started before any test file runs, so a snapshot a test takes already holds the host contracts.
+  await runtime.ready();
+  try {
+    return await runSuper(args);
+  } finally {
+    const backend = runtime.backend;
+    if (backend) {
+      const report = await backend.report();
+      console.log(`\n${formatRunReport(report, (Date.now() - backendStartedAt) / 1000).join('\n')}`);
+      await backend.stop();
+    }
+  }
+});
