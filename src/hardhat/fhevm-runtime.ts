@@ -316,7 +316,7 @@ export class FhekitFhevmRuntime implements HardhatFhevmRuntimeEnvironment {
   private async publicDecryptOne(handle: string, type: FhevmType): Promise<unknown> {
     const checked = checkHandle(handle, type);
     const { clearValues } = await this.publicDecrypt([checked]);
-    return valueOf(clearValues, checked);
+    return clearValueOf(clearValues, checked);
   }
 
   private async userDecryptOne(
@@ -353,7 +353,7 @@ export class FhekitFhevmRuntime implements HardhatFhevmRuntimeEnvironment {
         durationDays,
       ),
     );
-    return valueOf(results, checked);
+    return clearValueOf(results, checked);
   }
 
   /**
@@ -415,7 +415,7 @@ function checkHandle(handle: string | Uint8Array, expected?: FhevmType): Hex {
   return hex.toLowerCase() as Hex;
 }
 
-function valueOf(results: Record<string, unknown>, handle: Hex): unknown {
+function clearValueOf(results: Record<string, unknown>, handle: Hex): unknown {
   const key = Object.keys(results).find((k) => k.toLowerCase() === handle);
   if (key === undefined) {
     throw new FhekitError(

@@ -17,6 +17,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { DEFAULT_GATEWAY, HOST_ADDRESSES, installHostContracts } from '../chain/host-contracts.js';
 import { loadOrCreateSigners } from '../chain/signers.js';
 import { startCoprocessor } from '../coprocessor/coprocessor.js';
+import { openSqliteStore } from '../coprocessor/sqlite-store.js';
 import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
 import { parseHandle } from '../inputs/handles.js';
 import { createInputService } from '../inputs/input-service.js';
@@ -94,8 +95,12 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
       ...(options.threads === undefined ? {} : { threads: options.threads }),
     });
     stops.push(() => evaluator.close());
+    // Suites revert to snapshots all the time (loadFixture); the same transaction replayed after a
+    // revert yields the same handles, whose results are then reused instead of recomputed.
+    const store = openSqliteStore(join(workDir, 'coprocessor.db'), { keepRolledBackCiphertexts: true });
+    stops.push(() => store.close());
     const coprocessor = await startCoprocessor({
-      dbPath: join(workDir, 'coprocessor.db'),
+      store,
       transport,
       addresses: { acl: HOST_ADDRESSES.acl, executor: HOST_ADDRESSES.executor },
       evaluator,
@@ -142,6 +147,9 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
       inputs,
       kms,
       keys: { publicKey, crs },
+      // The SDK shares this thread and blocks it for minutes while proving inputs on a busy machine; a
+      // socket the server drops meanwhile would fail the SDK's next request (ECONNRESET).
+      keepAliveTimeoutMs: 60 * 60_000,
       logger: logger.child({ component: 'relayer' }),
     });
     stops.push(() => relayer.stop());

@@ -28,6 +28,8 @@ export interface RelayerOptions {
   /** How long a finished v2 job stays readable. */
   jobTtlMs?: number;
   maxBodyBytes?: number;
+  /** Idle keep-alive before the server closes a socket (default 120 s); see the note at `createServer`. */
+  keepAliveTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -148,7 +150,8 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
   });
   // Input verification blocks the event loop for seconds (wasm). With the default 5 s keep-alive,
   // a client's next request on a reused socket races the idle timeout and gets ECONNRESET.
-  server.keepAliveTimeout = 120_000;
+  // A client in the same process (Hardhat tests) can block it for longer still: it passes a longer timeout.
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 120_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
