@@ -11,8 +11,9 @@ import type { FhevmBackend } from './backend.js';
 import { cacheRoot, keysDir } from './cache-dirs.js';
 import { FhekitFhevmRuntime } from './fhevm-runtime.js';
 import type { HardhatFhevmRuntimeEnvironment } from './fhevm-types.js';
-import { startInProcessBackend } from './in-process-backend.js';
+import { type Eip1193Provider, startInProcessBackend } from './in-process-backend.js';
 import { printKeygenProgress } from './keygen-progress.js';
+import { missingHostOpError, missingHostOpsIn } from './missing-host-ops.js';
 import { createOfflineSolcResolver, type SolcBuild } from './offline-solc.js';
 import { formatRunReport } from './run-report.js';
 import { connectToStackBackend } from './stack-backend.js';
@@ -52,6 +53,37 @@ hardhatConfig.extendConfig((config, userConfig) => {
   // Real FHE takes seconds per operation: Hardhat's 40 s default would fail mock-mode suites.
   if (userConfig.mocha?.timeout === undefined) config.mocha.timeout = 600_000;
 });
+
+const { ProviderWrapper } = projectRequire('hardhat/plugins') as typeof import('hardhat/plugins.js');
+
+/** Turns a bare revert of a contract that calls host functions 0.10.0 lacks into FHE_HOST_OP_MISSING. */
+class HostOpErrorProvider extends ProviderWrapper {
+  async request(args: { method: string; params?: readonly unknown[] | object }): Promise<unknown> {
+    try {
+      return await this._wrappedProvider.request(args);
+    } catch (error) {
+      throw await explainRevert(this._wrappedProvider, args, error);
+    }
+  }
+}
+
+const CALLS = new Set(['eth_sendTransaction', 'eth_estimateGas', 'eth_call']);
+
+async function explainRevert(
+  provider: Eip1193Provider,
+  args: { method: string; params?: readonly unknown[] | object },
+  error: unknown,
+): Promise<unknown> {
+  const to = Array.isArray(args.params) ? (args.params[0] as { to?: string } | undefined)?.to : undefined;
+  const data = (error as { data?: unknown }).data;
+  const bare = /without a reason|reverted$/.test(String((error as Error).message)) || data === '0x';
+  if (!CALLS.has(args.method) || !to || !bare) return error;
+  const code = (await provider.request({ method: 'eth_getCode', params: [to, 'latest'] })) as `0x${string}`;
+  const missing = missingHostOpsIn(code);
+  return missing.length > 0 ? missingHostOpError(to, missing, error) : error;
+}
+
+hardhatConfig.extendProvider(async (provider) => new HostOpErrorProvider(provider));
 
 hardhatConfig.extendEnvironment((hre) => {
   hre.fhevm = new FhekitFhevmRuntime(hre.network.provider, () => startBackend(hre));
