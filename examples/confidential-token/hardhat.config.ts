@@ -8,7 +8,7 @@ const config: HardhatUserConfig = {
   networks: {
     hardhat: { chainId: 31337 },
     fhekit: {
-      url: 'http://127.0.0.1:8545',
+      url: process.env.FHE_RPC_URL ?? 'http://127.0.0.1:8545',
       chainId: 31337,
       accounts: { mnemonic: 'test test test test test test test test test test test junk' },
     },

@@ -17,7 +17,7 @@ const config: HardhatUserConfig = {
     fhekit: {
       accounts: { mnemonic: MNEMONIC, path: "m/44'/60'/0'/0/", count: 10 },
       chainId: 31337,
-      url: 'http://127.0.0.1:8545',
+      url: process.env.FHE_RPC_URL ?? 'http://127.0.0.1:8545',
     },
   },
   paths: { artifacts: './artifacts', cache: './cache', sources: './contracts', tests: './test' },

@@ -5,7 +5,8 @@ import {
   type RelayerEncryptedInput,
   type UserDecryptResults,
 } from '@zama-fhe/relayer-sdk/node';
-import { type Address, getAddress, type Hex, isAddress, isHex, toHex } from 'viem';
+import { type Abi, type Address, getAddress, type Hex, isAddress, isHex, toHex } from 'viem';
+import { aclAbi, fhevmExecutorAbi, hcuLimitAbi, inputVerifierAbi, kmsVerifierAbi } from '../chain/abis.js';
 import { FhekitError } from '../errors.js';
 import { parseHandle } from '../inputs/handles.js';
 import type { FhevmBackend } from './backend.js';
@@ -13,6 +14,7 @@ import { parseCoprocessorEvents } from './coprocessor-events.js';
 import {
   type AddressLike,
   type CoprocessorConfig,
+  type FhevmContractName,
   FhevmType,
   type FhevmTypeEuint,
   type FhevmUserDecryptOptions,
@@ -49,6 +51,8 @@ export class FhekitFhevmRuntime implements HardhatFhevmRuntimeEnvironment {
   constructor(
     private readonly provider: Eip1193Provider,
     private readonly startBackend: () => Promise<FhevmBackend>,
+    /** `new ethers.Interface(abi)` of the project's ethers (fhekit does not bundle ethers). */
+    private readonly makeInterface: (abi: Abi) => unknown,
   ) {
     this.debugger = {
       decryptEbool: async (handle) => (await this.debugDecrypt(handle, FhevmType.ebool)) !== 0n,
@@ -108,6 +112,59 @@ export class FhekitFhevmRuntime implements HardhatFhevmRuntimeEnvironment {
       });
     }
     return this.connected.sdk;
+  }
+
+  /** For hardhat-chai-matchers: `expect(tx).to.be.revertedWithCustomError(...fhevm.revertedWithCustomErrorArgs("ACL", "SenderNotAllowed"))`. */
+  revertedWithCustomErrorArgs(
+    contractName: FhevmContractName,
+    customErrorName: string,
+  ): [{ interface: unknown }, string] {
+    const abi = HOST_ABIS[contractName];
+    if (!abi) {
+      throw new FhekitError('FHE_UNKNOWN_HOST_CONTRACT', `No host contract named '${contractName}'.`, {
+        hint: `Use one of ${Object.keys(HOST_ABIS).join(', ')}.`,
+      });
+    }
+    return [{ interface: this.makeInterface(abi) }, customErrorName];
+  }
+
+  async encryptUint(
+    fhevmType: FhevmTypeEuint,
+    value: number | bigint,
+    contractAddress: string,
+    userAddress: string,
+  ) {
+    const input = this.createEncryptedInput(contractAddress, userAddress);
+    const add = {
+      [FhevmType.euint8]: input.add8,
+      [FhevmType.euint16]: input.add16,
+      [FhevmType.euint32]: input.add32,
+      [FhevmType.euint64]: input.add64,
+      [FhevmType.euint128]: input.add128,
+      [FhevmType.euint256]: input.add256,
+    }[fhevmType as number];
+    if (!add) {
+      throw new FhekitError('FHE_BAD_TYPE', `encryptUint: ${fhevmType} is not an encryptable euint type.`, {
+        hint: 'Use FhevmType.euint8 … euint256.',
+      });
+    }
+    add(value);
+    const { handles, inputProof } = await input.encrypt();
+    return { externalEuint: handles[0], inputProof };
+  }
+
+  async encryptBool(value: boolean, contractAddress: string, userAddress: string) {
+    const { handles, inputProof } = await this.createEncryptedInput(contractAddress, userAddress)
+      .addBool(value)
+      .encrypt();
+    return { externalEbool: handles[0], inputProof };
+  }
+
+  async encryptAddress(value: string, contractAddress: string, userAddress: string) {
+    const { handles, inputProof } = await this.createEncryptedInput(contractAddress, userAddress)
+      .addAddress(value)
+      .encrypt();
+    return { externalEaddress: handles[0], inputProof };
   }
 
   parseCoprocessorEvents(logs: readonly LogLike[] | null | undefined) {
@@ -376,6 +433,14 @@ export class FhekitFhevmRuntime implements HardhatFhevmRuntimeEnvironment {
     return backend.debugDecrypt(checkHandle(hex, type));
   }
 }
+
+const HOST_ABIS: Record<FhevmContractName, Abi> = {
+  ACL: aclAbi,
+  FHEVMExecutor: fhevmExecutorAbi,
+  InputVerifier: inputVerifierAbi,
+  KMSVerifier: kmsVerifierAbi,
+  HCULimit: hcuLimitAbi,
+};
 
 function checkAddress(value: string, what: string): Address {
   if (!isAddress(value, { strict: false })) {

@@ -156,6 +156,11 @@ export interface HardhatFhevmRuntimeEnvironment {
   initializeCLIApi(): Promise<void>;
   createInstance(): Promise<FhevmInstance>;
   parseCoprocessorEvents(logs: readonly LogLike[] | null | undefined): CoprocessorEvent[];
+  /** `[{ interface }, errorName]` for hardhat-chai-matchers' `revertedWithCustomError`. */
+  revertedWithCustomErrorArgs(
+    contractName: FhevmContractName,
+    customErrorName: string,
+  ): [{ interface: unknown }, string];
   computeTransactionHCU(transactionReceipt: ReceiptLike): FhevmTransactionHCUInfo;
   assertCoprocessorInitialized(contract: AddressLike, contractName?: string): Promise<void>;
   getCoprocessorConfig(contractAddress: string): Promise<CoprocessorConfig>;

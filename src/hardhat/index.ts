@@ -86,7 +86,11 @@ async function explainRevert(
 hardhatConfig.extendProvider(async (provider) => new HostOpErrorProvider(provider));
 
 hardhatConfig.extendEnvironment((hre) => {
-  hre.fhevm = new FhekitFhevmRuntime(hre.network.provider, () => startBackend(hre));
+  const makeInterface = (abi: unknown) => {
+    const { Interface } = projectRequire('ethers') as { Interface: new (abi: unknown) => unknown };
+    return new Interface(abi);
+  };
+  hre.fhevm = new FhekitFhevmRuntime(hre.network.provider, () => startBackend(hre), makeInterface);
 });
 
 let backendStartedAt = 0;
