@@ -36,7 +36,7 @@ export function createOfflineSolcResolver(options: OfflineSolcOptions) {
     if (announced) return;
     announced = true;
     options.say(
-      `fhekit: compiling with solc-js ${build.version} (the \`solc\` npm package, ${origin}); no download needed.`,
+      `fhekit: Hardhat has no native solc ${build.version} cached; compiling with solc-js (the \`solc\` npm package, ${origin}).`,
     );
   };
 
