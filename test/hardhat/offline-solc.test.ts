@@ -39,7 +39,7 @@ describe('offline solc', () => {
     expect(build.compilerPath).toMatch(/soljson\.js$/);
     await resolve(bundled, noDownload);
     expect(said).toHaveLength(1);
-    expect(said[0]).toContain(`solc-js ${bundled}`);
+    expect(said[0]).toContain(`solc ${bundled} cached; compiling with solc-js`);
   });
 
   it('fails with FHE_SOLC_UNAVAILABLE naming the version when neither download nor npm works', async () => {
