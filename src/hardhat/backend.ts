@@ -19,8 +19,8 @@ export interface FhevmBackend {
   debugDecrypt(handle: Hex): Promise<bigint>;
   /** KMS signatures over (handles, abi-encoded values) that `FHE.checkSignatures` accepts. */
   signDecryption(handles: readonly Hex[], values: readonly bigint[]): Promise<Hex[]>;
-  /** FHE work done so far (for the end-of-run report). */
-  report(): Promise<FheRunReport>;
+  /** FHE work done so far (for the end-of-run report); null when another process (a stack) does it. */
+  report(): Promise<FheRunReport | null>;
   readonly addresses: { acl: Address; executor: Address; kmsVerifier: Address };
   stop(): Promise<void>;
 }

@@ -147,7 +147,11 @@ hardhatConfig.subtask(taskNames.TASK_TEST_RUN_MOCHA_TESTS).setAction(async (args
     const backend = runtime.backend;
     if (backend) {
       const report = await backend.report();
-      console.log(`\n${formatRunReport(report, (Date.now() - backendStartedAt) / 1000).join('\n')}`);
+      console.log(
+        report
+          ? `\n${formatRunReport(report, (Date.now() - backendStartedAt) / 1000).join('\n')}`
+          : '\nfhekit: the FHE work ran in the `fhe dev up` stack; `fhe dev status` shows its counts.',
+      );
       await backend.stop();
     }
   }

@@ -92,7 +92,7 @@ export async function connectToStackBackend(options: StackBackendOptions): Promi
     signDecryption: async () => {
       throw unavailable('fhevm.debugger.createDecryptionSignatures');
     },
-    report: async () => ({ computed: 0, reused: 0, failed: 0, pbs: 0, fheSeconds: 0 }),
+    report: async () => null,
     stop: async () => {},
   };
 }
