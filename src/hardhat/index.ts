@@ -6,11 +6,13 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import pino from 'pino';
+import { HOST_ADDRESSES } from '../chain/host-contracts.js';
 import { FhekitError } from '../errors.js';
 import type { FhevmBackend } from './backend.js';
 import { cacheRoot, keysDir } from './cache-dirs.js';
 import { FhekitFhevmRuntime } from './fhevm-runtime.js';
 import type { HardhatFhevmRuntimeEnvironment } from './fhevm-types.js';
+import { HcuLedger } from './hcu-ledger.js';
 import { type Eip1193Provider, startInProcessBackend } from './in-process-backend.js';
 import { printKeygenProgress } from './keygen-progress.js';
 import { missingHostOpError, missingHostOpsIn } from './missing-host-ops.js';
@@ -56,14 +58,22 @@ hardhatConfig.extendConfig((config, userConfig) => {
 
 const { ProviderWrapper } = projectRequire('hardhat/plugins') as typeof import('hardhat/plugins.js');
 
-/** Turns a bare revert of a contract that calls host functions 0.10.0 lacks into FHE_HOST_OP_MISSING. */
-class HostOpErrorProvider extends ProviderWrapper {
+const hcuLedger = new HcuLedger(HOST_ADDRESSES.executor);
+
+/**
+ * Between the project and its chain: turns a bare revert of a contract that calls host functions
+ * 0.10.0 lacks into FHE_HOST_OP_MISSING, and reads the HCU of every receipt the tests fetch.
+ */
+class FhekitProvider extends ProviderWrapper {
   async request(args: { method: string; params?: readonly unknown[] | object }): Promise<unknown> {
+    let result: unknown;
     try {
-      return await this._wrappedProvider.request(args);
+      result = await this._wrappedProvider.request(args);
     } catch (error) {
       throw await explainRevert(this._wrappedProvider, args, error);
     }
+    if (args.method === 'eth_getTransactionReceipt') hcuLedger.recordReceipt(result as never);
+    return result;
   }
 }
 
@@ -83,7 +93,7 @@ async function explainRevert(
   return missing.length > 0 ? missingHostOpError(to, missing, error) : error;
 }
 
-hardhatConfig.extendProvider(async (provider) => new HostOpErrorProvider(provider));
+hardhatConfig.extendProvider(async (provider) => new FhekitProvider(provider));
 
 hardhatConfig.extendEnvironment((hre) => {
   const makeInterface = (abi: unknown) => {
@@ -149,7 +159,7 @@ hardhatConfig.subtask(taskNames.TASK_TEST_RUN_MOCHA_TESTS).setAction(async (args
       const report = await backend.report();
       console.log(
         report
-          ? `\n${formatRunReport(report, (Date.now() - backendStartedAt) / 1000).join('\n')}`
+          ? `\n${formatRunReport({ ...report, hcu: hcuLedger.summary() }, (Date.now() - backendStartedAt) / 1000).join('\n')}`
           : '\nfhekit: the FHE work ran in the `fhe dev up` stack; `fhe dev status` shows its counts.',
       );
       await backend.stop();

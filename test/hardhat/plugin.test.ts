@@ -37,5 +37,6 @@ describe('fhekit/hardhat plugin (hardhat test on the in-process network)', () =>
     expect(stdout).not.toMatch(/failing/);
     expect(stdout).toMatch(/FHE operations computed\s+[1-9]/);
     expect(stdout).toMatch(/programmable bootstraps\s+[1-9]/);
+    expect(stdout).toMatch(/HCU\s+[1-9]\d* total over [1-9]\d* transactions, max [1-9]/);
   });
 });
