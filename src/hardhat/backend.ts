@@ -7,7 +7,6 @@ import type { FheRunReport } from './run-report.js';
  * fhekit starts on Hardhat's own network, or a running `fhe dev up` stack.
  */
 export interface FhevmBackend {
-  readonly kind: 'in-process' | 'stack';
   /** `createInstance` config for `@zama-fhe/relayer-sdk` (without `network`, the caller's provider). */
   readonly sdkConfig: Omit<SdkChainConfig, 'network'> & { relayerUrl: string };
   /**

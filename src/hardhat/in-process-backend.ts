@@ -158,7 +158,6 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
       waitForStoredHandles({ publicClient, store: coprocessor.store, handles, timeoutMs: waitTimeoutMs });
 
     return {
-      kind: 'in-process',
       sdkConfig: {
         aclContractAddress: HOST_ADDRESSES.acl,
         kmsContractAddress: HOST_ADDRESSES.kmsVerifier,

@@ -68,7 +68,6 @@ export async function connectToStackBackend(options: StackBackendOptions): Promi
       hint: 'Run on the default `hardhat` network, or decrypt through userDecrypt*/publicDecrypt*.',
     });
   return {
-    kind: 'stack',
     sdkConfig: {
       aclContractAddress: HOST_ADDRESSES.acl,
       kmsContractAddress: HOST_ADDRESSES.kmsVerifier,
