@@ -26,6 +26,8 @@ describe('fhekit/hardhat plugin (hardhat test on the in-process network)', () =>
   it('runs a mock-mode style suite on real TFHE, through evm_revert and evm_increaseTime', {
     timeout: 1_500_000,
   }, async () => {
+    // A clean build, so the compile goes through the offline solc path every time.
+    for (const dir of ['artifacts', 'cache']) rmSync(join(PROJECT, dir), { recursive: true, force: true });
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', HARDHAT_CLI, 'test'], {
       cwd: PROJECT,
       env: { ...process.env, FHE_KEYS_DIR: TEST_KEYS_DIR, FHE_CACHE_DIR: cacheDir },
