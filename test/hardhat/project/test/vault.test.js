@@ -62,6 +62,41 @@ describe('fhekit/hardhat on the in-process network', () => {
     assert.equal(await fhevm.userDecryptEuint(EUINT8, handle, await vault.getAddress(), alice), 8n);
   });
 
+  it('expires a signed user-decryption request by chain time', async () => {
+    const handle = await vault.valueFor(alice.address);
+    const contract = await vault.getAddress();
+    const { publicKey, privateKey } = fhevm.generateKeypair();
+    const start = Math.min(
+      Math.floor(Date.now() / 1000),
+      (await ethers.provider.getBlock('latest')).timestamp,
+    );
+    // The previous test moved the chain 30 days ahead of the wall clock: 31 days still cover it, 32 do not.
+    const eip712 = fhevm.createEIP712(publicKey, [contract], start, 31);
+    const signature = await alice.signTypedData(
+      eip712.domain,
+      { UserDecryptRequestVerification: eip712.types.UserDecryptRequestVerification },
+      eip712.message,
+    );
+    const decrypt = () =>
+      fhevm.userDecrypt(
+        [{ handle, contractAddress: contract }],
+        privateKey,
+        publicKey,
+        signature,
+        [contract],
+        alice.address,
+        start,
+        1,
+      );
+    assert.equal((await decrypt())[handle], 8n);
+    await hre.network.provider.send('evm_increaseTime', [2 * 24 * 3600]);
+    await hre.network.provider.send('evm_mine');
+    await assert.rejects(decrypt(), (error) => {
+      assert.equal(error.code, 'FHE_DECRYPTION_REFUSED');
+      return true;
+    });
+  });
+
   it('counts HCU from the receipt', async () => {
     const address = await vault.getAddress();
     const input = await fhevm.createEncryptedInput(address, bob.address).add8(3).encrypt();
