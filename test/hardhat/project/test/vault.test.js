@@ -86,7 +86,7 @@ describe('fhekit/hardhat on the in-process network', () => {
         [contract],
         alice.address,
         start,
-        1,
+        31,
       );
     assert.equal((await decrypt())[handle], 8n);
     await hre.network.provider.send('evm_increaseTime', [2 * 24 * 3600]);
