@@ -59,7 +59,8 @@ export interface InstallHostContractsParams {
   publicClient: PublicClient<Transport, Chain>;
   /** Sends the initialisation transactions; its account becomes the ACL owner (host-contracts admin). */
   walletClient: WalletClient<Transport, Chain, Account>;
-  testClient: TestClient<'anvil', Transport, Chain>;
+  /** anvil, or Hardhat's in-process network (`hardhat_setCode`…). */
+  testClient: TestClient<'anvil' | 'hardhat', Transport, Chain>;
   signers: StackSigners;
   gateway: GatewayConfig;
 }

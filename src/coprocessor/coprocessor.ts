@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
-import { type Address, createPublicClient, http, type PublicClient, webSocket } from 'viem';
+import { type Address, createPublicClient, http, type PublicClient, type Transport, webSocket } from 'viem';
 import type { FheEvaluator } from '../engine/evaluator.js';
 import { FhekitError } from '../errors.js';
 import { exitSignal, type Service } from '../runtime/service.js';
@@ -20,7 +20,10 @@ export interface CoprocessorOptions {
   dbPath?: string;
   /** Where the last chain rollback is kept for other processes (`fhe dev status`); in memory only without it. */
   rollbackFile?: string;
-  rpcUrl: string;
+  /** JSON-RPC URL of the host chain; or `transport`. */
+  rpcUrl?: string;
+  /** A viem transport instead of `rpcUrl`, e.g. `custom(provider)` over an in-process EIP-1193 chain. */
+  transport?: Transport;
   /** When given, heads arrive by subscription over WebSocket; otherwise HTTP polling. */
   wsUrl?: string;
   addresses: { acl: Address; executor: Address };
@@ -55,6 +58,11 @@ export interface Coprocessor extends Service {
 
 /** Starts the listener and the scheduler on one store: the whole coprocessor of one host chain. */
 export async function startCoprocessor(options: CoprocessorOptions): Promise<Coprocessor> {
+  if (!options.rpcUrl && !options.transport) {
+    throw new FhekitError('FHE_COPROCESSOR_CONFIG', 'The coprocessor needs the host chain.', {
+      hint: 'Pass `rpcUrl` (and optionally `wsUrl`), or a viem `transport`.',
+    });
+  }
   if (!options.store && !options.dbPath) {
     throw new FhekitError('FHE_COPROCESSOR_CONFIG', 'The coprocessor needs a store or a database path.', {
       hint: 'Pass `dbPath` (e.g. <state-dir>/coprocessor.db) or an opened `store`.',
@@ -65,7 +73,8 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
   const concurrency = options.concurrency ?? availableParallelism();
   const startedAt = Date.now();
   const client: PublicClient = createPublicClient({
-    transport: options.wsUrl ? webSocket(options.wsUrl) : http(options.rpcUrl, { batch: true }),
+    transport:
+      options.transport ?? (options.wsUrl ? webSocket(options.wsUrl) : http(options.rpcUrl, { batch: true })),
   });
 
   let listener: HostListener | undefined;
@@ -103,7 +112,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
     logger: logger.child({ component: 'listener' }),
     startBlock: options.startBlock,
     pollIntervalMs: options.pollIntervalMs,
-    subscribe: options.wsUrl !== undefined,
+    subscribe: options.wsUrl !== undefined && !options.transport,
     onBlock: (block) => {
       if (block.computations.length > 0) scheduler?.wake();
     },
@@ -122,7 +131,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
   logger.info(
     {
       concurrency: scheduler ? concurrency : 0,
-      rpc: options.wsUrl ?? options.rpcUrl,
+      rpc: options.wsUrl ?? options.rpcUrl ?? 'custom transport',
       cursor: await store.getCursor(),
     },
     'coprocessor started',
@@ -151,7 +160,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
       stopping ??= (async () => {
         await listener.stop();
         await scheduler?.stop();
-        if (options.wsUrl) (await client.transport.getRpcClient()).close();
+        if (options.wsUrl && !options.transport) (await client.transport.getRpcClient()).close();
         if (!options.store) await store.close();
         logger.info('coprocessor stopped');
       })();

@@ -32,7 +32,16 @@ import type {
 /** Blocks kept for reorg detection; a reorg deeper than this cannot be rolled back. */
 export const KEPT_BLOCKS = 1024;
 
-export function openSqliteStore(path: string): SqliteCoprocessorStore {
+export interface SqliteStoreOptions {
+  /**
+   * On a rollback, keep the ciphertexts the dropped blocks computed (detached from any block) instead
+   * of deleting them: a handle commits to its op and operands, so a computation that reappears with the
+   * same handle (a test suite's evm_revert, then the same transaction again) reuses it.
+   */
+  keepRolledBackCiphertexts?: boolean;
+}
+
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteCoprocessorStore {
   let db: Database.Database;
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -58,7 +67,7 @@ export function openSqliteStore(path: string): SqliteCoprocessorStore {
     db.close();
     throw isDamagedFileError(error) ? unreadableDatabase(path, error) : error;
   }
-  return new SqliteCoprocessorStore(db);
+  return new SqliteCoprocessorStore(db, options);
 }
 
 type SqliteError = InstanceType<typeof Database.SqliteError>;
@@ -147,7 +156,10 @@ const MISSING_OPERANDS = `(SELECT COUNT(DISTINCT o.handle) FROM computation_oper
 export class SqliteCoprocessorStore implements CoprocessorStore {
   private readonly statements;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly options: SqliteStoreOptions = {},
+  ) {
     this.statements = {
       cursor: db.prepare('SELECT block_number, block_hash FROM listener_cursor WHERE id = 1'),
       block: db.prepare('SELECT number, hash, parent_hash FROM blocks WHERE number = ?'),
@@ -343,10 +355,12 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
         .prepare('DELETE FROM computations WHERE block_number > ?')
         .run(blockNumber).changes;
       // A ciphertext computed for a dropped block survives if a remaining computation produces the same handle.
-      const ciphertexts = db
-        .prepare(`DELETE FROM ciphertexts WHERE block_number > ?
-          AND NOT EXISTS (SELECT 1 FROM computations c WHERE c.output_handle = ciphertexts.handle)`)
-        .run(blockNumber).changes;
+      const orphans = `block_number > ?
+          AND NOT EXISTS (SELECT 1 FROM computations c WHERE c.output_handle = ciphertexts.handle)`;
+      if (this.options.keepRolledBackCiphertexts) {
+        db.prepare(`UPDATE ciphertexts SET block_number = NULL WHERE ${orphans}`).run(blockNumber);
+      }
+      const ciphertexts = db.prepare(`DELETE FROM ciphertexts WHERE ${orphans}`).run(blockNumber).changes;
       if (ciphertexts > 0) this.statements.recountPendingMissing.run();
       const allowed = db
         .prepare('DELETE FROM allowed_handles WHERE block_number > ?')

@@ -49,8 +49,8 @@ export interface LocalKmsOptions {
    * it may be queued behind minutes of work.
    */
   waitTimeoutMs?: number;
-  /** Clock in seconds, for request validity. */
-  now?: () => bigint;
+  /** Clock in seconds, for request validity (e.g. the host chain's latest block time). */
+  now?: () => bigint | Promise<bigint>;
 }
 
 export interface PublicDecryption {
@@ -207,7 +207,7 @@ export function createLocalKms(options: LocalKmsOptions): LocalKms {
         },
       );
     }
-    checkValidity(request, now());
+    checkValidity(request, await now());
     const contracts = request.contractAddresses;
     if (contracts.length === 0 || contracts.length > MAX_CONTRACTS) {
       throw new FhekitError(

@@ -39,6 +39,8 @@ export interface RelayerOptions {
    * direct inputs) answer only to `Authorization: Bearer <apiToken>`. Without it they refuse every request.
    */
   apiToken?: string;
+  /** Idle keep-alive before the server closes a socket (default 10 min); a client in the same process may need longer. */
+  keepAliveTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -192,10 +194,10 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
       sendError(res, apiError);
     });
   });
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS;
   // Node also bounds the wait for a request's headers on a kept-alive socket: not shorter than the idle time.
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
-  server.requestTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
+  server.headersTimeout = server.keepAliveTimeout + 1000;
+  server.requestTimeout = server.keepAliveTimeout + 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(

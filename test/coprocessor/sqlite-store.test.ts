@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/coprocessor/sqlite-migrations.js';
 import { openSqliteStore, type SqliteCoprocessorStore } from '../../src/coprocessor/sqlite-store.js';
 import { handle, hash32, tempDir } from './helpers.js';
-import { CT, describeStoreContract, input } from './store-contract.js';
+import { add, block, CT, describeStoreContract, input } from './store-contract.js';
 
 describeStoreContract('SQLite', () => {
   const dir = tempDir();
@@ -36,6 +36,23 @@ describe('SqliteCoprocessorStore', () => {
   afterEach(async () => {
     await store.close();
     dir.cleanup();
+  });
+
+  it('with keepRolledBackCiphertexts, a computation that reappears after a rollback reuses its result', async () => {
+    await store.close();
+    store = openSqliteStore(path, { keepRolledBackCiphertexts: true });
+    await store.insertInputCiphertexts([input(1), input(2)]);
+    await store.ingestBlock(block(1));
+    await store.ingestBlock(block(2, { computations: [add(10, 1, 2, 2)] }));
+    const [first] = await store.readyComputations(10, Date.now());
+    await store.completeComputation(first, { type: first.resultType, bytes: CT });
+
+    expect(await store.rollbackAfter(1)).toMatchObject({ computations: 1, ciphertexts: 0 });
+    expect(await store.getCiphertext(handle(10))).toMatchObject({ bytes: CT });
+    // The same transaction mined again in a new block 2 (as after evm_revert in a test suite).
+    await store.ingestBlock(block(2, { hash: hash32(2, 0xee), computations: [add(10, 1, 2, 2)] }));
+    const [again] = await store.readyComputations(10, Date.now());
+    expect(again).toMatchObject({ outputHandle: handle(10), outputExists: true });
   });
 
   it('creates a WAL database with a versioned migrations table, idempotently on reopen', async () => {

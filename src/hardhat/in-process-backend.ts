@@ -1,0 +1,196 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TfheClientKey } from 'node-tfhe';
+import type { Logger } from 'pino';
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  custom,
+  defineChain,
+  encodeAbiParameters,
+  type Hex,
+  parseEther,
+} from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { DEFAULT_GATEWAY, HOST_ADDRESSES, installHostContracts } from '../chain/host-contracts.js';
+import { loadOrCreateSigners } from '../chain/signers.js';
+import { startCoprocessor } from '../coprocessor/coprocessor.js';
+import { openSqliteStore } from '../coprocessor/sqlite-store.js';
+import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
+import { parseHandle } from '../fhevm/handles.js';
+import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
+import { createInputService } from '../inputs/input-service.js';
+import { startInputWorker } from '../inputs/input-worker.js';
+import { ensureKeyset, type KeygenProgress } from '../keys/ensure-keyset.js';
+import { loadKeyset } from '../keys/load-keyset.js';
+import { createOnChainAclReader } from '../kms/acl-reader.js';
+import { signPublicDecryptVerification } from '../kms/kms-eip712.js';
+import { createLocalKms } from '../kms/local-kms.js';
+import { startRelayer } from '../relayer/server.js';
+import { decryptWithClientKey } from '../tfhe/client-ciphertexts.js';
+import type { FhevmBackend } from './backend.js';
+import { waitForStoredHandles } from './handle-waiter.js';
+import { reportFromMetrics } from './run-report.js';
+
+/** An EIP-1193 provider, e.g. `hre.network.provider` of Hardhat's in-process network. */
+export interface Eip1193Provider {
+  request(args: { method: string; params?: readonly unknown[] | object }): Promise<unknown>;
+}
+
+export interface InProcessBackendOptions {
+  provider: Eip1193Provider;
+  chainId: number;
+  keysDir: string;
+  /** Engine worker threads (default: all cores). */
+  threads?: number;
+  /** How long a decryption waits for its handles (listener lag plus FHE time). */
+  waitTimeoutMs?: number;
+  logger: Logger;
+  onKeygenProgress?: (progress: KeygenProgress) => void;
+}
+
+/**
+ * The whole fhEVM backend on an in-process chain (Hardhat's `hardhat` network), talking to it only
+ * through its EIP-1193 provider: the real host contracts put at their canonical addresses
+ * (`hardhat_setCode`) with fresh signer keys, the coprocessor following the chain on a SQLite store in
+ * a temporary directory, input verification, the local KMS (validity checked against chain time) and
+ * the relayer HTTP API on a free loopback port. Stopping removes the temporary directory.
+ */
+export async function startInProcessBackend(options: InProcessBackendOptions): Promise<FhevmBackend> {
+  const { logger } = options;
+  const workDir = mkdtempSync(join(tmpdir(), 'fhekit-hardhat-'));
+  const stops: (() => Promise<void>)[] = [async () => rmSync(workDir, { recursive: true, force: true })];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  };
+  try {
+    await ensureKeyset({ dir: options.keysDir, onProgress: options.onKeygenProgress });
+    const keyset = loadKeyset(options.keysDir);
+    const clientKey = TfheClientKey.safe_deserialize(keyset.read('clientKey'), SERIALIZATION_LIMIT);
+    const publicKey = keyset.read('publicKey');
+    const crs = keyset.read('crs');
+    const evaluationKeys = keyset.read('evaluationKeys');
+
+    const transport = custom(options.provider);
+    const chain = defineChain({
+      id: options.chainId,
+      name: 'hardhat (in-process)',
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [] } },
+    });
+    const publicClient = createPublicClient({ chain, transport, pollingInterval: 50 });
+    const testClient = createTestClient({ chain, transport, mode: 'hardhat' });
+    // A throwaway admin (ACL owner), so the project's own accounts keep their nonces and balances.
+    const admin = privateKeyToAccount(generatePrivateKey());
+    await testClient.setBalance({ address: admin.address, value: parseEther('10') });
+    const walletClient = createWalletClient({ chain, transport, account: admin, pollingInterval: 50 });
+    const signers = loadOrCreateSigners(workDir);
+    const gateway = DEFAULT_GATEWAY;
+    await installHostContracts({ publicClient, walletClient, testClient, signers, gateway });
+
+    const evaluator = await createPooledEvaluator({
+      evaluationKeys,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+    });
+    stops.push(() => evaluator.stop());
+    // Suites revert to snapshots all the time (loadFixture); the same transaction replayed after a
+    // revert yields the same handles, whose results are then reused instead of recomputed.
+    const store = openSqliteStore(join(workDir, 'coprocessor.db'), { keepRolledBackCiphertexts: true });
+    stops.push(() => store.close());
+    const coprocessor = await startCoprocessor({
+      store,
+      transport,
+      addresses: { acl: HOST_ADDRESSES.acl, executor: HOST_ADDRESSES.executor },
+      evaluator,
+      logger: logger.child({ component: 'coprocessor' }),
+      concurrency: evaluator.threads,
+      pollIntervalMs: 50,
+    });
+    stops.push(() => coprocessor.stop());
+
+    const inputWorker = startInputWorker({ publicKey, crs, expansion: { evaluationKeys } });
+    stops.push(() => inputWorker.stop());
+    const hostChainId = BigInt(options.chainId);
+    const gatewayChainId = BigInt(gateway.chainId);
+    const inputs = createInputService({
+      hostChainId,
+      aclAddress: HOST_ADDRESSES.acl,
+      domain: { gatewayChainId, inputVerificationAddress: gateway.inputVerification },
+      signers: [signers.coprocessor],
+      verifier: inputWorker.verifier,
+      expander: inputWorker.expander,
+      store: {
+        insertInputCiphertexts: async (ciphertexts) => {
+          await coprocessor.store.insertInputCiphertexts(ciphertexts);
+          coprocessor.wake();
+        },
+      },
+    });
+    const decryptionDomain = { gatewayChainId, decryptionAddress: gateway.decryption };
+    const waitTimeoutMs = options.waitTimeoutMs ?? 300_000;
+    const kms = createLocalKms({
+      hostChainId,
+      domain: decryptionDomain,
+      signers: [signers.kms],
+      clientKey,
+      acl: createOnChainAclReader(publicClient, HOST_ADDRESSES.acl),
+      ciphertexts: coprocessor.store,
+      waitTimeoutMs,
+      // Tests move time with evm_increaseTime: validity windows follow the chain, not the wall clock.
+      now: async () => (await publicClient.getBlock({ blockTag: 'latest' })).timestamp,
+    });
+    const relayer = await startRelayer({
+      host: '127.0.0.1',
+      port: 0,
+      inputs,
+      kms,
+      keys: { publicKey, crs },
+      // The SDK shares this thread and blocks it for minutes while proving inputs on a busy machine; a
+      // socket the server drops meanwhile would fail the SDK's next request (ECONNRESET).
+      keepAliveTimeoutMs: 60 * 60_000,
+      logger: logger.child({ component: 'relayer' }),
+    });
+    stops.push(() => relayer.stop());
+
+    const waitForHandles = (handles: readonly Hex[]) =>
+      waitForStoredHandles({ publicClient, store: coprocessor.store, handles, timeoutMs: waitTimeoutMs });
+
+    return {
+      sdkConfig: {
+        aclContractAddress: HOST_ADDRESSES.acl,
+        kmsContractAddress: HOST_ADDRESSES.kmsVerifier,
+        inputVerifierContractAddress: HOST_ADDRESSES.inputVerifier,
+        verifyingContractAddressDecryption: gateway.decryption,
+        verifyingContractAddressInputVerification: gateway.inputVerification,
+        chainId: options.chainId,
+        gatewayChainId: gateway.chainId,
+        relayerUrl: relayer.url,
+      },
+      addresses: {
+        acl: HOST_ADDRESSES.acl,
+        executor: HOST_ADDRESSES.executor,
+        kmsVerifier: HOST_ADDRESSES.kmsVerifier,
+      },
+      waitForHandles,
+      async debugDecrypt(handle) {
+        await waitForHandles([handle]);
+        const stored = await coprocessor.store.getCiphertext(handle);
+        return decryptWithClientKey(parseHandle(handle).type, stored!.bytes, clientKey);
+      },
+      async signDecryption(handles, values) {
+        const encoded = encodeAbiParameters(
+          values.map(() => ({ type: 'uint256' })),
+          [...values],
+        );
+        return [await signPublicDecryptVerification(signers.kms, decryptionDomain, handles, encoded)];
+      },
+      report: () => reportFromMetrics(coprocessor.metrics),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

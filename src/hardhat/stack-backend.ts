@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { createPublicClient, custom } from 'viem';
+import { inputVerifierAbi, kmsVerifierAbi } from '../chain/abis.js';
+import { HOST_ADDRESSES } from '../chain/host-contracts.js';
+import { FhekitError } from '../errors.js';
+import { readStackRecord, type StackRecord } from '../stack/stack-record.js';
+import type { FhevmBackend } from './backend.js';
+import type { Eip1193Provider } from './in-process-backend.js';
+
+export interface StackBackendOptions {
+  networkName: string;
+  rpcUrl: string | undefined;
+  provider: Eip1193Provider;
+  logger: Logger;
+  /** Where `fhe dev up` keeps its state (default `FHE_STATE_DIR`, else `.fhe`). */
+  stateDir?: string;
+}
+
+const sameEndpoint = (a: string, b: string) => {
+  const norm = (u: string) => {
+    const url = new URL(u);
+    const host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname;
+    return `${host}:${url.port}`;
+  };
+  return norm(a) === norm(b);
+};
+
+/**
+ * The backend of a running `fhe dev up`: found through its state directory's `stack.json`, whose RPC
+ * URL must be the network's. The SDK then talks to the stack's relayer API; the stack's coprocessor
+ * follows the chain itself.
+ */
+export async function connectToStackBackend(options: StackBackendOptions): Promise<FhevmBackend> {
+  const stateDir = resolve(options.stateDir ?? process.env.FHE_STATE_DIR ?? '.fhe');
+  const record: StackRecord | undefined = readStackRecord(stateDir);
+  if (!record) {
+    throw new FhekitError(
+      'FHE_STACK_NOT_RUNNING',
+      `Network '${options.networkName}' is not Hardhat's in-process network, and no fhekit stack runs from ${stateDir}.`,
+      {
+        hint: 'Start one with `npx fhe dev up` (or set FHE_STATE_DIR to its state directory), or run on the default `hardhat` network.',
+      },
+    );
+  }
+  if (options.rpcUrl && !sameEndpoint(options.rpcUrl, record.rpcUrl)) {
+    throw new FhekitError(
+      'FHE_STACK_MISMATCH',
+      `Network '${options.networkName}' points at ${options.rpcUrl}, but the fhekit stack in ${stateDir} serves ${record.rpcUrl}.`,
+      { hint: `Set the network's url to ${record.rpcUrl}, or FHE_STATE_DIR to the right stack.` },
+    );
+  }
+  const client = createPublicClient({ transport: custom(options.provider) });
+  const chainId = await client.getChainId();
+  const [, , , gatewayChainId, inputVerification] = await client.readContract({
+    address: HOST_ADDRESSES.inputVerifier,
+    abi: inputVerifierAbi,
+    functionName: 'eip712Domain',
+  });
+  const [, , , , decryption] = await client.readContract({
+    address: HOST_ADDRESSES.kmsVerifier,
+    abi: kmsVerifierAbi,
+    functionName: 'eip712Domain',
+  });
+  options.logger.info({ stateDir, api: record.apiUrl }, 'using a running fhekit stack');
+  const unavailable = (what: string) =>
+    new FhekitError('FHE_DEBUGGER_UNAVAILABLE', `${what} needs the in-process backend.`, {
+      hint: 'Run on the default `hardhat` network, or decrypt through userDecrypt*/publicDecrypt*.',
+    });
+  return {
+    sdkConfig: {
+      aclContractAddress: HOST_ADDRESSES.acl,
+      kmsContractAddress: HOST_ADDRESSES.kmsVerifier,
+      inputVerifierContractAddress: HOST_ADDRESSES.inputVerifier,
+      verifyingContractAddressDecryption: decryption,
+      verifyingContractAddressInputVerification: inputVerification,
+      chainId,
+      gatewayChainId: Number(gatewayChainId),
+      relayerUrl: record.apiUrl,
+    },
+    addresses: {
+      acl: HOST_ADDRESSES.acl,
+      executor: HOST_ADDRESSES.executor,
+      kmsVerifier: HOST_ADDRESSES.kmsVerifier,
+    },
+    // The stack's KMS waits (bounded) for handles still computing.
+    waitForHandles: async () => {},
+    debugDecrypt: async () => {
+      throw unavailable('fhevm.debugger.decrypt*');
+    },
+    signDecryption: async () => {
+      throw unavailable('fhevm.debugger.createDecryptionSignatures');
+    },
+    report: async () => null,
+    stop: async () => {},
+  };
+}
