@@ -145,4 +145,10 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE ciphertexts SET digest = ciphertext_digest(handle, type, bytes);
     `,
   },
+  {
+    version: 4,
+    name: 'drop input_proofs',
+    // Input proofs are verified in memory and only their ciphertexts stored; the table had no writer.
+    sql: 'DROP TABLE input_proofs;',
+  },
 ];

@@ -19,13 +19,11 @@ import type {
   DelegationRow,
   IngestedBlock,
   InputCiphertext,
-  NewInputProof,
   ReadyComputation,
   RollbackSummary,
   StoreCounts,
   StoredCiphertext,
   StoredComputation,
-  StoredInputProof,
   StoredOperand,
 } from './store.js';
 
@@ -204,7 +202,6 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
       operands: db.prepare(
         'SELECT handle, scalar FROM computation_operands WHERE output_handle = ? AND tx_hash = ? ORDER BY position',
       ),
-      computation: db.prepare('SELECT * FROM computations WHERE output_handle = ? AND tx_hash = ?'),
       computationsFor: db.prepare(
         'SELECT * FROM computations WHERE output_handle = ? ORDER BY block_number, log_index',
       ),
@@ -226,17 +223,6 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
       ciphertext: db.prepare('SELECT * FROM ciphertexts WHERE handle = ?'),
       insertInputCiphertext: db.prepare(`INSERT OR IGNORE INTO ciphertexts
         (handle, type, bytes, digest, input_blob_hash, input_index, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-      createInputProof: db.prepare(`INSERT INTO input_proofs
-        (chain_id, contract_address, user_address, input, extra_data, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
-      completeInputProof: db.prepare(`UPDATE input_proofs SET status = 'verified', handles = ?, error = NULL,
-        verified_at = ? WHERE id = ?`),
-      rejectInputProof: db.prepare(`UPDATE input_proofs SET status = 'rejected', error = ?, verified_at = ?
-        WHERE id = ?`),
-      inputProof: db.prepare('SELECT * FROM input_proofs WHERE id = ?'),
-      isAllowed: db.prepare(
-        'SELECT 1 FROM allowed_handles WHERE handle = ? AND account = ? AND event_type = 0',
-      ),
-      isAllowedForDecryption: db.prepare('SELECT 1 FROM allowed_handles WHERE handle = ? AND event_type = 1'),
       allowedRows: db.prepare(
         'SELECT * FROM allowed_handles WHERE handle = ? ORDER BY block_number, event_type',
       ),
@@ -430,13 +416,6 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
     })();
   }
 
-  async getComputation(key: ComputationKey): Promise<StoredComputation | null> {
-    const row = this.statements.computation.get(blob(key.outputHandle), blob(key.txHash)) as
-      | ComputationRow
-      | undefined;
-    return row ? this.toStoredComputation(row) : null;
-  }
-
   async computationsFor(outputHandle: Hex): Promise<StoredComputation[]> {
     const rows = this.statements.computationsFor.all(blob(outputHandle)) as ComputationRow[];
     return rows.map((row) => this.toStoredComputation(row));
@@ -460,80 +439,6 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
 
   async insertInputCiphertexts(inputs: readonly InputCiphertext[]): Promise<void> {
     this.db.transaction(() => this.insertInputs(inputs))();
-  }
-
-  async createInputProof(proof: NewInputProof): Promise<number> {
-    const result = this.statements.createInputProof.run(
-      proof.chainId,
-      lower(proof.contractAddress),
-      lower(proof.userAddress),
-      proof.input,
-      proof.extraData,
-      Date.now(),
-    );
-    return Number(result.lastInsertRowid);
-  }
-
-  async completeInputProof(
-    id: number,
-    handles: readonly Hex[],
-    ciphertexts: readonly InputCiphertext[],
-  ): Promise<void> {
-    this.db.transaction(() => {
-      const packed = Buffer.concat(handles.map(blob));
-      if (this.statements.completeInputProof.run(packed, Date.now(), id).changes !== 1) {
-        throw new Error(`input proof ${id} does not exist`);
-      }
-      this.insertInputs(ciphertexts);
-    })();
-  }
-
-  async rejectInputProof(id: number, error: string): Promise<void> {
-    this.statements.rejectInputProof.run(error, Date.now(), id);
-  }
-
-  async getInputProof(id: number): Promise<StoredInputProof | null> {
-    const row = this.statements.inputProof.get(id) as
-      | {
-          id: number;
-          chain_id: number;
-          contract_address: Hex;
-          user_address: Hex;
-          input: Buffer;
-          extra_data: Buffer;
-          status: StoredInputProof['status'];
-          handles: Buffer | null;
-          error: string | null;
-          created_at: number;
-          verified_at: number | null;
-        }
-      | undefined;
-    if (!row) return null;
-    const handles: Hex[] = [];
-    for (let offset = 0; row.handles && offset < row.handles.length; offset += 32) {
-      handles.push(hex(row.handles.subarray(offset, offset + 32)));
-    }
-    return {
-      id: row.id,
-      chainId: row.chain_id,
-      contractAddress: row.contract_address,
-      userAddress: row.user_address,
-      input: bytesOf(row.input),
-      extraData: bytesOf(row.extra_data),
-      status: row.status,
-      handles,
-      error: row.error,
-      createdAt: row.created_at,
-      verifiedAt: row.verified_at,
-    };
-  }
-
-  async isAllowed(handle: Hex, account: Hex): Promise<boolean> {
-    return this.statements.isAllowed.get(blob(handle), lower(account)) !== undefined;
-  }
-
-  async isAllowedForDecryption(handle: Hex): Promise<boolean> {
-    return this.statements.isAllowedForDecryption.get(blob(handle)) !== undefined;
   }
 
   async allowedRows(handle: Hex): Promise<AllowedRow[]> {

@@ -42,7 +42,6 @@ export interface CoprocessorStore {
     error: string,
     policy: { maxAttempts: number; retryAt: number },
   ): Promise<ComputationStatus>;
-  getComputation(key: ComputationKey): Promise<StoredComputation | null>;
   /** Every computation that produces `outputHandle` (one per transaction that emitted it). */
   computationsFor(outputHandle: Hex): Promise<StoredComputation[]>;
 
@@ -56,20 +55,8 @@ export interface CoprocessorStore {
   /** Verified input ciphertexts (from an input proof); existing handles are left untouched. */
   insertInputCiphertexts(inputs: readonly InputCiphertext[]): Promise<void>;
 
-  // ── input proofs (verify_proofs) ──
-  createInputProof(proof: NewInputProof): Promise<number>;
-  /** Marks the proof verified and inserts its expanded ciphertexts, atomically. */
-  completeInputProof(
-    id: number,
-    handles: readonly Hex[],
-    ciphertexts: readonly InputCiphertext[],
-  ): Promise<void>;
-  rejectInputProof(id: number, error: string): Promise<void>;
-  getInputProof(id: number): Promise<StoredInputProof | null>;
-
-  // ── ACL (KMS, relayer) ──
-  isAllowed(handle: Hex, account: Hex): Promise<boolean>;
-  isAllowedForDecryption(handle: Hex): Promise<boolean>;
+  // ── ACL events (the on-chain ACL decides; these explain its refusals) ──
+  /** The handle's Allowed / AllowedForDecryption events (the KMS explains refusals with them). */
   allowedRows(handle: Hex): Promise<AllowedRow[]>;
   /** Delegation events between a delegator and a delegate, in chain order (revocations have newExpiration 0). */
   delegations(delegator: Hex, delegate: Hex): Promise<DelegationRow[]>;
@@ -182,23 +169,6 @@ export interface RollbackSummary {
   allowed: number;
   delegations: number;
   ciphertexts: number;
-}
-
-export interface NewInputProof {
-  chainId: number;
-  contractAddress: Hex;
-  userAddress: Hex;
-  input: Uint8Array;
-  extraData: Uint8Array;
-}
-
-export interface StoredInputProof extends NewInputProof {
-  id: number;
-  status: 'pending' | 'verified' | 'rejected';
-  handles: Hex[];
-  error: string | null;
-  createdAt: number;
-  verifiedAt: number | null;
 }
 
 export interface StoreCounts {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TfheClientKey } from 'node-tfhe';
@@ -29,6 +29,7 @@ import { createOnChainAclReader } from '../kms/acl-reader.js';
 import { signPublicDecryptVerification } from '../kms/kms-eip712.js';
 import { createLocalKms } from '../kms/local-kms.js';
 import { startRelayer } from '../relayer/server.js';
+import { stateDirLayout } from '../state-dir.js';
 import { decryptWithClientKey } from '../tfhe/client-ciphertexts.js';
 import type { FhevmBackend } from './backend.js';
 import { waitForStoredHandles } from './handle-waiter.js';
@@ -86,7 +87,9 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
     const admin = privateKeyToAccount(generatePrivateKey());
     await testClient.setBalance({ address: admin.address, value: parseEther('10') });
     const walletClient = createWalletClient({ chain, transport, account: admin, pollingInterval: 50 });
-    const signers = loadOrCreateSigners(workDir);
+    const paths = stateDirLayout(workDir);
+    mkdirSync(paths.chain.dir, { recursive: true });
+    const signers = loadOrCreateSigners(paths.chain.signers);
     const gateway = DEFAULT_GATEWAY;
     await installHostContracts({ publicClient, walletClient, testClient, signers, gateway });
 
@@ -97,7 +100,7 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
     stops.push(() => evaluator.stop());
     // Suites revert to snapshots all the time (loadFixture); the same transaction replayed after a
     // revert yields the same handles, whose results are then reused instead of recomputed.
-    const store = openSqliteStore(join(workDir, 'coprocessor.db'), { keepRolledBackCiphertexts: true });
+    const store = openSqliteStore(paths.coprocessorDb, { keepRolledBackCiphertexts: true });
     stops.push(() => store.close());
     const coprocessor = await startCoprocessor({
       store,
@@ -137,6 +140,7 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
       clientKey,
       acl: createOnChainAclReader(publicClient, HOST_ADDRESSES.acl),
       ciphertexts: coprocessor.store,
+      aclHistory: coprocessor.store,
       waitTimeoutMs,
       // Tests move time with evm_increaseTime: validity windows follow the chain, not the wall clock.
       now: async () => (await publicClient.getBlock({ blockTag: 'latest' })).timestamp,

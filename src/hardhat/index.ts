@@ -109,7 +109,7 @@ async function startBackend(
   hre: import('hardhat/types/index.js').HardhatRuntimeEnvironment,
 ): Promise<FhevmBackend> {
   backendStartedAt = Date.now();
-  const logDir = join(cacheRoot(), 'hardhat');
+  const logDir = join(cacheRoot(process.env), 'hardhat');
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, 'fhekit.log');
   const logger = pino(
@@ -120,14 +120,15 @@ async function startBackend(
     return startInProcessBackend({
       provider: hre.network.provider,
       chainId: hre.network.config.chainId ?? 31337,
-      keysDir: keysDir(),
+      keysDir: keysDir(process.env),
       ...(process.env.FHE_THREADS ? { threads: Number(process.env.FHE_THREADS) } : {}),
       logger,
-      onKeygenProgress: printKeygenProgress(keysDir()),
+      onKeygenProgress: printKeygenProgress(keysDir(process.env)),
     });
   }
   const url = 'url' in hre.network.config ? hre.network.config.url : undefined;
   return connectToStackBackend({
+    stateDir: process.env.FHE_STATE_DIR ?? '.fhe',
     networkName: hre.network.name,
     rpcUrl: url,
     provider: hre.network.provider,
@@ -137,7 +138,7 @@ async function startBackend(
 
 const resolveSolc = createOfflineSolcResolver({
   projectRequire,
-  cacheDir: join(cacheRoot(), 'solc'),
+  cacheDir: join(cacheRoot(process.env), 'solc'),
   say: (line) => console.log(line),
 });
 

@@ -14,7 +14,8 @@ export interface StackBackendOptions {
   provider: Eip1193Provider;
   logger: Logger;
   /** Where `fhe dev up` keeps its state (default `FHE_STATE_DIR`, else `.fhe`). */
-  stateDir?: string;
+  /** The stack's state directory (`FHE_STATE_DIR`, read by the plugin entry; default `.fhe`). */
+  stateDir: string;
 }
 
 const sameEndpoint = (a: string, b: string) => {
@@ -32,7 +33,7 @@ const sameEndpoint = (a: string, b: string) => {
  * follows the chain itself.
  */
 export async function connectToStackBackend(options: StackBackendOptions): Promise<FhevmBackend> {
-  const stateDir = resolve(options.stateDir ?? process.env.FHE_STATE_DIR ?? '.fhe');
+  const stateDir = resolve(options.stateDir);
   const record: StackRecord | undefined = readStackRecord(stateDir);
   if (!record) {
     throw new FhekitError(

@@ -12,6 +12,7 @@ import { inputBitsOf } from '../fhevm/fhe-types.js';
 import { type ParsedHandle, parseHandle } from '../fhevm/handles.js';
 import { MAX_DECRYPTION_BITS } from '../fhevm/limits.js';
 import { decryptWithClientKey } from '../tfhe/client-ciphertexts.js';
+import { type AclHistory, describeDelegation, describeGrants } from './acl-history.js';
 import type { AclReader } from './acl-reader.js';
 import { type CiphertextSource, isKnownHandle, waitForCiphertexts } from './ciphertext-source.js';
 import {
@@ -44,6 +45,8 @@ export interface LocalKmsOptions {
   clientKey: TfheClientKey;
   acl: AclReader;
   ciphertexts: CiphertextSource;
+  /** The coprocessor's record of ACL events: refusals then say who was allowed (optional). */
+  aclHistory?: AclHistory;
   /**
    * How long a decryption waits for a handle the coprocessor has not computed yet (default 10 min):
    * it may be queued behind minutes of work.
@@ -252,7 +255,7 @@ export function createLocalKms(options: LocalKmsOptions): LocalKms {
           hint: 'Decrypt as the account the contract granted access to.',
         });
       }
-      await checkUserAllowed(options.acl, handle, owner, contractAddress, request);
+      await checkUserAllowed(options.acl, options.aclHistory, handle, owner, contractAddress, request);
     }
     return { handles: parsed.map((h) => h.handle), values: await decrypt(parsed) };
   }
@@ -282,6 +285,7 @@ function checkValidity(request: UserDecryptAuthorization, now: bigint): void {
 
 async function checkUserAllowed(
   acl: AclReader,
+  history: AclHistory | undefined,
   handle: Hex,
   owner: Address,
   contractAddress: Address,
@@ -293,8 +297,9 @@ async function checkUserAllowed(
   ]);
   if (!ownerAllowed || !contractAllowed) {
     const who = !ownerAllowed ? getAddress(owner) : `contract ${getAddress(contractAddress)}`;
+    const seen = history ? ` ${await describeGrants(history, handle)}` : '';
     throw new FhekitError('KMS_NOT_ALLOWED', `ACL does not allow ${who} on handle ${handle}.`, {
-      hint: 'The contract must FHE.allow(handle, user) and FHE.allowThis(handle) (persistently) first.',
+      hint: `The contract must FHE.allow(handle, user) and FHE.allowThis(handle) (persistently) first.${seen}`,
     });
   }
   if (
@@ -305,7 +310,11 @@ async function checkUserAllowed(
       'KMS_NOT_DELEGATED',
       `${request.delegatorAddress} has not delegated ${handle} to ${request.userAddress}.`,
       {
-        hint: 'The delegator must call ACL.delegateForUserDecryption(delegate, contract, expiration) first.',
+        hint: `The delegator must call ACL.delegateForUserDecryption(delegate, contract, expiration) first.${
+          history
+            ? ` ${await describeDelegation(history, request.delegatorAddress, request.userAddress, contractAddress)}`
+            : ''
+        }`,
       },
     );
   }

@@ -178,6 +178,7 @@ export async function startStack(
       clientKey,
       acl: createOnChainAclReader(chain.publicClient, chain.addresses.acl),
       ciphertexts: coprocessor.store,
+      aclHistory: coprocessor.store,
       ...(config.decryptTimeoutMs === undefined ? {} : { waitTimeoutMs: config.decryptTimeoutMs }),
     });
     const relayer = await startRelayer({

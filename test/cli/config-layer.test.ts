@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../../src', import.meta.url));
-/** Commands and their flag definitions are where the environment is read (each flag's FHE_* variable). */
-const COMMAND_LAYER = ['commands/', 'cli/'];
+/**
+ * Commands and their flag definitions are where the environment is read (each flag's FHE_* variable);
+ * the Hardhat plugin's entry is its command layer (it has no flags, only FHE_* variables).
+ */
+const COMMAND_LAYER = ['commands/', 'cli/', 'hardhat/index.ts'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

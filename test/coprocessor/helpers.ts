@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TfheClientKey } from 'node-tfhe';
 import type { Abi, Address, Hex } from 'viem';
+import { AllowedEventType, type CoprocessorStore } from '../../src/coprocessor/store.js';
 import { FheType } from '../../src/fhevm/fhe-types.js';
 import { SERIALIZATION_LIMIT } from '../../src/fhevm/limits.js';
 import { loadKeyset } from '../../src/keys/load-keyset.js';
@@ -56,4 +57,18 @@ export function testKeyset(): { dir: string; evaluationKeys: Uint8Array; clientK
     evaluationKeys: keyset.read('evaluationKeys'),
     clientKey: TfheClientKey.safe_deserialize(keyset.read('clientKey'), SERIALIZATION_LIMIT),
   };
+}
+
+/** Whether the recorded ACL events allowed `handle` to `account` (the listener's rows, read back). */
+export async function allowedTo(store: Pick<CoprocessorStore, 'allowedRows'>, handle: Hex, account: Hex) {
+  return (await store.allowedRows(handle)).some(
+    (row) => row.eventType === AllowedEventType.Allowed && row.account === account.toLowerCase(),
+  );
+}
+
+/** Whether an AllowedForDecryption event was recorded for `handle`. */
+export async function publiclyAllowed(store: Pick<CoprocessorStore, 'allowedRows'>, handle: Hex) {
+  return (await store.allowedRows(handle)).some(
+    (row) => row.eventType === AllowedEventType.AllowedForDecryption,
+  );
 }

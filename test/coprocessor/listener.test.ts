@@ -15,7 +15,7 @@ import { FheOp } from '../../src/fhevm/operations.js';
 import { chainFiles } from '../../src/state-dir.js';
 import { deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
 import type { DeployedFixture } from './helpers.js';
-import { tempDir, until } from './helpers.js';
+import { allowedTo, publiclyAllowed, tempDir, until } from './helpers.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -134,9 +134,9 @@ describe('HostListener on a real anvil with the host contracts', () => {
       expect(select.operands).toHaveLength(3);
 
       // _publish: Allowed(this), Allowed(sender), AllowedForDecryption.
-      expect(await store.isAllowed(addResult, ops.address)).toBe(true);
-      expect(await store.isAllowed(addResult, chain.deployer.address)).toBe(true);
-      expect(await store.isAllowedForDecryption(addResult)).toBe(true);
+      expect(await allowedTo(store, addResult, ops.address)).toBe(true);
+      expect(await allowedTo(store, addResult, chain.deployer.address)).toBe(true);
+      expect(await publiclyAllowed(store, addResult)).toBe(true);
       expect((await store.allowedRows(addResult)).map((r) => r.eventType).sort()).toEqual([
         AllowedEventType.Allowed,
         AllowedEventType.Allowed,
@@ -250,7 +250,7 @@ describe('HostListener on a real anvil with the host contracts', () => {
       expect(cursor!.hash).toBe(canonical.hash);
       expect(await store.computationsFor(dropped)).toEqual([]);
       expect(await store.getCiphertext(dropped)).toBeNull();
-      expect(await store.isAllowed(dropped, chain.deployer.address)).toBe(false);
+      expect(await allowedTo(store, dropped, chain.deployer.address)).toBe(false);
       expect(await store.computationsFor(resultOf(keptLogs))).toHaveLength(1);
     } finally {
       await running.stop();

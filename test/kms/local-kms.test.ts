@@ -267,6 +267,26 @@ describe('local KMS (real ciphertexts, in-memory ACL)', () => {
         handleContractPairs: [{ handle: bool, contractAddress: CONTRACT }],
       });
       expect(await codeOf(kms.userDecrypt(contractNotAllowed))).toBe('KMS_NOT_ALLOWED');
+
+      // With the coprocessor's record of ACL events, the refusal says whom the handle was allowed to.
+      const explaining = createLocalKms({
+        hostChainId: HOST_CHAIN_ID,
+        domain: DOMAIN,
+        signers: [kmsSigner],
+        clientKey: keys.clientKey,
+        acl: fakes,
+        ciphertexts: fakes,
+        aclHistory: {
+          allowedRows: async (h) =>
+            h === bool ? [{ account: user.address.toLowerCase() as Hex, eventType: 0, blockNumber: 7 }] : [],
+          delegations: async () => [],
+        },
+      });
+      const refused = await explaining.userDecrypt(contractNotAllowed).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'KMS_NOT_ALLOWED' });
+      expect((refused as { hint: string }).hint).toContain(
+        `ACL events of this stack: allowed to ${user.address}.`,
+      );
     });
 
     it('refuses a malformed ML-KEM publicKey with a typed error before decrypting anything', async () => {

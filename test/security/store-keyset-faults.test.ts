@@ -16,7 +16,7 @@ import type { AclReader } from '../../src/kms/acl-reader.js';
 import { createLocalKms, type LocalKms } from '../../src/kms/local-kms.js';
 import { readStackReport } from '../../src/stack/stack-status.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
-import { handle, hash32, tempDir, testKeyset } from '../coprocessor/helpers.js';
+import { allowedTo, handle, hash32, publiclyAllowed, tempDir, testKeyset } from '../coprocessor/helpers.js';
 import { block } from '../coprocessor/store-contract.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 
@@ -54,8 +54,8 @@ describe('a ciphertext changed inside coprocessor.db', () => {
     );
     // The ACL as the listener recorded it from the chain's events (the stack asks the chain itself).
     const acl: AclReader = {
-      isAllowedForDecryption: (h) => store.isAllowedForDecryption(h),
-      persistAllowed: (h, account) => store.isAllowed(h, account),
+      isAllowedForDecryption: (h) => publiclyAllowed(store, h),
+      persistAllowed: (h, account) => allowedTo(store, h, account),
       isHandleDelegatedForUserDecryption: async () => false,
     };
     kms = createLocalKms({
