@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Abi, getAddress, type Hex, parseEventLogs, toHex } from 'viem';
 import { deployFixture } from '../chain/fixtures.js';
-import { clearValueToBigint, type StackClient } from '../client/stack-client.js';
+import { clearValueToBigint, type EncryptedInput, type StackClient } from '../client/stack-client.js';
 import { FhekitError } from '../errors.js';
 import { FheType, nameOf } from '../fhevm/fhe-types.js';
 import { INPUT_A, INPUT_B, inputTypes, type SmokeCall, type SmokeCase } from './smoke-cases.js';
@@ -28,6 +28,16 @@ export interface SmokeOptions {
   token: boolean;
   /** Per value: how long the coprocessor may take before the case fails. */
   timeoutMs: number;
+  /**
+   * `proven` (default): inputs are encrypted and proven with the relayer SDK; `direct`: handed to the
+   * stack in plaintext (`client.directInput`, the stack must run with `--inputs direct`).
+   */
+  inputs?: 'proven' | 'direct';
+  /**
+   * For a stack in parity mode: the mismatches it recorded, read after the cases; any is a failed
+   * result (engine results that disagree with the plaintext semantics).
+   */
+  parityMismatches?: () => Promise<number>;
   onProgress?: (progress: SmokeProgress) => void;
 }
 
@@ -64,33 +74,20 @@ export async function runSmokeTest(client: StackClient, options: SmokeOptions): 
   const ops = await deployFixture(client, 'HandleOps');
 
   const types = inputTypes(options.cases);
+  const direct = options.inputs === 'direct';
   progress({
     event: 'phase',
-    label: `Encrypting inputs (${types.map(nameOf).join(', ')}) with the relayer SDK`,
+    label: `Encrypting inputs (${types.map(nameOf).join(', ')}) ${direct ? 'directly by the stack (no proof)' : 'with the relayer SDK'}`,
   });
-  const builder = client.sdk.createEncryptedInput(ops.address, client.account.address) as unknown as Record<
-    string,
-    (value: unknown) => void
-  > & { encrypt(): Promise<{ handles: Uint8Array[]; inputProof: Uint8Array }> };
-  for (const type of types) {
-    for (const value of [INPUT_A[type], INPUT_B[type]]) {
-      builder[ADD_INPUT[type]]!(
-        // The SDK takes eaddress only as a checksummed address.
-        type === FheType.Bool
-          ? value === 1n
-          : type === FheType.Uint160
-            ? getAddress(toHex(value, { size: 20 }))
-            : value,
-      );
-    }
-  }
-  const encrypted = await builder.encrypt();
-  const proof = toHex(encrypted.inputProof);
+  const values = types.flatMap((type) => [INPUT_A[type], INPUT_B[type]].map((value) => ({ type, value })));
+  const encrypted = direct
+    ? await client.directInput(ops.address, client.account.address, values)
+    : await encryptWithSdk(client, ops.address, values);
   const inputs = new Map<FheType, { a: Hex; b: Hex }>();
   for (const [i, type] of types.entries()) {
-    const [a, b] = [toHex(encrypted.handles[2 * i]!), toHex(encrypted.handles[2 * i + 1]!)];
+    const [a, b] = [encrypted.handles[2 * i]!, encrypted.handles[2 * i + 1]!];
     for (const handle of [a, b])
-      await send(client, ops.address, ops.contract.abi, INPUT_FUNCTION[type], [handle, proof]);
+      await send(client, ops.address, ops.contract.abi, INPUT_FUNCTION[type], [handle, encrypted.inputProof]);
     inputs.set(type, { a, b });
   }
 
@@ -129,8 +126,45 @@ export async function runSmokeTest(client: StackClient, options: SmokeOptions): 
     results.push(result);
     progress({ event: 'case-done', result, index, total });
   }
-  if (options.token) results.push(...(await runTokenTransfer(client, options.timeoutMs, progress)));
+  if (options.token) results.push(...(await runTokenTransfer(client, options, progress)));
+  if (options.parityMismatches) {
+    const started = performance.now();
+    const mismatches = await options.parityMismatches();
+    const result = {
+      name: 'Parity: engine results vs plaintext semantics',
+      expected: '0 mismatches',
+      actual: `${mismatches} mismatches`,
+      passed: mismatches === 0,
+      ms: performance.now() - started,
+    };
+    results.push(result);
+    progress({ event: 'case-done', result, index: results.length - 1, total: results.length });
+  }
   return results;
+}
+
+/** One proven input list for `contract` with the relayer SDK (ZK proof made here, verified by the stack). */
+async function encryptWithSdk(
+  client: StackClient,
+  contract: Hex,
+  values: readonly { type: FheType; value: bigint }[],
+): Promise<EncryptedInput> {
+  const builder = client.sdk.createEncryptedInput(contract, client.account.address) as unknown as Record<
+    string,
+    (value: unknown) => void
+  > & { encrypt(): Promise<{ handles: Uint8Array[]; inputProof: Uint8Array }> };
+  for (const { type, value } of values) {
+    builder[ADD_INPUT[type]]!(
+      // The SDK takes eaddress only as a checksummed address.
+      type === FheType.Bool
+        ? value === 1n
+        : type === FheType.Uint160
+          ? getAddress(toHex(value, { size: 20 }))
+          : value,
+    );
+  }
+  const encrypted = await builder.encrypt();
+  return { handles: encrypted.handles.map((h) => toHex(h)), inputProof: toHex(encrypted.inputProof) };
 }
 
 function contractCall(call: SmokeCall, inputs: Map<FheType, { a: Hex; b: Hex }>): [string, unknown[]] {
@@ -183,9 +217,10 @@ async function untilReady<T>(client: StackClient, timeoutMs: number, attempt: ()
 
 async function runTokenTransfer(
   client: StackClient,
-  timeoutMs: number,
+  options: SmokeOptions,
   progress: (p: SmokeProgress) => void,
 ): Promise<SmokeResult[]> {
+  const { timeoutMs } = options;
   progress({ event: 'phase', label: 'Confidential token (ERC-7984-style transfer on euint64)' });
   const token = await deployFixture(client, 'ConfidentialToken', ['Smoke', 'SMK']);
   const abi = token.contract.abi;
@@ -220,11 +255,15 @@ async function runTokenTransfer(
     })) as Hex;
 
   let started = performance.now();
-  const encrypted = await client.sdk.createEncryptedInput(token.address, me).add64(300n).encrypt();
+  const amount = [{ type: FheType.Uint64, value: 300n }];
+  const encrypted =
+    options.inputs === 'direct'
+      ? await client.directInput(token.address, me, amount)
+      : await encryptWithSdk(client, token.address, amount);
   const moved = await send(client, token.address, abi, 'confidentialTransfer', [
     recipient,
-    toHex(encrypted.handles[0]!),
-    toHex(encrypted.inputProof),
+    encrypted.handles[0]!,
+    encrypted.inputProof,
   ]);
   await check('Token transfer 300 of 1000: amount moved', started, transferred(moved), 300n);
   await check('Token transfer 300 of 1000: sender balance', started, await balance(), 700n);
