@@ -96,7 +96,7 @@ describe('compute modes in the coprocessor', () => {
     });
     scheduler.start();
     const stored = await until(() => store.getCiphertext(handle(10)), 30_000, 'the product');
-    return decryptWithClientKey(FheType.Uint8, stored.bytes, clientKey);
+    return decryptWithClientKey(FheType.Uint8, stored!.bytes, clientKey);
   }
 
   it('cleartext: stores a real encryption of the plaintext result, marked as computed in cleartext', async () => {
