@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Abi, getAddress, type Hex, parseEventLogs, toHex } from 'viem';
-import { deployFixture } from '../chain/fixtures.js';
+import { type DeployedContract, deployContract } from '../chain/deploy.js';
+import { compileFixtureContracts, FIXTURE_ABIS, type FixtureName } from '../chain/fixtures.js';
+import { type CompileResult, pickContract } from '../chain/solidity.js';
 import { clearValueToBigint, type EncryptedInput, type StackClient } from '../client/stack-client.js';
 import { FhekitError } from '../errors.js';
 import { FheType, nameOf } from '../fhevm/fhe-types.js';
@@ -71,7 +73,9 @@ const INPUT_FUNCTION: Record<FheType, string> = {
 export async function runSmokeTest(client: StackClient, options: SmokeOptions): Promise<SmokeResult[]> {
   const progress = options.onProgress ?? (() => {});
   progress({ event: 'phase', label: 'Deploying fixture contracts' });
-  const ops = await deployFixture(client, 'HandleOps');
+  // solc in wasm takes seconds per compilation: once per run for both fixtures.
+  const compiled = compileFixtureContracts();
+  const ops = await deployFixture(client, compiled, 'HandleOps');
 
   const types = inputTypes(options.cases);
   const direct = options.inputs === 'direct';
@@ -91,13 +95,29 @@ export async function runSmokeTest(client: StackClient, options: SmokeOptions): 
     inputs.set(type, { a, b });
   }
 
-  const results: SmokeResult[] = [];
+  // Transactions go out one after the other (one sender, one nonce sequence); each value is awaited
+  // concurrently, so the coprocessor can work on several and every decryption's polling overlaps.
+  const pending: Promise<SmokeResult>[] = [];
   const total = options.cases.length;
   for (const [index, smokeCase] of options.cases.entries()) {
     progress({ event: 'case-start', name: smokeCase.name, index, total });
     const started = performance.now();
-    let actual: string;
-    let passed = false;
+    const finish = (actual: string, passed: boolean): SmokeResult => {
+      const result = {
+        name: smokeCase.name,
+        expected: smokeCase.expected,
+        actual,
+        passed,
+        ms: performance.now() - started,
+      };
+      progress({ event: 'case-done', result, index, total });
+      return result;
+    };
+    const failed = (error: unknown): SmokeResult => {
+      if (isStackUnreachable(error)) throw error; // every later case would fail the same way
+      return finish(`error: ${(error as Error).message.split('\n')[0]}`, false);
+    };
+    let handle: Hex;
     try {
       const [functionName, args] = contractCall(smokeCase.call, inputs);
       const receipt = await send(client, ops.address, ops.contract.abi, functionName, args);
@@ -106,27 +126,19 @@ export async function runSmokeTest(client: StackClient, options: SmokeOptions): 
         logs: receipt.logs,
         eventName: 'Published',
       });
-      const handle = published!.args.handle;
-      const value = await untilReady(client, options.timeoutMs, async () =>
-        clearValueToBigint((await client.sdk.publicDecrypt([handle])).clearValues[handle]),
-      );
-      actual = value.toString();
-      passed = smokeCase.check(value);
+      handle = published!.args.handle;
     } catch (error) {
-      if (isStackUnreachable(error)) throw error; // every later case would fail the same way
-      actual = `error: ${(error as Error).message.split('\n')[0]}`;
+      pending.push(Promise.resolve(failed(error)));
+      continue;
     }
-    const result = {
-      name: smokeCase.name,
-      expected: smokeCase.expected,
-      actual,
-      passed,
-      ms: performance.now() - started,
-    };
-    results.push(result);
-    progress({ event: 'case-done', result, index, total });
+    pending.push(
+      untilReady(client, options.timeoutMs, async () =>
+        clearValueToBigint((await client.sdk.publicDecrypt([handle])).clearValues[handle]),
+      ).then((value) => finish(value.toString(), smokeCase.check(value)), failed),
+    );
   }
-  if (options.token) results.push(...(await runTokenTransfer(client, options, progress)));
+  const results = await Promise.all(pending);
+  if (options.token) results.push(...(await runTokenTransfer(client, compiled, options, progress)));
   if (options.parityMismatches) {
     const started = performance.now();
     const mismatches = await options.parityMismatches();
@@ -141,6 +153,16 @@ export async function runSmokeTest(client: StackClient, options: SmokeOptions): 
     progress({ event: 'case-done', result, index: results.length - 1, total: results.length });
   }
   return results;
+}
+
+async function deployFixture<const TName extends FixtureName>(
+  client: StackClient,
+  compiled: Promise<CompileResult>,
+  name: TName,
+  constructorArgs: readonly unknown[] = [],
+): Promise<DeployedContract<(typeof FIXTURE_ABIS)[TName]>> {
+  const contract = { ...pickContract(await compiled, name), abi: FIXTURE_ABIS[name] };
+  return deployContract(client, contract, constructorArgs);
 }
 
 /** One proven input list for `contract` with the relayer SDK (ZK proof made here, verified by the stack). */
@@ -217,12 +239,13 @@ async function untilReady<T>(client: StackClient, timeoutMs: number, attempt: ()
 
 async function runTokenTransfer(
   client: StackClient,
+  compiled: Promise<CompileResult>,
   options: SmokeOptions,
   progress: (p: SmokeProgress) => void,
 ): Promise<SmokeResult[]> {
   const { timeoutMs } = options;
   progress({ event: 'phase', label: 'Confidential token (ERC-7984-style transfer on euint64)' });
-  const token = await deployFixture(client, 'ConfidentialToken', ['Smoke', 'SMK']);
+  const token = await deployFixture(client, compiled, 'ConfidentialToken', ['Smoke', 'SMK']);
   const abi = token.contract.abi;
   const me = client.account.address;
   const recipient = '0x00000000000000000000000000000000000000b0';
