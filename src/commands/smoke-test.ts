@@ -78,6 +78,7 @@ export default class SmokeTest extends BaseCommand {
         token: true,
         timeoutMs: flags.timeout * 1000,
         inputs: flags.inputs,
+        solcCacheDir: target.solcCacheDir,
         ...(target.parityMismatches ? { parityMismatches: target.parityMismatches } : {}),
         onProgress: (p) => {
           if (p.event === 'phase') say(`… ${p.label}`);

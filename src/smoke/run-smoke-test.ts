@@ -40,6 +40,8 @@ export interface SmokeOptions {
    * result (engine results that disagree with the plaintext semantics).
    */
   parityMismatches?: () => Promise<number>;
+  /** Where compiled fixtures are cached across runs (no cache when omitted). */
+  solcCacheDir?: string;
   onProgress?: (progress: SmokeProgress) => void;
 }
 
@@ -74,7 +76,7 @@ export async function runSmokeTest(client: StackClient, options: SmokeOptions): 
   const progress = options.onProgress ?? (() => {});
   progress({ event: 'phase', label: 'Deploying fixture contracts' });
   // solc in wasm takes seconds per compilation: once per run for both fixtures.
-  const compiled = compileFixtureContracts();
+  const compiled = compileFixtureContracts(options.solcCacheDir);
   const ops = await deployFixture(client, compiled, 'HandleOps');
 
   const types = inputTypes(options.cases);

@@ -19,6 +19,8 @@ export interface SmokeTarget {
   modes?: StackModes;
   /** The stack's API token (for direct inputs), when its state directory is known. */
   apiToken?: string;
+  /** Compiled fixtures are cached here (under `--state-dir`, whichever stack is tested). */
+  solcCacheDir: string;
   /** Parity mismatches the stack recorded so far (a stack in parity mode whose database is known). */
   parityMismatches?: () => Promise<number>;
   /** Stops a stack the smoke test started itself. */
@@ -39,6 +41,7 @@ export async function resolveSmokeTarget(options: {
   inputs?: InputMode;
   onStackProgress?: (p: StackProgress) => void;
 }): Promise<SmokeTarget> {
+  const { solcCache: solcCacheDir } = stateDirLayout(options.stateDir);
   if (options.rpcUrl && options.apiUrl) {
     await assertStackReachable({ rpcUrl: options.rpcUrl, apiUrl: options.apiUrl });
     const apiToken = readApiToken(options.stateDir);
@@ -46,6 +49,7 @@ export async function resolveSmokeTarget(options: {
       rpcUrl: options.rpcUrl,
       apiUrl: options.apiUrl,
       origin: 'urls',
+      solcCacheDir,
       ...(apiToken === undefined ? {} : { apiToken }),
       release: async () => {},
     };
@@ -58,6 +62,7 @@ export async function resolveSmokeTarget(options: {
       rpcUrl: record.rpcUrl,
       apiUrl: record.apiUrl,
       origin: 'running stack',
+      solcCacheDir,
       modes: { compute: record.compute, inputs: record.inputs },
       ...(apiToken === undefined ? {} : { apiToken }),
       ...(record.compute === 'parity'
@@ -89,6 +94,7 @@ export async function resolveSmokeTarget(options: {
     rpcUrl: stack.chain.rpcUrl,
     apiUrl: stack.relayer.url,
     origin: 'own stack',
+    solcCacheDir,
     modes,
     apiToken: readFileSync(stateDirLayout(stateDir).apiToken, 'utf8').trim(),
     ...(modes.compute === 'parity'
