@@ -156,7 +156,7 @@ export async function connectToStack(options: {
   ): Promise<EncryptedInput> {
     if (options.apiToken === undefined) {
       throw new FhekitError('FHE_API_TOKEN_MISSING', 'Direct inputs need the stack’s API token.', {
-        hint: 'Pass `apiToken` to connectToStack: the content of <state-dir>/api-token of the stack.',
+        hint: 'Pass `apiToken` to connectToStack: the content of the stack’s <state-dir>/api-token (`fhe smoke-test` reads it from --state-dir).',
       });
     }
     const response = await fetch(`${options.apiUrl}/fhekit/direct-input`, {
