@@ -23,6 +23,8 @@ export interface StateDirLayout {
   apiToken: string;
   /** Which keyset the stored ciphertexts are encrypted under (its public key's sha256). */
   keysetRecord: string;
+  /** Compiled fixture contracts by source hash, so `fhe smoke-test` runs solc (seconds in wasm) once. */
+  solcCache: string;
 }
 
 /** The chain's files: `<state-dir>/chain/` in a stack, any directory for a chain on its own. */
@@ -50,6 +52,7 @@ export function stateDirLayout(stateDir: string): StateDirLayout {
     stackRecord: at('stack.json'),
     apiToken: at('api-token'),
     keysetRecord: at('keyset.json'),
+    solcCache: at('solc-cache'),
   };
 }
 

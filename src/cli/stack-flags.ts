@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
-import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS } from '../stack/stack-defaults.js';
+import { COMPUTE_MODES } from '../coprocessor/compute-mode.js';
+import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS, INPUT_MODES } from '../stack/stack-defaults.js';
 
 /** Flags shared by the commands that start or find a stack; each also readable from its FHE_* variable. */
 export const stateDirFlag = Flags.string({
@@ -14,7 +15,26 @@ export const keysDirFlag = Flags.string({
   env: 'FHE_KEYS_DIR',
 });
 
+/** How the stack computes and takes inputs (also for the stack `fhe smoke-test` starts itself). */
+export const modeFlags = {
+  compute: Flags.option({
+    summary:
+      'real: TFHE engine; cleartext: plaintext semantics + fresh encryption (fast, no engine); parity: engine, checked against the plaintext semantics.',
+    options: COMPUTE_MODES,
+    default: 'real' as const,
+    env: 'FHE_COMPUTE',
+  })(),
+  inputs: Flags.option({
+    summary:
+      'proven: SDK input proofs, verified; direct: also accept plaintext inputs from holders of the API token (POST /fhekit/direct-input).',
+    options: INPUT_MODES,
+    default: 'proven' as const,
+    env: 'FHE_INPUTS',
+  })(),
+};
+
 export const stackFlags = {
+  ...modeFlags,
   'state-dir': stateDirFlag,
   'keys-dir': keysDirFlag,
   'rpc-port': Flags.integer({

@@ -19,6 +19,7 @@ import { inputVerifierAbi, kmsVerifierAbi } from '../chain/abis.js';
 import { HOST_ADDRESSES } from '../chain/host-contracts.js';
 import { ANVIL_MNEMONIC } from '../chain/start-chain.js';
 import { FhekitError } from '../errors.js';
+import type { FheType } from '../fhevm/fhe-types.js';
 
 /** The SDK returns ebool as boolean, eaddress as a hex string, integers as bigint. */
 export function clearValueToBigint(value: unknown): bigint {
@@ -58,6 +59,24 @@ export interface StackClient {
    * (EIP-712 request, KMS share signcrypted to a fresh ML-KEM key, verified and opened by the SDK).
    */
   userDecrypt(handles: readonly Hex[], contract: Address): Promise<bigint[]>;
+  /**
+   * Inputs without a ZK proof, for a stack started with `--inputs direct`: the stack encrypts the
+   * plaintexts, stores them and signs their handles for (`user`, `contract`) like a verified proven list.
+   * The result goes to `FHE.fromExternal` exactly like the SDK's `encrypt()` output. Needs the stack's
+   * API token (`connectToStack({ apiToken })`, from `<state-dir>/api-token`).
+   */
+  directInput(contract: Address, user: Address, values: readonly DirectValue[]): Promise<EncryptedInput>;
+}
+
+export interface DirectValue {
+  type: FheType;
+  value: bigint;
+}
+
+/** What `FHE.fromExternal` takes: the handles and the proof (here: the coprocessor's signatures). */
+export interface EncryptedInput {
+  handles: Hex[];
+  inputProof: Hex;
 }
 
 /**
@@ -68,6 +87,8 @@ export async function connectToStack(options: {
   rpcUrl: string;
   apiUrl: string;
   accountIndex?: number;
+  /** The stack's secret (`<state-dir>/api-token`), for `directInput`. */
+  apiToken?: string;
 }): Promise<StackClient> {
   const probe = createPublicClient({ transport: http(options.rpcUrl) });
   let chainId: number;
@@ -128,6 +149,40 @@ export async function connectToStack(options: {
     return handles.map((handle) => clearValueToBigint(clear[handle]));
   }
 
+  async function directInput(
+    contract: Address,
+    user: Address,
+    values: readonly DirectValue[],
+  ): Promise<EncryptedInput> {
+    if (options.apiToken === undefined) {
+      throw new FhekitError('FHE_API_TOKEN_MISSING', 'Direct inputs need the stack’s API token.', {
+        hint: 'Pass `apiToken` to connectToStack: the content of the stack’s <state-dir>/api-token (`fhe smoke-test` reads it from --state-dir).',
+      });
+    }
+    const response = await fetch(`${options.apiUrl}/fhekit/direct-input`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${options.apiToken}` },
+      body: JSON.stringify({
+        values: values.map(({ type, value }) => ({ type, value: value.toString() })),
+        contractAddress: contract,
+        userAddress: user,
+        contractChainId: String(chainId),
+      }),
+    });
+    const body = (await response.json()) as EncryptedInput & {
+      error?: { code?: string; message?: string; hint?: string };
+    };
+    if (!response.ok) {
+      const error = body.error ?? {};
+      throw new FhekitError(
+        error.code ?? 'FHE_DIRECT_INPUT_REFUSED',
+        `The stack refused the direct input (HTTP ${response.status}): ${error.message ?? 'no reason given'}`,
+        { hint: error.hint ?? 'Check that the stack runs with `--inputs direct` and the token is its own.' },
+      );
+    }
+    return { handles: body.handles, inputProof: body.inputProof };
+  }
+
   return {
     chainId,
     rpcUrl: options.rpcUrl,
@@ -137,5 +192,6 @@ export async function connectToStack(options: {
     walletClient,
     sdk,
     userDecrypt,
+    directInput,
   };
 }

@@ -1,10 +1,11 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { keysDirFlag, stateDirFlag } from '../cli/stack-flags.js';
+import { keysDirFlag, modeFlags, stateDirFlag } from '../cli/stack-flags.js';
 import { connectToStack } from '../client/stack-client.js';
 import { runSmokeTest, type SmokeResult } from '../smoke/run-smoke-test.js';
 import { smallTypeCases, wideTypeCases } from '../smoke/smoke-cases.js';
 import { resolveSmokeTarget } from '../smoke/smoke-target.js';
+import { modesText } from '../ui/stack-dashboard.js';
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
@@ -16,7 +17,12 @@ export default class SmokeTest extends BaseCommand {
   static override description =
     'Uses the stack given by --rpc-url/--api-url, else the one `fhe dev up` runs from --state-dir, else starts its own. Deploys the fixture contracts, encrypts inputs with @zama-fhe/relayer-sdk, runs every fhEVM op on ebool/euint8 (a sample on euint16) and an ERC-7984-style token transfer on euint64, decrypts, and prints a pass/fail table. Exits non-zero on any mismatch.';
   static override enableJsonFlag = true;
-  static override examples = ['<%= config.bin %> smoke-test', '<%= config.bin %> smoke-test --wide'];
+  static override examples = [
+    '<%= config.bin %> smoke-test',
+    '<%= config.bin %> smoke-test --wide',
+    '<%= config.bin %> smoke-test --compute cleartext --inputs direct',
+    '<%= config.bin %> smoke-test --compute parity',
+  ];
   static override flags = {
     'rpc-url': Flags.string({
       summary: 'JSON-RPC URL of the stack’s chain.',
@@ -30,6 +36,7 @@ export default class SmokeTest extends BaseCommand {
     }),
     'state-dir': stateDirFlag,
     'keys-dir': keysDirFlag,
+    ...modeFlags,
     wide: Flags.boolean({ summary: 'Add 32-bit and wider types (slow).', default: false, env: 'FHE_WIDE' }),
     timeout: Flags.integer({
       summary: 'Seconds the coprocessor may take per value before a case fails.',
@@ -49,19 +56,30 @@ export default class SmokeTest extends BaseCommand {
       ...(flags['api-url'] ? { apiUrl: flags['api-url'] } : {}),
       stateDir: flags['state-dir'],
       keysDir: flags['keys-dir'],
+      compute: flags.compute,
+      inputs: flags.inputs,
       onStackProgress: (p) => {
         if (p.phase !== 'keys' && p.event === 'start') say(`… starting ${p.phase}`);
       },
     });
-    say(`Smoke test against ${target.origin}: RPC ${target.rpcUrl}, relayer API ${target.apiUrl}`);
+    say(
+      `Smoke test against ${target.origin}${target.modes ? ` (${modesText(target.modes)})` : ''}: RPC ${target.rpcUrl}, relayer API ${target.apiUrl}`,
+    );
     const started = performance.now();
     let results: SmokeResult[];
     try {
-      const client = await connectToStack({ rpcUrl: target.rpcUrl, apiUrl: target.apiUrl });
+      const client = await connectToStack({
+        rpcUrl: target.rpcUrl,
+        apiUrl: target.apiUrl,
+        ...(target.apiToken === undefined ? {} : { apiToken: target.apiToken }),
+      });
       results = await runSmokeTest(client, {
         cases: flags.wide ? [...smallTypeCases(), ...wideTypeCases()] : smallTypeCases(),
         token: true,
         timeoutMs: flags.timeout * 1000,
+        inputs: flags.inputs,
+        solcCacheDir: target.solcCacheDir,
+        ...(target.parityMismatches ? { parityMismatches: target.parityMismatches } : {}),
         onProgress: (p) => {
           if (p.event === 'phase') say(`… ${p.label}`);
           if (p.event === 'case-done') {

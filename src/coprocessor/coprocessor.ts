@@ -4,6 +4,7 @@ import { type Address, createPublicClient, http, type PublicClient, type Transpo
 import type { FheEvaluator } from '../engine/evaluator.js';
 import { FhekitError } from '../errors.js';
 import { exitSignal, type Service } from '../runtime/service.js';
+import type { ResultPolicy } from './compute-mode.js';
 import { type ChainRollback, HostListener } from './listener.js';
 import { CoprocessorMetrics } from './metrics.js';
 import { readRollbackRecord, writeRollbackRecord } from './rollback-record.js';
@@ -32,6 +33,8 @@ export interface CoprocessorOptions {
    * store for a worker process sharing it (like Zama's separate host-listener and tfhe-worker).
    */
   evaluator?: FheEvaluator;
+  /** What the evaluator's results are (compute mode): default `real`. */
+  results?: ResultPolicy;
   /** Made by the caller (level, destination): library code reads no environment. */
   logger: Logger;
   /** Computations on the evaluator at once; default: the number of cores. */
@@ -97,6 +100,7 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
     ? new Scheduler({
         store,
         evaluator: options.evaluator,
+        ...(options.results ? { results: options.results } : {}),
         metrics,
         logger: logger.child({ component: 'scheduler' }),
         concurrency,

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { FheEvaluator } from '../engine/evaluator.js';
+import { createParityEvaluator, type ParityMismatch } from '../engine/parity-evaluator.js';
 import { nameOf } from '../fhevm/fhe-types.js';
 import { opName } from '../fhevm/operations.js';
 import { operandHandles, toFhevmComputation } from './computation-input.js';
+import type { ResultPolicy } from './compute-mode.js';
 import type { CoprocessorMetrics } from './metrics.js';
 import type { CoprocessorStore, ReadyComputation } from './store.js';
 import { Wakeup } from './wakeup.js';
@@ -10,6 +12,8 @@ import { Wakeup } from './wakeup.js';
 export interface SchedulerOptions {
   store: CoprocessorStore;
   evaluator: FheEvaluator;
+  /** Default `real`: results are stored as the evaluator returns them. */
+  results?: ResultPolicy;
   metrics: CoprocessorMetrics;
   logger: Logger;
   /** Computations running on the evaluator at once. */
@@ -143,11 +147,39 @@ export class Scheduler {
       if (this.stopped) return;
       const ciphertexts = await store.getCiphertexts(operandHandles(computation));
       const input = toFhevmComputation(computation, ciphertexts);
+      const results = this.options.results ?? { mode: 'real' };
+      const mismatches: ParityMismatch[] = [];
+      const engine =
+        results.mode === 'parity'
+          ? createParityEvaluator({
+              real: evaluator,
+              oracle: results.oracle,
+              onMismatch: (mismatch) => mismatches.push(mismatch),
+            })
+          : evaluator;
       const started = performance.now();
-      const bytes = await evaluator.compute(input);
+      const bytes = await engine.compute(input);
       const seconds = (performance.now() - started) / 1000;
       if (this.stopped) return;
-      if (!(await store.completeComputation(computation, { type: computation.resultType, bytes }))) {
+      for (const { op: mismatchOp, resultType, expected, actual } of mismatches) {
+        // An engine bug, kept even if the computation is rolled back below: the stored result is the engine's.
+        await store.recordParityMismatch({
+          handle: computation.outputHandle,
+          op: mismatchOp,
+          type: resultType,
+          expected,
+          actual,
+        });
+        metrics.errors.inc({ component: 'parity' });
+        // The values stay in the store (owner-only state dir): plaintexts never go to the log.
+        log.error('parity mismatch: the engine result differs from the plaintext semantics');
+      }
+      const result = {
+        type: computation.resultType,
+        bytes,
+        computedInCleartext: results.mode === 'cleartext',
+      };
+      if (!(await store.completeComputation(computation, result))) {
         log.info('computation was rolled back (reorg) while computing; result dropped');
         return;
       }

@@ -147,6 +147,26 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    name: 'compute modes: cleartext results and parity mismatches',
+    // A result the cleartext compute mode produced (plaintext semantics, fresh encryption) is marked, so
+    // a status can say how much of the state never went through the engine. Parity mismatches (engine
+    // result vs plaintext semantics) are kept, with values as decimal TEXT (up to 256 bits).
+    sql: `
+      ALTER TABLE ciphertexts ADD COLUMN computed_in_cleartext INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX ciphertexts_cleartext ON ciphertexts(handle) WHERE computed_in_cleartext = 1;
+      CREATE TABLE parity_mismatches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        handle BLOB NOT NULL,
+        op TEXT NOT NULL,
+        type TEXT NOT NULL,
+        expected TEXT NOT NULL,
+        actual TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 5,
     name: 'drop input_proofs',
     // Input proofs are verified in memory and only their ciphertexts stored; the table had no writer.
     sql: 'DROP TABLE input_proofs;',

@@ -15,10 +15,13 @@ import type {
   BlockRef,
   ComputationKey,
   ComputationStatus,
+  ComputedResult,
   CoprocessorStore,
   DelegationRow,
   IngestedBlock,
   InputCiphertext,
+  NewParityMismatch,
+  ParityMismatchRow,
   ReadyComputation,
   RollbackSummary,
   StoreCounts,
@@ -142,6 +145,7 @@ interface CiphertextRow {
   input_blob_hash: Buffer | null;
   input_index: number | null;
   digest: Buffer;
+  computed_in_cleartext: number;
 }
 
 const READY_CONDITION = `c.status = 'pending' AND c.missing_operands = 0 AND c.retry_at <= @now`;
@@ -208,8 +212,8 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
       markDone: db.prepare(`UPDATE computations SET status = 'done', error = NULL, completed_at = ?
         WHERE output_handle = ? AND tx_hash = ? AND status = 'pending'`),
       insertComputedCiphertext: db.prepare(`INSERT OR IGNORE INTO ciphertexts
-        (handle, type, bytes, digest, tx_hash, block_number, created_at)
-        SELECT output_handle, ?, ?, ?, tx_hash, block_number, ? FROM computations WHERE output_handle = ? AND tx_hash = ?`),
+        (handle, type, bytes, digest, computed_in_cleartext, tx_hash, block_number, created_at)
+        SELECT output_handle, ?, ?, ?, ?, tx_hash, block_number, ? FROM computations WHERE output_handle = ? AND tx_hash = ?`),
       recordFailure: db.prepare(`UPDATE computations SET attempts = attempts + 1, error = @error,
         status = CASE WHEN attempts + 1 >= @maxAttempts THEN 'error' ELSE 'pending' END, retry_at = @retryAt
         WHERE output_handle = @outputHandle AND tx_hash = @txHash AND status = 'pending' RETURNING status`),
@@ -231,6 +235,13 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
       ),
       statusCounts: db.prepare('SELECT status, COUNT(*) AS n FROM computations GROUP BY status'),
       countCiphertexts: db.prepare('SELECT COUNT(*) AS n FROM ciphertexts'),
+      countCleartextCiphertexts: db.prepare(
+        'SELECT COUNT(*) AS n FROM ciphertexts WHERE computed_in_cleartext = 1',
+      ),
+      insertParityMismatch: db.prepare(`INSERT INTO parity_mismatches (handle, op, type, expected, actual, at)
+        VALUES (?, ?, ?, ?, ?, ?)`),
+      parityMismatches: db.prepare('SELECT * FROM parity_mismatches ORDER BY id DESC LIMIT ?'),
+      countParityMismatches: db.prepare('SELECT COUNT(*) AS n FROM parity_mismatches'),
       countAllowed: db.prepare('SELECT COUNT(*) AS n FROM allowed_handles'),
     };
   }
@@ -369,10 +380,7 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
     }));
   }
 
-  async completeComputation(
-    key: ComputationKey,
-    result: { type: FheType; bytes: Uint8Array } | null,
-  ): Promise<boolean> {
+  async completeComputation(key: ComputationKey, result: ComputedResult | null): Promise<boolean> {
     const s = this.statements;
     const now = Date.now();
     return this.db.transaction(() => {
@@ -382,6 +390,7 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
           result.type,
           result.bytes,
           ciphertextDigest(blob(key.outputHandle), result.type, result.bytes),
+          result.computedInCleartext ? 1 : 0,
           now,
           blob(key.outputHandle),
           blob(key.txHash),
@@ -483,6 +492,36 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
     }));
   }
 
+  async recordParityMismatch(mismatch: NewParityMismatch): Promise<void> {
+    this.statements.insertParityMismatch.run(
+      blob(mismatch.handle),
+      mismatch.op,
+      mismatch.type,
+      mismatch.expected.toString(),
+      mismatch.actual.toString(),
+      Date.now(),
+    );
+  }
+
+  async parityMismatches(limit: number): Promise<ParityMismatchRow[]> {
+    const rows = this.statements.parityMismatches.all(limit) as {
+      handle: Buffer;
+      op: string;
+      type: string;
+      expected: string;
+      actual: string;
+      at: number;
+    }[];
+    return rows.map((row) => ({
+      handle: hex(row.handle),
+      op: row.op,
+      type: row.type,
+      expected: BigInt(row.expected),
+      actual: BigInt(row.actual),
+      at: row.at,
+    }));
+  }
+
   async counts(): Promise<StoreCounts> {
     const s = this.statements;
     const computations: Record<ComputationStatus, number> = { pending: 0, done: 0, error: 0 };
@@ -493,6 +532,8 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
       computations,
       ready: (s.countReady.get({ now: Date.now() }) as { n: number }).n,
       ciphertexts: (s.countCiphertexts.get() as { n: number }).n,
+      cleartextCiphertexts: (s.countCleartextCiphertexts.get() as { n: number }).n,
+      parityMismatches: (s.countParityMismatches.get() as { n: number }).n,
       allowed: (s.countAllowed.get() as { n: number }).n,
     };
   }
@@ -555,6 +596,7 @@ function toStoredCiphertext(row: CiphertextRow): StoredCiphertext {
     handle: hex(row.handle),
     type: row.type as FheType,
     bytes: bytesOf(row.bytes),
+    computedInCleartext: row.computed_in_cleartext === 1,
     txHash: row.tx_hash ? hex(row.tx_hash) : null,
     blockNumber: row.block_number,
     inputBlobHash: row.input_blob_hash ? hex(row.input_blob_hash) : null,

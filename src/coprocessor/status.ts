@@ -11,6 +11,19 @@ export interface CoprocessorStatus {
   lagBlocks: number | null;
   computations: { pending: number; ready: number; inFlight: number; done: number; error: number };
   ciphertexts: number;
+  /** Ciphertexts the cleartext compute mode produced (not the engine). */
+  cleartextHandles: number;
+  /** Engine results that disagreed with the plaintext semantics (parity compute mode). */
+  parityMismatches: number;
+  /** The newest of them (values as decimal strings), or null. */
+  lastParityMismatch: {
+    handle: Hex;
+    op: string;
+    type: string;
+    expected: string;
+    actual: string;
+    at: string;
+  } | null;
   allowedHandles: number;
   /** Computations finished per second over the last 10 s. */
   opsPerSecond: number;
@@ -51,13 +64,29 @@ export async function readStatus(
   live: Partial<LiveStats> = {},
 ): Promise<CoprocessorStatus> {
   const stats = { ...OFFLINE, ...live };
-  const [counts, cursor] = await Promise.all([store.counts(), store.getCursor()]);
+  const [counts, cursor, [last]] = await Promise.all([
+    store.counts(),
+    store.getCursor(),
+    store.parityMismatches(1),
+  ]);
   return {
     cursor: cursor && { block: cursor.number, hash: cursor.hash },
     headBlock: stats.headBlock,
     lagBlocks: lagBlocks(stats.headBlock, cursor?.number ?? null),
     computations: { ...counts.computations, ready: counts.ready, inFlight: stats.inFlight },
     ciphertexts: counts.ciphertexts,
+    cleartextHandles: counts.cleartextCiphertexts,
+    parityMismatches: counts.parityMismatches,
+    lastParityMismatch: last
+      ? {
+          handle: last.handle,
+          op: last.op,
+          type: last.type,
+          expected: last.expected.toString(),
+          actual: last.actual.toString(),
+          at: new Date(last.at).toISOString(),
+        }
+      : null,
     allowedHandles: counts.allowed,
     opsPerSecond: stats.opsPerSecond,
     pbsPerSecond: stats.pbsPerSecond,

@@ -28,10 +28,7 @@ export interface CoprocessorStore {
   /** Pending computations whose encrypted operands all have ciphertexts, oldest event first. */
   readyComputations(limit: number, now: number): Promise<ReadyComputation[]>;
   /** Stores the result and marks the computation done in one transaction; false if it no longer exists. */
-  completeComputation(
-    key: ComputationKey,
-    result: { type: FheType; bytes: Uint8Array } | null,
-  ): Promise<boolean>;
+  completeComputation(key: ComputationKey, result: ComputedResult | null): Promise<boolean>;
   /**
    * Counts a failed attempt; it becomes `error` at `maxAttempts`, otherwise it is retried from `retryAt`.
    * Pending computations that (transitively) consume the failed output become `error` with it, so that
@@ -60,6 +57,12 @@ export interface CoprocessorStore {
   allowedRows(handle: Hex): Promise<AllowedRow[]>;
   /** Delegation events between a delegator and a delegate, in chain order (revocations have newExpiration 0). */
   delegations(delegator: Hex, delegate: Hex): Promise<DelegationRow[]>;
+
+  // ── parity compute mode ──
+  /** Keeps an engine result that disagreed with the plaintext semantics (kept across rollbacks). */
+  recordParityMismatch(mismatch: NewParityMismatch): Promise<void>;
+  /** The latest mismatches, newest first. */
+  parityMismatches(limit: number): Promise<ParityMismatchRow[]>;
 
   // ── status ──
   counts(): Promise<StoreCounts>;
@@ -112,10 +115,19 @@ export interface ReadyComputation extends NewComputation {
   outputExists: boolean;
 }
 
+export interface ComputedResult {
+  type: FheType;
+  bytes: Uint8Array;
+  /** Made by the cleartext compute mode (plaintext semantics, fresh encryption), not by the engine. */
+  computedInCleartext?: boolean;
+}
+
 export interface StoredCiphertext {
   handle: Hex;
   type: FheType;
   bytes: Uint8Array;
+  /** Computed by the cleartext compute mode (false for inputs and engine results). */
+  computedInCleartext: boolean;
   /** Producing transaction and block (null for inputs). */
   txHash: Hex | null;
   blockNumber: number | null;
@@ -171,10 +183,27 @@ export interface RollbackSummary {
   ciphertexts: number;
 }
 
+export interface NewParityMismatch {
+  handle: Hex;
+  /** Op and type names (`Mul`, `euint8`). */
+  op: string;
+  type: string;
+  expected: bigint;
+  actual: bigint;
+}
+
+export interface ParityMismatchRow extends NewParityMismatch {
+  /** Unix milliseconds. */
+  at: number;
+}
+
 export interface StoreCounts {
   computations: Record<ComputationStatus, number>;
   /** Pending computations whose operands are all present (what the scheduler can start now). */
   ready: number;
   ciphertexts: number;
+  /** Ciphertexts the cleartext compute mode produced. */
+  cleartextCiphertexts: number;
+  parityMismatches: number;
   allowed: number;
 }

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import type { ComputeMode } from '../coprocessor/compute-mode.js';
 import { stateDirLayout } from '../state-dir.js';
+import type { InputMode } from './stack-defaults.js';
 
 /**
  * What a running `fhe dev up` publishes in its state directory so that `fhe dev status` and
@@ -14,6 +16,8 @@ export interface StackRecord {
   metricsUrl: string;
   chainId: number;
   addresses: Record<string, string>;
+  compute: ComputeMode;
+  inputs: InputMode;
 }
 
 export function writeStackRecord(stateDir: string, record: StackRecord): void {

@@ -2,9 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { TfheClientKey } from 'node-tfhe';
 import type { Logger } from 'pino';
 import { type ChainHandle, type SdkChainConfig, startChain } from '../chain/start-chain.js';
+import type { ComputeMode, ResultPolicy } from '../coprocessor/compute-mode.js';
 import { type Coprocessor, type CoprocessorStatus, startCoprocessor } from '../coprocessor/coprocessor.js';
 import { type MetricsServer, startMetricsServer } from '../coprocessor/metrics.js';
+import { createCleartextEvaluator } from '../engine/cleartext-evaluator.js';
+import { decodeClientKey } from '../engine/codec/client-key-codec.js';
+import type { FheEvaluator } from '../engine/evaluator.js';
 import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
+import { encryptToStoredBytes } from '../engine/secret-key-encryption.js';
 import { FhekitError } from '../errors.js';
 import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 import { createInputService } from '../inputs/input-service.js';
@@ -17,7 +22,7 @@ import { type RelayerHandle, startRelayer } from '../relayer/server.js';
 import type { Service } from '../runtime/service.js';
 import { stateDirLayout } from '../state-dir.js';
 import { ensureApiToken } from './api-token.js';
-import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS } from './stack-defaults.js';
+import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS, type InputMode } from './stack-defaults.js';
 import { removeStackRecord, writeStackRecord } from './stack-record.js';
 import { bindStateToKeyset } from './state-keyset.js';
 
@@ -44,6 +49,10 @@ export interface StackConfig {
   idleBlockSeconds?: number;
   /** Dev accounts of the standard mnemonic funded at genesis (default 200). */
   accounts?: number;
+  /** How computations run (default `real`: the TFHE engine); see `ComputeMode`. */
+  compute?: ComputeMode;
+  /** `direct` also accepts plaintext inputs from holders of the API token (default `proven` only). */
+  inputs?: InputMode;
   /** Made by the command (level, destination); the parts log to children of it. */
   logger: Logger;
 }
@@ -52,7 +61,13 @@ export type StackProgress =
   | { phase: 'keys'; progress: KeygenProgress }
   | { phase: 'chain' | 'coprocessor' | 'api'; event: 'start' | 'done' };
 
+export interface StackModes {
+  compute: ComputeMode;
+  inputs: InputMode;
+}
+
 export interface StackStatus {
+  modes: StackModes;
   rpcUrl: string;
   apiUrl: string;
   metricsUrl: string;
@@ -115,6 +130,11 @@ export async function startStack(
     const clientKey = TfheClientKey.safe_deserialize(keyset.read('clientKey'), SERIALIZATION_LIMIT);
     const publicKeyBytes = keyset.read('publicKey');
     const crsBytes = keyset.read('crs');
+    const modes: StackModes = { compute: config.compute ?? 'real', inputs: config.inputs ?? 'proven' };
+    // The big GLWE secret key, decoded only for the modes that use it: cleartext and parity decrypt with
+    // it, direct inputs encrypt with it.
+    let glwe: Uint8Array | undefined;
+    const glweKey = () => (glwe ??= decodeClientKey(keyset.read('clientKey')).glweKey);
 
     onProgress?.({ phase: 'chain', event: 'start' });
     const chain = await startChain({
@@ -128,19 +148,34 @@ export async function startStack(
     onProgress?.({ phase: 'chain', event: 'done' });
 
     onProgress?.({ phase: 'coprocessor', event: 'start' });
-    const evaluator = await createPooledEvaluator({
-      evaluationKeys: keyset.read('evaluationKeys'),
-      ...(config.threads === undefined ? {} : { threads: config.threads }),
-    });
-    started(evaluator);
+    let evaluator: FheEvaluator;
+    let results: ResultPolicy;
+    let concurrency = config.threads;
+    if (modes.compute === 'cleartext') {
+      evaluator = createCleartextEvaluator({ glweKey: glweKey() });
+      results = { mode: 'cleartext' };
+    } else {
+      const pooled = await createPooledEvaluator({
+        evaluationKeys: keyset.read('evaluationKeys'),
+        ...(config.threads === undefined ? {} : { threads: config.threads }),
+      });
+      started(pooled);
+      evaluator = pooled;
+      concurrency = pooled.threads;
+      results =
+        modes.compute === 'parity'
+          ? { mode: 'parity', oracle: createCleartextEvaluator({ glweKey: glweKey() }) }
+          : { mode: 'real' };
+    }
     const coprocessor = await startCoprocessor({
       dbPath: paths.coprocessorDb,
       rollbackFile: paths.lastRollback,
       rpcUrl: chain.rpcUrl,
       addresses: { acl: chain.addresses.acl, executor: chain.addresses.executor },
       evaluator,
+      results,
       logger: logger.child({ component: 'coprocessor' }),
-      concurrency: evaluator.threads,
+      ...(concurrency === undefined ? {} : { concurrency }),
     });
     started(coprocessor);
     // Never report ready while the listener cannot follow the chain (it would stay silently behind).
@@ -170,6 +205,9 @@ export async function startStack(
           coprocessor.wake();
         },
       },
+      ...(modes.inputs === 'direct'
+        ? { encryptDirect: (type, value) => encryptToStoredBytes(value, type, glweKey()) }
+        : {}),
     });
     const kms = createLocalKms({
       hostChainId,
@@ -198,6 +236,7 @@ export async function startStack(
     onProgress?.({ phase: 'api', event: 'done' });
 
     const status = async (): Promise<StackStatus> => ({
+      modes,
       rpcUrl: chain.rpcUrl,
       apiUrl: relayer.url,
       metricsUrl: metrics.url,
@@ -214,6 +253,7 @@ export async function startStack(
       metricsUrl: metrics.url,
       chainId: chain.chainId,
       addresses: { ...chain.addresses },
+      ...modes,
     });
     stops.unshift(async () => removeStackRecord(stateDir, process.pid));
 

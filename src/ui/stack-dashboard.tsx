@@ -1,7 +1,7 @@
 import { Box, render, Text } from 'ink';
 import type { CoprocessorStatus } from '../coprocessor/coprocessor.js';
 import type { ChainRollback } from '../coprocessor/listener.js';
-import type { StackStatus } from '../stack/start-stack.js';
+import type { StackModes, StackStatus } from '../stack/start-stack.js';
 
 function formatUptime(seconds: number): string {
   const s = Math.floor(seconds);
@@ -27,6 +27,24 @@ function Dashboard({ status }: { status: StackStatus }) {
       <Text bold>
         fhekit dev stack <Text color="gray">— up {formatUptime(c.uptimeSeconds)}, Ctrl-C to stop</Text>
       </Text>
+      <Row label="Modes">
+        {modesText(status.modes)}
+        {status.modes.compute === 'real' ? null : (
+          <Text color="gray"> · {c.cleartextHandles} handles computed in cleartext</Text>
+        )}
+      </Row>
+      {status.modes.compute === 'parity' || c.parityMismatches > 0 ? (
+        <Row label="Parity">
+          {c.parityMismatches === 0 ? (
+            <Text color="green">0 mismatches: every engine result matched the plaintext semantics</Text>
+          ) : (
+            <Text bold color="red">
+              {c.parityMismatches} MISMATCH{c.parityMismatches === 1 ? '' : 'ES'}
+              {c.lastParityMismatch ? ` · last: ${mismatchText(c.lastParityMismatch)}` : ''}
+            </Text>
+          )}
+        </Row>
+      ) : null}
       <Row label="Chain RPC">
         {status.rpcUrl} <Text color="gray">chain {status.chainId}</Text> block {c.cursor?.block ?? '–'}
         {lag > 0 ? <Text color="yellow"> (lag {lag})</Text> : null}
@@ -81,12 +99,28 @@ export function rollbackText(r: ChainRollback): string {
   return `chain went back from block ${r.fromBlock} to ${r.toBlock} at ${r.at}: ${r.dropped.blocks} blocks, ${r.dropped.computations} computations, ${r.dropped.ciphertexts} ciphertexts dropped`;
 }
 
+/** `compute real · inputs proven`. */
+export function modesText(modes: StackModes): string {
+  return `compute ${modes.compute} · inputs ${modes.inputs}`;
+}
+
+/** What the compute modes left in the store: `fhe dev status` always says it. */
+export function modeCountsText(c: CoprocessorStatus): string {
+  const last = c.lastParityMismatch ? ` (last: ${mismatchText(c.lastParityMismatch)})` : '';
+  return `${c.cleartextHandles} handles computed in cleartext · ${c.parityMismatches} parity mismatches${last}`;
+}
+
+function mismatchText(m: NonNullable<CoprocessorStatus['lastParityMismatch']>): string {
+  return `${m.op} ${m.type} ${m.handle} engine ${m.actual}, expected ${m.expected}`;
+}
+
 /** One line per change, for CI logs and pipes. */
 export function statusLine(c: CoprocessorStatus): string {
   return [
     `block ${c.cursor?.block ?? '-'}${c.lagBlocks ? ` (lag ${c.lagBlocks})` : ''}`,
     `computations pending ${c.computations.pending} running ${c.computations.inFlight} done ${c.computations.done} failed ${c.computations.error}`,
-    `ciphertexts ${c.ciphertexts}`,
+    `ciphertexts ${c.ciphertexts}${c.cleartextHandles > 0 ? ` (${c.cleartextHandles} computed in cleartext)` : ''}`,
+    ...(c.parityMismatches > 0 ? [`PARITY MISMATCHES ${c.parityMismatches}`] : []),
     `${c.opsPerSecond.toFixed(2)} ops/s${c.pbsPerSecond === null ? '' : ` ${c.pbsPerSecond.toFixed(1)} PBS/s`}`,
     ...(c.lastRollback ? [`last rollback: ${rollbackText(c.lastRollback)}`] : []),
   ].join(' | ');

@@ -35,6 +35,7 @@ describe('toFhevmComputation', () => {
     handle: handle(1, FheType.Bool),
     type: FheType.Bool,
     bytes: new Uint8Array([7]),
+    computedInCleartext: false,
     txHash: null,
     blockNumber: null,
     inputBlobHash: null,

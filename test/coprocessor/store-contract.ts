@@ -318,5 +318,58 @@ export function describeStoreContract(name: string, createFixture: () => StoreFi
       });
       expect([...(await store.getCiphertext(handle(2)))!.bytes]).toEqual([...CT]);
     });
+
+    it('marks results computed in cleartext and keeps parity mismatches, both counted', async () => {
+      await store.insertInputCiphertexts([input(1), input(2)]);
+      await store.ingestBlock(block(1, { computations: [add(10, 1, 2, 1, 0), add(11, 1, 2, 1, 1)] }));
+      const [engine, cleartext] = await store.readyComputations(10, Date.now());
+      await store.completeComputation(engine!, { type: FheType.Uint8, bytes: CT });
+      await store.completeComputation(cleartext!, {
+        type: FheType.Uint8,
+        bytes: CT,
+        computedInCleartext: true,
+      });
+      const wide = 2n ** 200n + 1n;
+      await store.recordParityMismatch({
+        handle: handle(10),
+        op: 'Add',
+        type: 'euint8',
+        expected: 3n,
+        actual: 4n,
+      });
+      await store.recordParityMismatch({
+        handle: handle(11),
+        op: 'Mul',
+        type: 'euint256',
+        expected: wide,
+        actual: 0n,
+      });
+      await store.close();
+      store = await fixture.open();
+
+      expect((await store.getCiphertext(handle(10)))?.computedInCleartext).toBe(false);
+      expect((await store.getCiphertext(handle(11)))?.computedInCleartext).toBe(true);
+      expect((await store.getCiphertext(handle(1)))?.computedInCleartext).toBe(false);
+      expect(await store.parityMismatches(10)).toEqual([
+        {
+          handle: handle(11),
+          op: 'Mul',
+          type: 'euint256',
+          expected: wide,
+          actual: 0n,
+          at: expect.any(Number),
+        },
+        { handle: handle(10), op: 'Add', type: 'euint8', expected: 3n, actual: 4n, at: expect.any(Number) },
+      ]);
+      expect(await store.parityMismatches(1)).toHaveLength(1);
+      expect(await store.counts()).toMatchObject({
+        ciphertexts: 4,
+        cleartextCiphertexts: 1,
+        parityMismatches: 2,
+      });
+      // A mismatch is a finding about the engine: a chain rollback does not erase it.
+      await store.rollbackAfter(-1);
+      expect(await store.counts()).toMatchObject({ cleartextCiphertexts: 0, parityMismatches: 2 });
+    });
   });
 }

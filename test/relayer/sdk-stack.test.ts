@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aclAbi, kmsVerifierAbi } from '../../src/chain/abis.js';
 import type { DeployedContract } from '../../src/chain/deploy.js';
 import { deployFixture, type FIXTURE_ABIS } from '../../src/chain/fixtures.js';
-import { signUserDecryptRequest } from '../../src/client/stack-client.js';
+import { connectToStack, signUserDecryptRequest } from '../../src/client/stack-client.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
 import { FheOp } from '../../src/fhevm/operations.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
 import { stateDirLayout } from '../../src/state-dir.js';
@@ -186,5 +187,17 @@ describe('real relayer-sdk against a fhekit stack', () => {
     expect(await refused.json()).toMatchObject({
       error: { label: 'not_allowed_on_host_acl', code: 'KMS_NOT_ALLOWED' },
     });
+  });
+
+  it('refuses direct inputs, even with the API token, on a stack started without --inputs direct', async () => {
+    const client = await connectToStack({
+      rpcUrl: stack.chain.rpcUrl,
+      apiUrl: stack.relayer.url,
+      apiToken: readFileSync(stateDirLayout(stateDir).apiToken, 'utf8').trim(),
+    });
+    await expect(
+      client.directInput(ops.address, stack.chain.deployer.address, [{ type: FheType.Uint8, value: 1n }]),
+    ).rejects.toMatchObject({ code: 'INPUT_DIRECT_DISABLED' });
+    expect((await stack.status()).modes).toEqual({ compute: 'real', inputs: 'proven' });
   });
 });

@@ -1,7 +1,7 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import { stateDirFlag } from '../../cli/stack-flags.js';
 import { readStackReport } from '../../stack/stack-status.js';
-import { statusLine } from '../../ui/stack-dashboard.js';
+import { modeCountsText, modesText, statusLine } from '../../ui/stack-dashboard.js';
 
 export default class DevStatus extends BaseCommand {
   static override summary =
@@ -15,6 +15,7 @@ export default class DevStatus extends BaseCommand {
     if (report.record) {
       const r = report.record;
       this.log(`Running (pid ${r.pid}, since ${r.startedAt}) from ${report.stateDir}`);
+      this.log(`  Modes        ${modesText(r)}`);
       this.log(`  RPC          ${r.rpcUrl} (chain ${r.chainId})`);
       this.log(`  Relayer API  ${r.apiUrl}`);
       this.log(`  Metrics      ${r.metricsUrl}`);
@@ -22,7 +23,10 @@ export default class DevStatus extends BaseCommand {
     } else {
       this.log(`No stack running from ${report.stateDir}. Start one with \`fhe dev up\`.`);
     }
-    if (report.coprocessor) this.log(`  ${statusLine(report.coprocessor)}`);
+    if (report.coprocessor) {
+      this.log(`  ${statusLine(report.coprocessor)}`);
+      this.log(`  ${modeCountsText(report.coprocessor)}`);
+    }
     return report;
   }
 }

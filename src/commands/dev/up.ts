@@ -5,7 +5,7 @@ import { stackFlags } from '../../cli/stack-flags.js';
 import { recordStartFailure, startStackInBackground } from '../../stack/background.js';
 import { type StackProgress, startStack } from '../../stack/start-stack.js';
 import { stateDirLayout } from '../../state-dir.js';
-import { renderDashboard, statusLine } from '../../ui/stack-dashboard.js';
+import { modesText, renderDashboard, statusLine } from '../../ui/stack-dashboard.js';
 import { createStepProgress } from '../../ui/step-progress.js';
 
 const START_STEPS = [
@@ -25,6 +25,7 @@ export default class DevUp extends BaseCommand {
     '<%= config.bin %> dev up',
     '<%= config.bin %> dev up --background',
     'FHE_RPC_PORT=0 FHE_API_PORT=0 <%= config.bin %> dev up',
+    '<%= config.bin %> dev up --compute cleartext --inputs direct',
   ];
   static override flags = {
     ...stackFlags,
@@ -73,6 +74,8 @@ export default class DevUp extends BaseCommand {
         decryptTimeoutMs: flags['decrypt-timeout'] * 1000,
         idleBlockSeconds: flags['idle-block-time'],
         accounts: flags.accounts,
+        compute: flags.compute,
+        inputs: flags.inputs,
         logger: pino(
           { level: flags['log-level'] },
           // Synchronous: an asynchronous destination still opening throws on exit and hides a start failure.
@@ -92,7 +95,7 @@ export default class DevUp extends BaseCommand {
     if (interactive) {
       view = renderDashboard(first);
     } else {
-      this.log(`fhekit stack ready. Logs: ${logFile}`);
+      this.log(`fhekit stack ready (${modesText(first.modes)}). Logs: ${logFile}`);
       for (const line of stack.chain.describe()) this.log(`  ${line}`);
       this.log(`  Relayer API: ${first.apiUrl}\n  Metrics: ${first.metricsUrl}`);
       let last = '';

@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInstance, type FhevmInstanceConfig } from '@zama-fhe/relayer-sdk/node';
+import pino from 'pino';
+import { decodeEventLog, getAddress, type Hex } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeployedContract } from '../../src/chain/deploy.js';
+import { deployFixture, type FIXTURE_ABIS } from '../../src/chain/fixtures.js';
+import { connectToStack, type StackClient } from '../../src/client/stack-client.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { FheOp } from '../../src/fhevm/operations.js';
+import { readStackRecord } from '../../src/stack/stack-record.js';
+import { type Stack, startStack } from '../../src/stack/start-stack.js';
+import { stateDirLayout } from '../../src/state-dir.js';
+import { SOLC_CACHE_DIR } from '../chain/fixture-chain.js';
+import { TEST_KEYS_DIR } from '../test-keys.js';
+
+type HandleOps = DeployedContract<(typeof FIXTURE_ABIS)['HandleOps']>;
+
+/**
+ * A whole stack in the fast inner-loop modes (`--compute cleartext --inputs direct`): inputs handed over
+ * in plaintext through the relayer route, accepted by `FHE.fromExternal` on chain, computed in
+ * cleartext, and decrypted through the real KMS and the real SDK.
+ */
+describe('a stack with --compute cleartext --inputs direct', () => {
+  let stack: Stack;
+  let ops: HandleOps;
+  let client: StackClient;
+  let stateDir: string;
+
+  async function publish(functionName: string, args: readonly unknown[]): Promise<Hex> {
+    const hash = await stack.chain.walletClient.writeContract({
+      address: ops.address,
+      abi: ops.contract.abi,
+      functionName,
+      args,
+    } as never);
+    const receipt = await stack.chain.publicClient.waitForTransactionReceipt({ hash });
+    expect(receipt.status).toBe('success');
+    for (const log of receipt.logs) {
+      if (getAddress(log.address) !== getAddress(ops.address)) continue;
+      const event = decodeEventLog({ abi: ops.contract.abi, data: log.data, topics: log.topics });
+      if (event.eventName === 'Published') return (event.args as { handle: Hex }).handle;
+    }
+    throw new Error(`${functionName} published no handle`);
+  }
+
+  beforeAll(async () => {
+    stateDir = mkdtempSync(join(tmpdir(), 'fhekit-modes-stack-'));
+    stack = await startStack({
+      stateDir,
+      keysDir: TEST_KEYS_DIR,
+      compute: 'cleartext',
+      inputs: 'direct',
+      logger: pino({ level: 'silent' }),
+    });
+    ops = (await deployFixture(stack.chain, 'HandleOps', [], { cacheDir: SOLC_CACHE_DIR })) as HandleOps;
+    client = await connectToStack({
+      rpcUrl: stack.chain.rpcUrl,
+      apiUrl: stack.relayer.url,
+      apiToken: readFileSync(stateDirLayout(stateDir).apiToken, 'utf8').trim(),
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('takes direct inputs on chain, computes add and select in cleartext, and the KMS decrypts them', async () => {
+    const user = stack.chain.deployer.address;
+    const input = await client.directInput(ops.address, user, [
+      { type: FheType.Uint8, value: 200n },
+      { type: FheType.Uint8, value: 100n },
+      { type: FheType.Bool, value: 0n },
+    ]);
+    // InputVerifier accepts the stack's signature over the directly encrypted handles.
+    const a = await publish('inputEuint8', [input.handles[0], input.inputProof]);
+    const b = await publish('inputEuint8', [input.handles[1], input.inputProof]);
+    const control = await publish('inputEbool', [input.handles[2], input.inputProof]);
+    const sum = await publish('binary', [FheOp.Add, a, b, false]);
+    const chosen = await publish('select', [control, a, sum]);
+
+    const sdk = await createInstance(stack.sdkConfig() as FhevmInstanceConfig);
+    const decrypted = await sdk.publicDecrypt([a, control, sum, chosen]);
+    expect(decrypted.clearValues).toEqual({ [a]: 200n, [control]: false, [sum]: 44n, [chosen]: 44n });
+
+    const store = stack.coprocessor.store;
+    expect((await store.getCiphertext(sum))?.computedInCleartext).toBe(true);
+    expect((await store.getCiphertext(chosen))?.computedInCleartext).toBe(true);
+    expect((await store.getCiphertext(a))?.computedInCleartext).toBe(false);
+    const status = await stack.status();
+    expect(status.modes).toEqual({ compute: 'cleartext', inputs: 'direct' });
+    expect(status.coprocessor).toMatchObject({ cleartextHandles: 2, parityMismatches: 0 });
+    expect(readStackRecord(stateDir)).toMatchObject({ compute: 'cleartext', inputs: 'direct' });
+  });
+
+  it('refuses a direct input without the stack’s API token', async () => {
+    const response = await fetch(`${stack.relayer.url}/fhekit/direct-input`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${'0'.repeat(64)}` },
+      body: JSON.stringify({
+        values: [{ type: FheType.Uint8, value: '1' }],
+        contractAddress: ops.address,
+        userAddress: stack.chain.deployer.address,
+        contractChainId: String(stack.chain.chainId),
+      }),
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { code: 'RELAYER_UNAUTHORIZED' } });
+    const tokenless = await connectToStack({ rpcUrl: stack.chain.rpcUrl, apiUrl: stack.relayer.url });
+    await expect(
+      tokenless.directInput(ops.address, stack.chain.deployer.address, [{ type: FheType.Bool, value: 1n }]),
+    ).rejects.toMatchObject({ code: 'FHE_API_TOKEN_MISSING' });
+  });
+});
