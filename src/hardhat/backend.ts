@@ -1,5 +1,6 @@
 import type { Address, Hex } from 'viem';
 import type { SdkChainConfig } from '../chain/start-chain.js';
+import type { AcceptedInput, DirectInputRequest } from '../inputs/input-service.js';
 import type { FheRunReport } from './run-report.js';
 
 /**
@@ -18,6 +19,11 @@ export interface FhevmBackend {
   debugDecrypt(handle: Hex): Promise<bigint>;
   /** KMS signatures over (handles, abi-encoded values) that `FHE.checkSignatures` accepts. */
   signDecryption(handles: readonly Hex[], values: readonly bigint[]): Promise<Hex[]>;
+  /**
+   * Encrypts and signs plaintext inputs in-process (no ZK proof); undefined when inputs go through the
+   * SDK's proofs (`FHE_INPUTS=proven`, or a running stack).
+   */
+  acceptDirectInput?: (request: DirectInputRequest) => Promise<AcceptedInput>;
   /** FHE work done so far (for the end-of-run report); null when another process (a stack) does it. */
   report(): Promise<FheRunReport | null>;
   readonly addresses: { acl: Address; executor: Address; kmsVerifier: Address };

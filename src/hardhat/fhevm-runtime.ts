@@ -11,6 +11,7 @@ import { FhekitError } from '../errors.js';
 import { parseHandle } from '../fhevm/handles.js';
 import type { FhevmBackend } from './backend.js';
 import { parseCoprocessorEvents } from './coprocessor-events.js';
+import { createDirectEncryptedInput } from './direct-input.js';
 import {
   type AddressLike,
   type CoprocessorConfig,
@@ -229,10 +230,16 @@ export class FhekitFhevmRuntime implements HardhatFhevmRuntimeEnvironment {
   }
 
   createEncryptedInput(contractAddress: string, userAddress: string): RelayerEncryptedInput {
-    return this.sdk.createEncryptedInput(
-      checkAddress(contractAddress, 'contractAddress'),
-      checkAddress(userAddress, 'userAddress'),
-    );
+    const contract = checkAddress(contractAddress, 'contractAddress');
+    const user = checkAddress(userAddress, 'userAddress');
+    const sdk = this.sdk; // throws the typed "not started" error before anything else
+    const backend = this.connected?.backend;
+    if (backend?.acceptDirectInput === undefined) return sdk.createEncryptedInput(contract, user);
+    return createDirectEncryptedInput(backend.acceptDirectInput, {
+      contractAddress: contract,
+      userAddress: user,
+      chainId: BigInt(backend.sdkConfig.chainId),
+    });
   }
 
   createEIP712(

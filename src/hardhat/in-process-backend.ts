@@ -18,7 +18,9 @@ import { DEFAULT_GATEWAY, HOST_ADDRESSES, installHostContracts } from '../chain/
 import { loadOrCreateSigners } from '../chain/signers.js';
 import { startCoprocessor } from '../coprocessor/coprocessor.js';
 import { openSqliteStore } from '../coprocessor/sqlite-store.js';
+import { decodeClientKey } from '../engine/codec/client-key-codec.js';
 import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
+import { encryptToStoredBytes } from '../engine/secret-key-encryption.js';
 import { parseHandle } from '../fhevm/handles.js';
 import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
 import { createInputService } from '../inputs/input-service.js';
@@ -50,6 +52,11 @@ export interface InProcessBackendOptions {
   waitTimeoutMs?: number;
   logger: Logger;
   onKeygenProgress?: (progress: KeygenProgress) => void;
+  /**
+   * `direct` (default, like the mock it replaces, which makes no proofs): `createEncryptedInput` hands
+   * plaintexts to the in-process input service, which encrypts and signs them. `proven`: SDK proofs.
+   */
+  inputs?: 'direct' | 'proven';
 }
 
 /**
@@ -117,7 +124,11 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
     stops.push(() => inputWorker.stop());
     const hostChainId = BigInt(options.chainId);
     const gatewayChainId = BigInt(gateway.chainId);
+    const { glweKey } = decodeClientKey(keyset.read('clientKey'));
     const inputs = createInputService({
+      ...(options.inputs === 'proven'
+        ? {}
+        : { encryptDirect: (type, value) => encryptToStoredBytes(value, type, glweKey) }),
       hostChainId,
       aclAddress: HOST_ADDRESSES.acl,
       domain: { gatewayChainId, inputVerificationAddress: gateway.inputVerification },
@@ -178,6 +189,9 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
         kmsVerifier: HOST_ADDRESSES.kmsVerifier,
       },
       waitForHandles,
+      ...(options.inputs === 'proven'
+        ? {}
+        : { acceptDirectInput: (request) => inputs.acceptDirectInput(request) }),
       async debugDecrypt(handle) {
         await waitForHandles([handle]);
         const stored = await coprocessor.store.getCiphertext(handle);

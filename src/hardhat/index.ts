@@ -121,6 +121,7 @@ async function startBackend(
       provider: hre.network.provider,
       chainId: hre.network.config.chainId ?? 31337,
       keysDir: keysDir(process.env),
+      inputs: process.env.FHE_INPUTS === 'proven' ? 'proven' : 'direct',
       ...(process.env.FHE_THREADS ? { threads: Number(process.env.FHE_THREADS) } : {}),
       logger,
       onKeygenProgress: printKeygenProgress(keysDir(process.env)),
