@@ -15,7 +15,7 @@ import {
   type WalletClient,
 } from 'viem';
 import { type HDAccount, mnemonicToAccount } from 'viem/accounts';
-import { inputVerifierAbi, kmsVerifierAbi } from '../chain/abis.js';
+import { readGatewayDomains } from '../chain/gateway-domains.js';
 import { HOST_ADDRESSES } from '../chain/host-contracts.js';
 import { ANVIL_MNEMONIC } from '../chain/start-chain.js';
 import { FhekitError } from '../errors.js';
@@ -109,16 +109,7 @@ export async function connectToStack(options: {
   const account = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: options.accountIndex ?? 0 });
   const publicClient = createPublicClient({ chain, transport: http(options.rpcUrl) });
   const walletClient = createWalletClient({ chain, account, transport: http(options.rpcUrl) });
-  const [, , , inputChainId, inputVerification] = await publicClient.readContract({
-    address: HOST_ADDRESSES.inputVerifier,
-    abi: inputVerifierAbi,
-    functionName: 'eip712Domain',
-  });
-  const [, , , , decryption] = await publicClient.readContract({
-    address: HOST_ADDRESSES.kmsVerifier,
-    abi: kmsVerifierAbi,
-    functionName: 'eip712Domain',
-  });
+  const { gatewayChainId, inputVerification, decryption } = await readGatewayDomains(publicClient);
   const sdk = await createInstance({
     aclContractAddress: HOST_ADDRESSES.acl,
     kmsContractAddress: HOST_ADDRESSES.kmsVerifier,
@@ -126,7 +117,7 @@ export async function connectToStack(options: {
     verifyingContractAddressDecryption: decryption,
     verifyingContractAddressInputVerification: inputVerification,
     chainId,
-    gatewayChainId: Number(inputChainId),
+    gatewayChainId,
     network: options.rpcUrl,
     relayerUrl: options.apiUrl,
   });

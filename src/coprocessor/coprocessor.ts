@@ -11,7 +11,7 @@ import { readRollbackRecord, writeRollbackRecord } from './rollback-record.js';
 import { reportsPbs, Scheduler } from './scheduler.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { type CoprocessorStatus, readStatus } from './status.js';
-import type { CoprocessorStore } from './store.js';
+import type { CoprocessorStore, InputCiphertext } from './store.js';
 
 export type { CoprocessorStatus } from './status.js';
 
@@ -53,8 +53,8 @@ export interface Coprocessor extends Service {
   /** Its Prometheus registry: mount `metricsHandler(coprocessor.metrics.registry)` or `startMetricsServer`. */
   readonly metrics: CoprocessorMetrics;
   status(): Promise<CoprocessorStatus>;
-  /** Tell the scheduler that ciphertexts were inserted (e.g. verified inputs), instead of waiting for its poll. */
-  wake(): void;
+  /** Stores verified input ciphertexts and wakes the scheduler (instead of waiting for its poll). */
+  insertInputCiphertexts(inputs: readonly InputCiphertext[]): Promise<void>;
   /** Resolves once the listener reached the chain head; FHE_LISTENER_STALLED if it cannot (see `HostListener`). */
   caughtUp(stallMs: number): Promise<void>;
 }
@@ -155,7 +155,10 @@ export async function startCoprocessor(options: CoprocessorOptions): Promise<Cop
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
         lastRollback,
       }),
-    wake: () => scheduler?.wake(),
+    async insertInputCiphertexts(inputs) {
+      await store.insertInputCiphertexts(inputs);
+      scheduler?.wake();
+    },
     caughtUp: (stallMs) => listener.whenCaughtUp(stallMs),
     name: 'coprocessor',
     exited: exit.exited,

@@ -135,12 +135,7 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
       signers: [signers.coprocessor],
       verifier: inputWorker.verifier,
       expander: inputWorker.expander,
-      store: {
-        insertInputCiphertexts: async (ciphertexts) => {
-          await coprocessor.store.insertInputCiphertexts(ciphertexts);
-          coprocessor.wake();
-        },
-      },
+      store: coprocessor,
     });
     const decryptionDomain = { gatewayChainId, decryptionAddress: gateway.decryption };
     const waitTimeoutMs = options.waitTimeoutMs ?? 300_000;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { createPublicClient, custom } from 'viem';
-import { inputVerifierAbi, kmsVerifierAbi } from '../chain/abis.js';
+import { readGatewayDomains } from '../chain/gateway-domains.js';
 import { HOST_ADDRESSES } from '../chain/host-contracts.js';
 import { FhekitError } from '../errors.js';
 import { readStackRecord, type StackRecord } from '../stack/stack-record.js';
@@ -53,16 +53,7 @@ export async function connectToStackBackend(options: StackBackendOptions): Promi
   }
   const client = createPublicClient({ transport: custom(options.provider) });
   const chainId = await client.getChainId();
-  const [, , , gatewayChainId, inputVerification] = await client.readContract({
-    address: HOST_ADDRESSES.inputVerifier,
-    abi: inputVerifierAbi,
-    functionName: 'eip712Domain',
-  });
-  const [, , , , decryption] = await client.readContract({
-    address: HOST_ADDRESSES.kmsVerifier,
-    abi: kmsVerifierAbi,
-    functionName: 'eip712Domain',
-  });
+  const { gatewayChainId, inputVerification, decryption } = await readGatewayDomains(client);
   options.logger.info({ stateDir, api: record.apiUrl }, 'using a running fhekit stack');
   const unavailable = (what: string) =>
     new FhekitError('FHE_DEBUGGER_UNAVAILABLE', `${what} needs the in-process backend.`, {
@@ -76,7 +67,7 @@ export async function connectToStackBackend(options: StackBackendOptions): Promi
       verifyingContractAddressDecryption: decryption,
       verifyingContractAddressInputVerification: inputVerification,
       chainId,
-      gatewayChainId: Number(gatewayChainId),
+      gatewayChainId,
       relayerUrl: record.apiUrl,
     },
     addresses: {

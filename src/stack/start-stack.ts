@@ -199,12 +199,7 @@ export async function startStack(
       signers: [chain.signers.coprocessor],
       verifier: inputWorker.verifier,
       expander: inputWorker.expander,
-      store: {
-        insertInputCiphertexts: async (ciphertexts) => {
-          await coprocessor.store.insertInputCiphertexts(ciphertexts);
-          coprocessor.wake();
-        },
-      },
+      store: coprocessor,
       ...(modes.inputs === 'direct'
         ? { encryptDirect: (type, value) => encryptToStoredBytes(value, type, glweKey()) }
         : {}),
