@@ -3,21 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInstance, type FhevmInstance, type FhevmInstanceConfig } from '@zama-fhe/relayer-sdk/node';
 import pino from 'pino';
-import { decodeEventLog, getAddress, type Hex, toHex } from 'viem';
+import { type Hex, toHex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aclAbi, kmsVerifierAbi } from '../../src/chain/abis.js';
-import type { DeployedContract } from '../../src/chain/deploy.js';
-import { deployFixture, type FIXTURE_ABIS } from '../../src/chain/fixtures.js';
+import { deployFixture } from '../../src/chain/fixtures.js';
 import { connectToStack, signUserDecryptRequest } from '../../src/client/stack-client.js';
 import { FheType } from '../../src/fhevm/fhe-types.js';
 import { FheOp } from '../../src/fhevm/operations.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
 import { stateDirLayout } from '../../src/state-dir.js';
 import { SOLC_CACHE_DIR } from '../chain/fixture-chain.js';
+import { type HandleOps, publishHandle } from '../stack/publish-handle.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
-
-type HandleOps = DeployedContract<(typeof FIXTURE_ABIS)['HandleOps']>;
 
 /**
  * The dApp developer's loop with the real `@zama-fhe/relayer-sdk` 0.4.3 pointed at a whole fhekit stack
@@ -32,25 +30,8 @@ describe('real relayer-sdk against a fhekit stack', () => {
   let stateDir: string;
 
   /** Sends a HandleOps transaction and returns the handle its `Published` event carries. */
-  async function publish(
-    functionName: 'inputEuint8' | 'inputEbool' | 'binary',
-    args: readonly unknown[],
-  ): Promise<Hex> {
-    const hash = await stack.chain.walletClient.writeContract({
-      address: ops.address,
-      abi: ops.contract.abi,
-      functionName,
-      args,
-    } as never);
-    const receipt = await stack.chain.publicClient.waitForTransactionReceipt({ hash });
-    expect(receipt.status).toBe('success');
-    for (const log of receipt.logs) {
-      if (getAddress(log.address) !== getAddress(ops.address)) continue;
-      const event = decodeEventLog({ abi: ops.contract.abi, data: log.data, topics: log.topics });
-      if (event.eventName === 'Published') return (event.args as { handle: Hex }).handle;
-    }
-    throw new Error(`${functionName} published no handle`);
-  }
+  const publish = (functionName: 'inputEuint8' | 'inputEbool' | 'binary', args: readonly unknown[]) =>
+    publishHandle(stack.chain, ops, functionName, args);
 
   beforeAll(async () => {
     stateDir = mkdtempSync(join(tmpdir(), 'fhekit-sdk-stack-'));

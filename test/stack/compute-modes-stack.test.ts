@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInstance, type FhevmInstanceConfig } from '@zama-fhe/relayer-sdk/node';
 import pino from 'pino';
-import { decodeEventLog, getAddress, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeployedContract } from '../../src/chain/deploy.js';
-import { deployFixture, type FIXTURE_ABIS } from '../../src/chain/fixtures.js';
+import { deployFixture } from '../../src/chain/fixtures.js';
 import { connectToStack, type StackClient } from '../../src/client/stack-client.js';
 import { FheType } from '../../src/fhevm/fhe-types.js';
 import { FheOp } from '../../src/fhevm/operations.js';
@@ -15,8 +13,7 @@ import { type Stack, startStack } from '../../src/stack/start-stack.js';
 import { stateDirLayout } from '../../src/state-dir.js';
 import { SOLC_CACHE_DIR } from '../chain/fixture-chain.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
-
-type HandleOps = DeployedContract<(typeof FIXTURE_ABIS)['HandleOps']>;
+import { type HandleOps, publishHandle } from './publish-handle.js';
 
 /**
  * A whole stack in the fast inner-loop modes (`--compute cleartext --inputs direct`): inputs handed over
@@ -29,22 +26,8 @@ describe('a stack with --compute cleartext --inputs direct', () => {
   let client: StackClient;
   let stateDir: string;
 
-  async function publish(functionName: string, args: readonly unknown[]): Promise<Hex> {
-    const hash = await stack.chain.walletClient.writeContract({
-      address: ops.address,
-      abi: ops.contract.abi,
-      functionName,
-      args,
-    } as never);
-    const receipt = await stack.chain.publicClient.waitForTransactionReceipt({ hash });
-    expect(receipt.status).toBe('success');
-    for (const log of receipt.logs) {
-      if (getAddress(log.address) !== getAddress(ops.address)) continue;
-      const event = decodeEventLog({ abi: ops.contract.abi, data: log.data, topics: log.topics });
-      if (event.eventName === 'Published') return (event.args as { handle: Hex }).handle;
-    }
-    throw new Error(`${functionName} published no handle`);
-  }
+  const publish = (functionName: string, args: readonly unknown[]) =>
+    publishHandle(stack.chain, ops, functionName, args);
 
   beforeAll(async () => {
     stateDir = mkdtempSync(join(tmpdir(), 'fhekit-modes-stack-'));
