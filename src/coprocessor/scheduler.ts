@@ -47,6 +47,8 @@ export class Scheduler {
   private stopped = true;
   private loop: Promise<void> | undefined;
   private pbsReported = 0;
+  /** Bootstrap counts at the start of each computation on the evaluator, and whether another overlapped it. */
+  private readonly pbsMeters = new Set<{ start: number; shared: boolean }>();
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
   private readonly pollIntervalMs: number;
@@ -128,6 +130,23 @@ export class Scheduler {
     return delta;
   }
 
+  /**
+   * The evaluator counts bootstraps for all computations together: a computation's own count is the
+   * difference over its run only when no other computation ran meanwhile (else null). Call the returned
+   * function once the computation ended.
+   */
+  private startPbsMeter(): () => number | null {
+    const { evaluator } = this.options;
+    if (!reportsPbs(evaluator)) return () => null;
+    const meter = { start: evaluator.pbsCount(), shared: this.pbsMeters.size > 0 };
+    for (const other of this.pbsMeters) other.shared = true;
+    this.pbsMeters.add(meter);
+    return () => {
+      this.pbsMeters.delete(meter);
+      return meter.shared ? null : evaluator.pbsCount() - meter.start;
+    };
+  }
+
   private async execute(computation: ReadyComputation): Promise<void> {
     const { store, evaluator, metrics, logger } = this.options;
     const op = opName(computation.op) ?? `op${computation.op}`;
@@ -158,7 +177,11 @@ export class Scheduler {
             })
           : evaluator;
       const started = performance.now();
-      const bytes = await engine.compute(input);
+      const measurePbs = this.startPbsMeter();
+      let pbs: number | null = null;
+      const bytes = await engine.compute(input).finally(() => {
+        pbs = measurePbs();
+      });
       const seconds = (performance.now() - started) / 1000;
       if (this.stopped) return;
       for (const { op: mismatchOp, resultType, expected, actual } of mismatches) {
@@ -179,7 +202,7 @@ export class Scheduler {
         bytes,
         computedInCleartext: results.mode === 'cleartext',
       };
-      if (!(await store.completeComputation(computation, result))) {
+      if (!(await store.completeComputation(computation, result, { computeMs: seconds * 1000, pbs }))) {
         log.info('computation was rolled back (reorg) while computing; result dropped');
         return;
       }

@@ -171,4 +171,16 @@ export const MIGRATIONS: readonly Migration[] = [
     // Input proofs are verified in memory and only their ciphertexts stored; the table had no writer.
     sql: 'DROP TABLE input_proofs;',
   },
+  {
+    version: 6,
+    name: 'computation cost for traces',
+    // Engine time and bootstraps per computation, for `fhe trace`; NULL when it was not computed here
+    // (reused result, or rows from before this version), or (pbs) when it shared the PBS counter.
+    sql: `
+      ALTER TABLE computations ADD COLUMN compute_ms REAL;
+      ALTER TABLE computations ADD COLUMN pbs INTEGER;
+      CREATE INDEX computations_by_tx ON computations(tx_hash);
+      CREATE INDEX computations_failed ON computations(block_number, log_index) WHERE status = 'error';
+    `,
+  },
 ];

@@ -13,6 +13,7 @@ import type {
   AllowedRow,
   BlockId,
   BlockRef,
+  ComputationCost,
   ComputationKey,
   ComputationStatus,
   ComputedResult,
@@ -28,6 +29,8 @@ import type {
   StoredCiphertext,
   StoredComputation,
   StoredOperand,
+  TracedComputation,
+  TransactionRef,
 } from './store.js';
 
 /** Blocks kept for reorg detection; a reorg deeper than this cannot be rolled back. */
@@ -134,6 +137,8 @@ interface ComputationRow {
   log_index: number;
   created_at: number;
   completed_at: number | null;
+  compute_ms: number | null;
+  pbs: number | null;
 }
 
 interface CiphertextRow {
@@ -209,8 +214,8 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
       computationsFor: db.prepare(
         'SELECT * FROM computations WHERE output_handle = ? ORDER BY block_number, log_index',
       ),
-      markDone: db.prepare(`UPDATE computations SET status = 'done', error = NULL, completed_at = ?
-        WHERE output_handle = ? AND tx_hash = ? AND status = 'pending'`),
+      markDone: db.prepare(`UPDATE computations SET status = 'done', error = NULL, completed_at = ?,
+        compute_ms = ?, pbs = ? WHERE output_handle = ? AND tx_hash = ? AND status = 'pending'`),
       insertComputedCiphertext: db.prepare(`INSERT OR IGNORE INTO ciphertexts
         (handle, type, bytes, digest, computed_in_cleartext, tx_hash, block_number, created_at)
         SELECT output_handle, ?, ?, ?, ?, tx_hash, block_number, ? FROM computations WHERE output_handle = ? AND tx_hash = ?`),
@@ -224,6 +229,15 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
           WHERE NOT EXISTS (SELECT 1 FROM ciphertexts x WHERE x.handle = o.output_handle))
         UPDATE computations SET status = 'error', error = @error
         WHERE status = 'pending' AND output_handle IN (SELECT handle FROM doomed) AND output_handle <> @handle`),
+      transactionComputations: db.prepare(
+        'SELECT * FROM computations WHERE tx_hash = ? ORDER BY block_number, log_index',
+      ),
+      recentTransactions: db.prepare(`SELECT tx_hash, MAX(block_number) AS block_number, COUNT(*) AS n,
+        MIN(created_at) AS ingested_at FROM computations GROUP BY tx_hash
+        ORDER BY MAX(block_number) DESC, MAX(log_index) DESC LIMIT ?`),
+      failedComputations: db.prepare(
+        `SELECT * FROM computations WHERE status = 'error' ORDER BY block_number DESC, log_index DESC LIMIT ?`,
+      ),
       ciphertext: db.prepare('SELECT * FROM ciphertexts WHERE handle = ?'),
       insertInputCiphertext: db.prepare(`INSERT OR IGNORE INTO ciphertexts
         (handle, type, bytes, digest, input_blob_hash, input_index, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
@@ -380,11 +394,22 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
     }));
   }
 
-  async completeComputation(key: ComputationKey, result: ComputedResult | null): Promise<boolean> {
+  async completeComputation(
+    key: ComputationKey,
+    result: ComputedResult | null,
+    cost?: ComputationCost,
+  ): Promise<boolean> {
     const s = this.statements;
     const now = Date.now();
     return this.db.transaction(() => {
-      const updated = s.markDone.run(now, blob(key.outputHandle), blob(key.txHash)).changes === 1;
+      const updated =
+        s.markDone.run(
+          now,
+          cost?.computeMs ?? null,
+          cost?.pbs ?? null,
+          blob(key.outputHandle),
+          blob(key.txHash),
+        ).changes === 1;
       if (updated && result) {
         const inserted = s.insertComputedCiphertext.run(
           result.type,
@@ -428,6 +453,31 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
   async computationsFor(outputHandle: Hex): Promise<StoredComputation[]> {
     const rows = this.statements.computationsFor.all(blob(outputHandle)) as ComputationRow[];
     return rows.map((row) => this.toStoredComputation(row));
+  }
+
+  async transactionComputations(txHash: Hex): Promise<TracedComputation[]> {
+    const rows = this.statements.transactionComputations.all(blob(txHash)) as ComputationRow[];
+    return rows.map((row) => this.toTracedComputation(row));
+  }
+
+  async recentTransactions(limit: number): Promise<TransactionRef[]> {
+    const rows = this.statements.recentTransactions.all(limit) as {
+      tx_hash: Buffer;
+      block_number: number;
+      n: number;
+      ingested_at: number;
+    }[];
+    return rows.map((row) => ({
+      txHash: hex(row.tx_hash),
+      blockNumber: row.block_number,
+      computations: row.n,
+      ingestedAt: row.ingested_at,
+    }));
+  }
+
+  async failedComputations(limit: number): Promise<TracedComputation[]> {
+    const rows = this.statements.failedComputations.all(limit) as ComputationRow[];
+    return rows.map((row) => this.toTracedComputation(row));
   }
 
   async getCiphertext(handle: Hex): Promise<StoredCiphertext | null> {
@@ -588,6 +638,10 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
       createdAt: row.created_at,
       completedAt: row.completed_at,
     };
+  }
+
+  private toTracedComputation(row: ComputationRow): TracedComputation {
+    return { ...this.toStoredComputation(row), computeMs: row.compute_ms, pbs: row.pbs };
   }
 }
 

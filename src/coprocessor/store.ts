@@ -27,8 +27,15 @@ export interface CoprocessorStore {
   // ── scheduler ──
   /** Pending computations whose encrypted operands all have ciphertexts, oldest event first. */
   readyComputations(limit: number, now: number): Promise<ReadyComputation[]>;
-  /** Stores the result and marks the computation done in one transaction; false if it no longer exists. */
-  completeComputation(key: ComputationKey, result: ComputedResult | null): Promise<boolean>;
+  /**
+   * Stores the result and marks the computation done in one transaction; false if it no longer exists.
+   * `cost` (what computing it took) is kept with the computation for traces.
+   */
+  completeComputation(
+    key: ComputationKey,
+    result: ComputedResult | null,
+    cost?: ComputationCost,
+  ): Promise<boolean>;
   /**
    * Counts a failed attempt; it becomes `error` at `maxAttempts`, otherwise it is retried from `retryAt`.
    * Pending computations that (transitively) consume the failed output become `error` with it, so that
@@ -63,6 +70,14 @@ export interface CoprocessorStore {
   recordParityMismatch(mismatch: NewParityMismatch): Promise<void>;
   /** The latest mismatches, newest first. */
   parityMismatches(limit: number): Promise<ParityMismatchRow[]>;
+
+  // ── traces (read-only) ──
+  /** Every computation a transaction emitted, in log order, with its cost. */
+  transactionComputations(txHash: Hex): Promise<TracedComputation[]>;
+  /** Transactions that emitted computations, newest (block, then last log) first. */
+  recentTransactions(limit: number): Promise<TransactionRef[]>;
+  /** Computations in status `error`, newest first. */
+  failedComputations(limit: number): Promise<TracedComputation[]>;
 
   // ── status ──
   counts(): Promise<StoreCounts>;
@@ -107,6 +122,27 @@ export interface StoredComputation extends NewComputation {
   attempts: number;
   createdAt: number;
   completedAt: number | null;
+}
+
+/** What computing one result took on the evaluator. */
+export interface ComputationCost {
+  computeMs: number;
+  /** Bootstraps of this computation; null when other computations ran at the same time (shared counter). */
+  pbs: number | null;
+}
+
+export interface TracedComputation extends StoredComputation {
+  /** Null when not computed here: pending, failed, or the result existed already (reused). */
+  computeMs: number | null;
+  pbs: number | null;
+}
+
+export interface TransactionRef {
+  txHash: Hex;
+  blockNumber: number;
+  computations: number;
+  /** Unix milliseconds the first of them was ingested. */
+  ingestedAt: number;
 }
 
 export interface ReadyComputation extends NewComputation {

@@ -21,6 +21,12 @@ class PlaintextEvaluator implements FheEvaluator {
   failOp: number | undefined;
   /** Like the engine's in-thread evaluator: compute() blocks the event loop for this long. */
   blockingMs = 0;
+  /** Bootstraps "run" so far, like the engine pool's counter (shared by concurrent computes). */
+  pbs = 0;
+
+  pbsCount(): number {
+    return this.pbs;
+  }
 
   async compute(computation: FhevmComputation): Promise<Uint8Array> {
     this.calls.push(computation);
@@ -37,6 +43,7 @@ class PlaintextEvaluator implements FheEvaluator {
       const values = computation.operands.map((o) => ('scalar' in o ? o.scalar : BigInt(o.ciphertext[0])));
       switch (computation.op) {
         case FheOp.Add:
+          this.pbs += 3;
           return new Uint8Array([Number((values[0] + values[1]) % 256n)]);
         case FheOp.TrivialEncrypt:
           return new Uint8Array([Number(values[0])]);
@@ -230,5 +237,28 @@ describe('Scheduler', () => {
     );
     expect(evaluator.calls).toHaveLength(1);
     expect(await plaintextOf(40)).toBe(6);
+  });
+
+  it('keeps each computation’s engine time, and its bootstraps when nothing else ran meanwhile', async () => {
+    start(1);
+    await input(1, 1);
+    await ingest(
+      computation(60, [{ handle: handle(1) }, { handle: handle(1) }]),
+      computation(61, [{ handle: handle(60) }, { handle: handle(1) }]),
+    );
+    await until(async () => (await statusOf(61)) === 'done', 5000, 'chain');
+    const traced = await store.transactionComputations(hash32(1, 0xcc));
+    expect(traced.map((c) => c.pbs)).toEqual([3, 3]);
+    for (const c of traced) expect(c.computeMs).toBeGreaterThanOrEqual(25);
+  });
+
+  it('records no bootstrap count for computations that overlapped (the counter is shared)', async () => {
+    start(4);
+    await input(1, 1);
+    await ingest(...[70, 71].map((n) => computation(n, [{ handle: handle(1) }, { handle: handle(1) }])));
+    await until(async () => (await store.counts()).computations.done === 2, 5000, 'both done');
+    const traced = await store.transactionComputations(hash32(1, 0xcc));
+    expect(traced.map((c) => c.pbs)).toEqual([null, null]);
+    expect(evaluator.pbs).toBe(6);
   });
 });

@@ -220,6 +220,41 @@ export function describeStoreContract(name: string, createFixture: () => StoreFi
       expect(await store.readyComputations(10, now + 60_000)).toEqual([]);
     });
 
+    it('reads the computations of a transaction with their cost, recent transactions and failures', async () => {
+      await store.insertInputCiphertexts([input(1), input(2)]);
+      await store.ingestBlock(block(1, { computations: [add(10, 1, 2, 1, 0), add(11, 10, 1, 1, 1)] }));
+      await store.ingestBlock(block(2, { computations: [add(12, 1, 1, 2)] }));
+      const [first] = await store.readyComputations(1, Date.now());
+      await store.completeComputation(
+        first!,
+        { type: FheType.Uint8, bytes: CT },
+        { computeMs: 12.5, pbs: 8 },
+      );
+      await store.recordComputationFailure(
+        { outputHandle: handle(12), txHash: hash32(2, 0xcc) },
+        'engine fell over',
+        { maxAttempts: 1, retryAt: 0 },
+      );
+
+      const traced = await store.transactionComputations(hash32(1, 0xcc));
+      expect(traced.map((c) => [c.outputHandle, c.status, c.computeMs, c.pbs])).toEqual([
+        [handle(10), 'done', 12.5, 8],
+        [handle(11), 'pending', null, null],
+      ]);
+      expect(traced[1]?.operands).toEqual([{ handle: handle(10) }, { handle: handle(1) }]);
+      expect(await store.transactionComputations(hash32(9, 0xcc))).toEqual([]);
+      expect(
+        (await store.recentTransactions(10)).map((t) => [t.txHash, t.blockNumber, t.computations]),
+      ).toEqual([
+        [hash32(2, 0xcc), 2, 1],
+        [hash32(1, 0xcc), 1, 2],
+      ]);
+      expect(await store.recentTransactions(1)).toHaveLength(1);
+      expect(await store.failedComputations(10)).toMatchObject([
+        { outputHandle: handle(12), status: 'error', error: 'engine fell over', computeMs: null },
+      ]);
+    });
+
     it('fails the transitive consumers of a failed computation, and only them', async () => {
       await store.insertInputCiphertexts([input(1), input(2)]);
       // 10 fails; 11 = 10 + 1 and 12 = 11 + 2 consume it; 13 = 1 + 2 does not.
