@@ -357,3 +357,59 @@ export const confidentialTokenAbi = [
     type: 'function',
   },
 ] as const;
+
+export const encryptedERC20Abi = [
+  { inputs: [], stateMutability: 'nonpayable', type: 'constructor' },
+  { inputs: [], name: 'OnlyOwner', type: 'error' },
+  {
+    inputs: [
+      { internalType: 'bytes32', name: 'handle', type: 'bytes32' },
+      { internalType: 'address', name: 'sender', type: 'address' },
+    ],
+    name: 'SenderNotAllowedToUseHandle',
+    type: 'error',
+  },
+  { inputs: [], name: 'ZamaProtocolUnsupported', type: 'error' },
+  {
+    inputs: [{ internalType: 'address', name: 'account', type: 'address' }],
+    name: 'balanceOf',
+    outputs: [{ internalType: 'euint64', name: '', type: 'bytes32' }],
+    stateMutability: 'view',
+    type: 'function',
+  },
+  {
+    inputs: [],
+    name: 'confidentialProtocolId',
+    outputs: [{ internalType: 'uint256', name: '', type: 'uint256' }],
+    stateMutability: 'view',
+    type: 'function',
+  },
+  {
+    inputs: [
+      { internalType: 'address', name: 'to', type: 'address' },
+      { internalType: 'uint64', name: 'amount', type: 'uint64' },
+    ],
+    name: 'mint',
+    outputs: [],
+    stateMutability: 'nonpayable',
+    type: 'function',
+  },
+  {
+    inputs: [],
+    name: 'owner',
+    outputs: [{ internalType: 'address', name: '', type: 'address' }],
+    stateMutability: 'view',
+    type: 'function',
+  },
+  {
+    inputs: [
+      { internalType: 'address', name: 'to', type: 'address' },
+      { internalType: 'externalEuint64', name: 'encryptedAmount', type: 'bytes32' },
+      { internalType: 'bytes', name: 'inputProof', type: 'bytes' },
+    ],
+    name: 'transfer',
+    outputs: [],
+    stateMutability: 'nonpayable',
+    type: 'function',
+  },
+] as const;

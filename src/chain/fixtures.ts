@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DeployClients, type DeployedContract, deployContract } from './deploy.js';
-import { confidentialTokenAbi, handleOpsAbi } from './fixture-abis.generated.js';
+import { confidentialTokenAbi, encryptedERC20Abi, handleOpsAbi } from './fixture-abis.generated.js';
 import { type CompileResult, compileSolidity, pickContract } from './solidity.js';
 
 /** fhekit's package root (where `fixtures/` ships), from `src/chain/` or the built `dist/src/chain/`. */
@@ -29,9 +29,14 @@ export const FIXTURE_CONTRACTS_DIR = join(packageRoot(), 'fixtures', 'contracts'
 /**
  * The shipped test contracts: `HandleOps` reaches every FHEVMExecutor operation for every type (generic
  * entry points on raw handles, plaintext-operand variants, `input*` via `FHE.fromExternal`);
- * `ConfidentialToken` does ERC-7984-style transfers (ge + select + sub + add on euint64).
+ * `ConfidentialToken` does ERC-7984-style transfers (ge + select + sub + add on euint64);
+ * `EncryptedERC20` does the FHE work of Zama's EncryptedERC20 example (its HCU figures can be checked).
  */
-export const FIXTURE_ABIS = { HandleOps: handleOpsAbi, ConfidentialToken: confidentialTokenAbi } as const;
+export const FIXTURE_ABIS = {
+  HandleOps: handleOpsAbi,
+  ConfidentialToken: confidentialTokenAbi,
+  EncryptedERC20: encryptedERC20Abi,
+} as const;
 export type FixtureName = keyof typeof FIXTURE_ABIS;
 export const FIXTURE_CONTRACT_NAMES = Object.keys(FIXTURE_ABIS) as FixtureName[];
 

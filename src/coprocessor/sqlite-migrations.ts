@@ -176,7 +176,10 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'computation cost for traces',
     // Engine time and bootstraps per computation, for `fhe trace`; NULL when it was not computed here
     // (reused result, or rows from before this version), or (pbs) when it shared the PBS counter.
+    // `emissions`: how often the transaction emitted the same computation (a handle commits to its op and
+    // operands, so e.g. two `asEuint64(0)` are one row); HCULimit charges each emission.
     sql: `
+      ALTER TABLE computations ADD COLUMN emissions INTEGER NOT NULL DEFAULT 1;
       ALTER TABLE computations ADD COLUMN compute_ms REAL;
       ALTER TABLE computations ADD COLUMN pbs INTEGER;
       CREATE INDEX computations_by_tx ON computations(tx_hash);

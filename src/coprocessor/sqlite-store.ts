@@ -137,6 +137,7 @@ interface ComputationRow {
   log_index: number;
   created_at: number;
   completed_at: number | null;
+  emissions: number;
   compute_ms: number | null;
   pbs: number | null;
 }
@@ -178,11 +179,12 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
         'INSERT OR REPLACE INTO listener_cursor (id, block_number, block_hash) VALUES (1, ?, ?)',
       ),
       clearCursor: db.prepare('DELETE FROM listener_cursor'),
-      insertComputation: db.prepare(`INSERT OR IGNORE INTO computations
+      insertComputation: db.prepare(`INSERT INTO computations
         (output_handle, tx_hash, op, result_type, is_scalar, seed, block_number, log_index, created_at,
          missing_operands)
         VALUES (@outputHandle, @txHash, @op, @resultType, @isScalar, @seed, @blockNumber, @logIndex, @now,
-         @missingOperands)`),
+         @missingOperands)
+        ON CONFLICT (output_handle, tx_hash) DO UPDATE SET emissions = emissions + 1 RETURNING emissions`),
       hasCiphertext: db.prepare('SELECT 1 FROM ciphertexts WHERE handle = ?'),
       // A handle that can no longer come: no ciphertext, and every computation producing it failed.
       failedOperand: db.prepare(`SELECT error FROM computations WHERE output_handle = @h AND status = 'error'
@@ -286,7 +288,7 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
         );
       }
       for (const c of block.computations) {
-        const inserted = s.insertComputation.run({
+        const inserted = s.insertComputation.get({
           outputHandle: blob(c.outputHandle),
           txHash: blob(c.txHash),
           op: c.op,
@@ -297,8 +299,9 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
           logIndex: c.logIndex,
           now,
           missingOperands: operandHandles(c).filter((h) => s.hasCiphertext.get(blob(h)) === undefined).length,
-        });
-        if (inserted.changes === 0) continue;
+        }) as { emissions: number };
+        // The same computation emitted again by this transaction: counted, its row is already there.
+        if (inserted.emissions > 1) continue;
         c.operands.forEach((operand, position) => {
           const [handle, scalar] =
             'handle' in operand ? [blob(operand.handle), null] : [null, blob(operand.scalar)];
@@ -641,7 +644,12 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
   }
 
   private toTracedComputation(row: ComputationRow): TracedComputation {
-    return { ...this.toStoredComputation(row), computeMs: row.compute_ms, pbs: row.pbs };
+    return {
+      ...this.toStoredComputation(row),
+      emissions: row.emissions,
+      computeMs: row.compute_ms,
+      pbs: row.pbs,
+    };
   }
 }
 

@@ -14,7 +14,8 @@ export interface CoprocessorStore {
   /** A block recorded by an earlier `ingestBlock` (recent ones are kept for reorg detection). */
   getBlock(number: number): Promise<BlockRef | null>;
   /**
-   * Records every row of one block and moves the cursor to it, atomically. The block's parent must be
+   * Records every row of one block and moves the cursor to it, atomically. A computation the same
+   * transaction emits again (same output handle) is stored once, with its emissions counted. The block's parent must be
    * the cursor (or the cursor must be empty); otherwise nothing is written and it throws.
    */
   ingestBlock(block: IngestedBlock): Promise<void>;
@@ -132,6 +133,11 @@ export interface ComputationCost {
 }
 
 export interface TracedComputation extends StoredComputation {
+  /**
+   * How often the transaction emitted this computation (same handle: same op and operands, e.g. two
+   * `asEuint64(0)`); stored once, computed once, but HCULimit charges every emission.
+   */
+  emissions: number;
   /** Null when not computed here: pending, failed, or the result existed already (reused). */
   computeMs: number | null;
   pbs: number | null;

@@ -223,7 +223,8 @@ export function describeStoreContract(name: string, createFixture: () => StoreFi
     it('reads the computations of a transaction with their cost, recent transactions and failures', async () => {
       await store.insertInputCiphertexts([input(1), input(2)]);
       await store.ingestBlock(block(1, { computations: [add(10, 1, 2, 1, 0), add(11, 10, 1, 1, 1)] }));
-      await store.ingestBlock(block(2, { computations: [add(12, 1, 1, 2)] }));
+      // The same computation twice in one transaction (same handle): one row, two emissions.
+      await store.ingestBlock(block(2, { computations: [add(12, 1, 1, 2, 0), add(12, 1, 1, 2, 1)] }));
       const [first] = await store.readyComputations(1, Date.now());
       await store.completeComputation(
         first!,
@@ -250,8 +251,15 @@ export function describeStoreContract(name: string, createFixture: () => StoreFi
         [hash32(1, 0xcc), 1, 2],
       ]);
       expect(await store.recentTransactions(1)).toHaveLength(1);
+      expect(traced.map((c) => c.emissions)).toEqual([1, 1]);
       expect(await store.failedComputations(10)).toMatchObject([
-        { outputHandle: handle(12), status: 'error', error: 'engine fell over', computeMs: null },
+        {
+          outputHandle: handle(12),
+          status: 'error',
+          error: 'engine fell over',
+          computeMs: null,
+          emissions: 2,
+        },
       ]);
     });
 
