@@ -106,10 +106,12 @@ export class Scheduler {
 
   private async run(): Promise<void> {
     const { store, logger, metrics } = this.options;
-    const unwatch = await store.watchWork(() => this.wakeup.wake()).catch((error: unknown) => {
-      logger.warn({ err: error }, 'cannot watch for new work; polling only');
-      return null;
-    });
+    const unwatch = await store
+      .watchWork(() => this.wakeup.wake())
+      .catch((error: unknown) => {
+        logger.warn({ err: error }, 'cannot watch for new work; polling only');
+        return null;
+      });
     const renewal = setInterval(() => {
       store.renewLeases(this.worker, Date.now() + this.leaseMs).catch((error: unknown) => {
         metrics.errors.inc({ component: 'scheduler' });
