@@ -54,14 +54,14 @@ export interface RunningService extends Service {
 
 /** `host:port` → listen arguments; FHE_METRICS_ADDR_INVALID otherwise. */
 export function parseMetricsAddr(addr: string): { host: string; port: number } {
-  const match = /^(.*):(\d+)$/.exec(addr);
-  const port = match ? Number(match[2]) : Number.NaN;
-  if (!match || !match[1] || port > 65_535) {
+  const [, host, portText] = /^(.*):(\d+)$/.exec(addr) ?? [];
+  const port = Number(portText);
+  if (!host || !portText || port > 65_535) {
     throw new FhekitError('FHE_METRICS_ADDR_INVALID', `--metrics-addr ${addr} is not host:port.`, {
       hint: 'Pass e.g. 127.0.0.1:9100, or 0.0.0.0:9100 to be scraped from other machines.',
     });
   }
-  return { host: match[1].replace(/^\[(.*)\]$/, '$1'), port };
+  return { host: host.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 async function serveMetrics(

@@ -184,7 +184,7 @@ describe('coprocessor services as processes on PostgreSQL (kill -9)', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 600_000);
 
   it('refuses a worker with another keyset than the database, and an unreachable database', async () => {
     const url = await cluster.createDatabase();
