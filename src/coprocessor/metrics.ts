@@ -154,8 +154,12 @@ export interface MetricsServer extends Service {
   port: number;
 }
 
-/** A standalone `/metrics` server on loopback (port 0 = any free port). */
-export async function startMetricsServer(port: number, registry: Registry): Promise<MetricsServer> {
+/** A standalone `/metrics` server, on loopback unless `host` says otherwise (port 0 = any free port). */
+export async function startMetricsServer(
+  port: number,
+  registry: Registry,
+  host = '127.0.0.1',
+): Promise<MetricsServer> {
   const server = createServer(metricsHandler(registry));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (cause: NodeJS.ErrnoException) =>
@@ -164,20 +168,21 @@ export async function startMetricsServer(port: number, registry: Registry): Prom
           'FHE_METRICS_PORT',
           `Cannot serve metrics on port ${port}: ${cause.code ?? cause.message}.`,
           {
-            hint: 'Pick another port (--metrics-port), or 0 for any free one.',
+            hint: 'Pick another port (--metrics-port, --metrics-addr), or 0 for any free one.',
             cause,
           },
         ),
       ),
     );
-    server.listen(port, '127.0.0.1', resolve);
+    server.listen(port, host, resolve);
   });
   const bound = (server.address() as AddressInfo).port;
+  const shown = host.includes(':') ? `[${host}]` : host;
   const exit = serverExitSignal(server);
   return {
     name: 'metrics server',
     exited: exit.exited,
-    url: `http://127.0.0.1:${bound}/metrics`,
+    url: `http://${shown}:${bound}/metrics`,
     port: bound,
     stop: () => {
       exit.stopping();

@@ -6,7 +6,7 @@ import { opName } from '../fhevm/operations.js';
 import { operandHandles, toFhevmComputation } from './computation-input.js';
 import type { ResultPolicy } from './compute-mode.js';
 import type { CoprocessorMetrics } from './metrics.js';
-import type { CoprocessorStore, ReadyComputation } from './store.js';
+import type { ComputationKey, CoprocessorStore, ReadyComputation } from './store.js';
 import { Wakeup } from './wakeup.js';
 
 export interface SchedulerOptions {
@@ -24,6 +24,15 @@ export interface SchedulerOptions {
   retryDelayMs?: number;
   /** Poll for new work this often even without a wake-up (inputs inserted by another process). */
   pollIntervalMs?: number;
+  /**
+   * This worker's id in the store's leases (default `embedded`, the one worker of an embedded store).
+   * Workers sharing a store need distinct ids; a worker restarted under its id gets its claims back.
+   */
+  worker?: string;
+  /** Computations claimed at once (default: `concurrency`). */
+  batchSize?: number;
+  /** How long a claim holds without renewal (default 30 s); renewed every third of it while held. */
+  leaseMs?: number;
 }
 
 /** Optional evaluator extension: cumulative PBS count, so the metrics can show PBS/s. */
@@ -35,15 +44,21 @@ export const reportsPbs = (evaluator: FheEvaluator): evaluator is FheEvaluator &
   typeof (evaluator as Partial<PbsReporting>).pbsCount === 'function';
 
 /**
- * Runs ready computations (every encrypted operand has a ciphertext) on the evaluator, oldest event
- * first, at most `concurrency` at once, and stores each result atomically with its status change.
- * Work with a missing operand stays pending until the operand lands; a failure is recorded against its
- * own computation only. Results of computations in flight at a crash are simply recomputed.
+ * Claims ready computations (every encrypted operand has a ciphertext) in batches, oldest event first,
+ * runs at most `concurrency` at once on the evaluator, and stores each result atomically with its
+ * status change. Claims are leases renewed while held: a worker that dies loses them when they expire,
+ * and another worker (or its own restart) computes them. Work with a missing operand stays pending until
+ * the operand lands; a failure is recorded against its own computation only. Results of computations in
+ * flight at a crash are simply recomputed; a result is stored once (the first to finish wins).
  */
 export class Scheduler {
   private readonly wakeup = new Wakeup();
   /** Output handles being computed: a second transaction producing the same handle waits and reuses it. */
   private readonly inFlight = new Set<string>();
+  /** Claimed, not yet started, oldest event first. */
+  private queue: ReadyComputation[] = [];
+  /** Keys (`computationKey`) of the computations running. */
+  private readonly running = new Set<string>();
   private stopped = true;
   private loop: Promise<void> | undefined;
   private pbsReported = 0;
@@ -52,11 +67,17 @@ export class Scheduler {
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
   private readonly pollIntervalMs: number;
+  readonly worker: string;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
 
   constructor(private readonly options: SchedulerOptions) {
     this.maxAttempts = options.maxAttempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.worker = options.worker ?? 'embedded';
+    this.batchSize = options.batchSize ?? options.concurrency;
+    this.leaseMs = options.leaseMs ?? 30_000;
   }
 
   get inFlightCount(): number {
@@ -86,33 +107,83 @@ export class Scheduler {
   }
 
   private async run(): Promise<void> {
-    const { store, concurrency, logger, metrics } = this.options;
-    while (!this.stopped) {
-      try {
-        const free = concurrency - this.inFlight.size;
-        if (free > 0) {
-          const ready = await store.readyComputations(concurrency + this.inFlight.size, Date.now());
-          for (const computation of ready) {
-            if (this.inFlight.size >= concurrency) break;
-            if (!this.inFlight.has(computation.outputHandle)) this.launch(computation);
-          }
-        }
-      } catch (error) {
+    const { store, logger, metrics } = this.options;
+    const unwatch = await store
+      .watchWork(() => this.wakeup.wake())
+      .catch((error: unknown) => {
+        logger.warn({ err: error }, 'cannot watch for new work; polling only');
+        return null;
+      });
+    const renewal = setInterval(() => {
+      store.renewLeases(this.worker, Date.now() + this.leaseMs).catch((error: unknown) => {
         metrics.errors.inc({ component: 'scheduler' });
-        logger.error({ err: error }, 'scheduler poll failed');
+        logger.error({ err: error }, 'renewing work leases failed');
+      });
+    }, this.leaseMs / 3);
+    try {
+      while (!this.stopped) {
+        try {
+          this.startQueued();
+          if (this.inFlight.size < this.options.concurrency && !this.queue.some((c) => this.startable(c))) {
+            await this.claim();
+            this.startQueued();
+          }
+        } catch (error) {
+          metrics.errors.inc({ component: 'scheduler' });
+          logger.error({ err: error }, 'scheduler poll failed');
+        }
+        await this.wakeup.wait(this.pollIntervalMs);
       }
-      await this.wakeup.wait(this.pollIntervalMs);
+    } finally {
+      clearInterval(renewal);
+      await unwatch?.();
+    }
+    // Claims not finished go back to the queue at once rather than when their lease expires.
+    this.queue = [];
+    await store.releaseLeases(this.worker).catch((error: unknown) => {
+      logger.warn({ err: error }, 'releasing work leases failed; they expire on their own');
+    });
+  }
+
+  private async claim(): Promise<void> {
+    const claimed = await this.options.store.claimComputations({
+      worker: this.worker,
+      limit: this.batchSize,
+      leaseMs: this.leaseMs,
+      now: Date.now(),
+    });
+    // Own claims come back too: keep the queued and running ones once.
+    const held = new Set(this.queue.map(computationKey));
+    for (const computation of claimed) {
+      if (!held.has(computationKey(computation)) && !this.running.has(computationKey(computation))) {
+        this.queue.push(computation);
+      }
+    }
+  }
+
+  private startable(computation: ReadyComputation): boolean {
+    return !this.inFlight.has(computation.outputHandle);
+  }
+
+  private startQueued(): void {
+    for (const computation of [...this.queue]) {
+      if (this.inFlight.size >= this.options.concurrency) return;
+      if (!this.startable(computation)) continue;
+      this.queue.splice(this.queue.indexOf(computation), 1);
+      this.launch(computation);
     }
   }
 
   private launch(computation: ReadyComputation): void {
     this.inFlight.add(computation.outputHandle);
+    this.running.add(computationKey(computation));
     this.execute(computation)
       .catch((error: unknown) =>
         this.options.logger.error({ err: error }, 'recording a computation outcome failed'),
       )
       .finally(() => {
         this.inFlight.delete(computation.outputHandle);
+        this.running.delete(computationKey(computation));
         this.wakeup.wake();
       });
   }
@@ -203,8 +274,12 @@ export class Scheduler {
         computedInCleartext: results.mode === 'cleartext',
       };
       if (!(await store.completeComputation(computation, result, { computeMs: seconds * 1000, pbs }))) {
-        log.info('computation was rolled back (reorg) while computing; result dropped');
+        log.info('computation was rolled back (reorg) or done by another worker; result dropped');
         return;
+      }
+      // Queued computations of the same handle (other transactions) reuse this result.
+      for (const queued of this.queue) {
+        if (queued.outputHandle === computation.outputHandle) queued.outputExists = true;
       }
       metrics.recordComputed(op, type, seconds, this.pbsSinceLastReport());
       log.debug({ seconds }, 'computed');
@@ -222,3 +297,5 @@ export class Scheduler {
     }
   }
 }
+
+const computationKey = (c: ComputationKey): string => `${c.outputHandle}:${c.txHash}`;

@@ -173,6 +173,22 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
+    name: 'work leases and the keyset binding',
+    // The same claim protocol as the PostgreSQL store (one worker per computation until its lease
+    // expires), and the keyset the inputs are encrypted under, so both backends behave alike.
+    sql: `
+      ALTER TABLE computations ADD COLUMN claimed_by TEXT;
+      ALTER TABLE computations ADD COLUMN lease_expires_at INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX computations_leased ON computations(claimed_by) WHERE status = 'pending';
+      CREATE TABLE keyset_binding (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        fingerprint TEXT NOT NULL,
+        bound_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 7,
     name: 'computation cost for traces',
     // Engine time and bootstraps per computation, for `fhe trace`; NULL when it was not computed here
     // (reused result, or rows from before this version), or (pbs) when it shared the PBS counter.

@@ -31,7 +31,10 @@ import type {
   StoredOperand,
   TracedComputation,
   TransactionRef,
+  WorkClaim,
+  WorkerLease,
 } from './store.js';
+import { keysetMismatch, schemaTooNew } from './store-errors.js';
 
 /** Blocks kept for reorg detection; a reorg deeper than this cannot be rolled back. */
 export const KEPT_BLOCKS = 1024;
@@ -98,13 +101,7 @@ function migrate(db: Database.Database, path: string): void {
   const applied =
     (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
   const latest = MIGRATIONS.at(-1)?.version ?? 0;
-  if (applied > latest) {
-    throw new FhekitError(
-      'FHE_STORE_SCHEMA_TOO_NEW',
-      `The coprocessor database ${path} has schema version ${applied}; this fhekit knows up to ${latest}.`,
-      { hint: 'Upgrade fhekit, or start from a fresh state directory.' },
-    );
-  }
+  if (applied > latest) throw schemaTooNew(path, applied, latest);
   for (const migration of MIGRATIONS.filter((m) => m.version > applied)) {
     db.transaction(() => {
       db.exec(migration.sql);
@@ -216,14 +213,35 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
       computationsFor: db.prepare(
         'SELECT * FROM computations WHERE output_handle = ? ORDER BY block_number, log_index',
       ),
-      markDone: db.prepare(`UPDATE computations SET status = 'done', error = NULL, completed_at = ?,
+      claim: db.prepare(`UPDATE computations SET claimed_by = @worker, lease_expires_at = @until
+        WHERE (output_handle, tx_hash) IN (
+          SELECT c.output_handle, c.tx_hash FROM computations c
+          WHERE ${READY_CONDITION} AND (c.lease_expires_at <= @now OR c.claimed_by = @worker)
+            AND NOT EXISTS (SELECT 1 FROM computations o WHERE o.output_handle = c.output_handle
+              AND o.tx_hash <> c.tx_hash AND o.status = 'pending' AND o.lease_expires_at > @now
+              AND o.claimed_by <> @worker)
+          ORDER BY c.block_number, c.log_index LIMIT @limit)
+        RETURNING *, EXISTS (SELECT 1 FROM ciphertexts x WHERE x.handle = computations.output_handle) AS output_exists`),
+      renewLeases: db.prepare(`UPDATE computations SET lease_expires_at = ?
+        WHERE claimed_by = ? AND status = 'pending'`),
+      releaseLeases: db.prepare(`UPDATE computations SET claimed_by = NULL, lease_expires_at = 0
+        WHERE claimed_by = ? AND status = 'pending'`),
+      leases:
+        db.prepare(`SELECT claimed_by AS worker, COUNT(*) AS computations, MAX(lease_expires_at) AS expiresAt
+        FROM computations WHERE status = 'pending' AND lease_expires_at > ? GROUP BY claimed_by ORDER BY claimed_by`),
+      bindKeyset: db.prepare(
+        'INSERT OR IGNORE INTO keyset_binding (id, fingerprint, bound_at) VALUES (1, ?, ?)',
+      ),
+      boundKeyset: db.prepare('SELECT fingerprint FROM keyset_binding WHERE id = 1'),
+      markDone:
+        db.prepare(`UPDATE computations SET status = 'done', error = NULL, completed_at = ?, lease_expires_at = 0,
         compute_ms = ?, pbs = ? WHERE output_handle = ? AND tx_hash = ? AND status = 'pending'`),
       insertComputedCiphertext: db.prepare(`INSERT OR IGNORE INTO ciphertexts
         (handle, type, bytes, digest, computed_in_cleartext, tx_hash, block_number, created_at)
         SELECT output_handle, ?, ?, ?, ?, tx_hash, block_number, ? FROM computations WHERE output_handle = ? AND tx_hash = ?`),
       recordFailure: db.prepare(`UPDATE computations SET attempts = attempts + 1, error = @error,
-        status = CASE WHEN attempts + 1 >= @maxAttempts THEN 'error' ELSE 'pending' END, retry_at = @retryAt
-        WHERE output_handle = @outputHandle AND tx_hash = @txHash AND status = 'pending' RETURNING status`),
+        status = CASE WHEN attempts + 1 >= @maxAttempts THEN 'error' ELSE 'pending' END, retry_at = @retryAt,
+        lease_expires_at = 0 WHERE output_handle = @outputHandle AND tx_hash = @txHash AND status = 'pending' RETURNING status`),
       failDependents: db.prepare(`WITH RECURSIVE doomed(handle) AS (
           SELECT @handle
           UNION
@@ -395,6 +413,47 @@ export class SqliteCoprocessorStore implements CoprocessorStore {
       attempts: row.attempts,
       outputExists: row.output_exists === 1,
     }));
+  }
+
+  async claimComputations(claim: WorkClaim): Promise<ReadyComputation[]> {
+    const rows = this.statements.claim.all({
+      worker: claim.worker,
+      now: claim.now,
+      until: claim.now + claim.leaseMs,
+      limit: claim.limit,
+    }) as (ComputationRow & { output_exists: number })[];
+    rows.sort((a, b) => a.block_number - b.block_number || a.log_index - b.log_index);
+    return rows.map((row) => ({
+      ...this.toNewComputation(row),
+      attempts: row.attempts,
+      outputExists: row.output_exists === 1,
+    }));
+  }
+
+  async renewLeases(worker: string, until: number): Promise<number> {
+    return this.statements.renewLeases.run(until, worker).changes;
+  }
+
+  async releaseLeases(worker: string): Promise<number> {
+    return this.statements.releaseLeases.run(worker).changes;
+  }
+
+  async leases(now: number): Promise<WorkerLease[]> {
+    return this.statements.leases.all(now) as WorkerLease[];
+  }
+
+  /** SQLite cannot notify other processes: they poll (the in-process scheduler is woken directly). */
+  async watchWork(): Promise<null> {
+    return null;
+  }
+
+  async bindKeyset(keysetId: string): Promise<void> {
+    const s = this.statements;
+    this.db.transaction(() => {
+      s.bindKeyset.run(keysetId, Date.now());
+      const bound = (s.boundKeyset.get() as { fingerprint: string }).fingerprint;
+      if (bound !== keysetId) throw keysetMismatch(this.db.name, bound, keysetId);
+    })();
   }
 
   async completeComputation(

@@ -1,7 +1,7 @@
 import type { Hex } from 'viem';
 import type { ChainRollback } from './listener.js';
 import { lagBlocks } from './metrics.js';
-import type { CoprocessorStore } from './store.js';
+import type { CoprocessorStore, WorkerLease } from './store.js';
 
 /** A snapshot for dashboards and `fhe dev status --json` (plain JSON values only). */
 export interface CoprocessorStatus {
@@ -35,6 +35,8 @@ export interface CoprocessorStatus {
   uptimeSeconds: number;
   /** The last time the chain went back under ingested blocks (their rows were rolled back). */
   lastRollback: ChainRollback | null;
+  /** Workers holding claims on computations now (any process sharing the store). */
+  workers: WorkerLease[];
 }
 
 /** What only the running process knows; a reader from outside (another CLI process) passes what it has. */
@@ -64,10 +66,11 @@ export async function readStatus(
   live: Partial<LiveStats> = {},
 ): Promise<CoprocessorStatus> {
   const stats = { ...OFFLINE, ...live };
-  const [counts, cursor, [last]] = await Promise.all([
+  const [counts, cursor, [last], workers] = await Promise.all([
     store.counts(),
     store.getCursor(),
     store.parityMismatches(1),
+    store.leases(Date.now()),
   ]);
   return {
     cursor: cursor && { block: cursor.number, hash: cursor.hash },
@@ -93,5 +96,6 @@ export async function readStatus(
     concurrency: stats.concurrency,
     uptimeSeconds: stats.uptimeSeconds,
     lastRollback: stats.lastRollback,
+    workers,
   };
 }

@@ -3,8 +3,9 @@ import type { FheType } from '../fhevm/fhe-types.js';
 import type { FheOp } from '../fhevm/operations.js';
 
 /**
- * The coprocessor's durable state, behind an interface so that a PostgreSQL backend can replace the
- * embedded SQLite one. Every method is one unit of work: a backend runs it in one transaction.
+ * The coprocessor's durable state: the embedded SQLite backend (one process) or PostgreSQL (a listener,
+ * an API and any number of workers, on as many machines). Every method is one unit of work: a backend
+ * runs it in one transaction.
  * Handles, hashes and addresses are lowercase 0x-hex; ciphertexts are node-tfhe `safe_serialize` bytes.
  */
 export interface CoprocessorStore {
@@ -28,6 +29,24 @@ export interface CoprocessorStore {
   // ── scheduler ──
   /** Pending computations whose encrypted operands all have ciphertexts, oldest event first. */
   readyComputations(limit: number, now: number): Promise<ReadyComputation[]>;
+  /**
+   * Claims up to `limit` ready computations for `worker` until `now + leaseMs`, oldest event first.
+   * Skipped: computations leased to another worker (until their lease expires: a killed worker's claims
+   * return to the queue), and those whose output handle another worker holds (it computes it once). A
+   * worker's own claims are returned again, so a worker restarted under the same id resumes at once.
+   */
+  claimComputations(claim: WorkClaim): Promise<ReadyComputation[]>;
+  /** Extends every pending claim of `worker` to `until`; how many it holds. */
+  renewLeases(worker: string, until: number): Promise<number>;
+  /** Returns the pending claims of `worker` to the queue (a clean stop). */
+  releaseLeases(worker: string): Promise<number>;
+  /** Workers holding unexpired claims at `now`. */
+  leases(now: number): Promise<WorkerLease[]>;
+  /**
+   * Calls `wake` whenever another process may have made work ready (new computations or ciphertexts);
+   * resolves to the unsubscribe, or to null when the backend cannot notify (the caller polls).
+   */
+  watchWork(wake: () => void): Promise<(() => Promise<void>) | null>;
   /**
    * Stores the result and marks the computation done in one transaction; false if it no longer exists.
    * `cost` (what computing it took) is kept with the computation for traces.
@@ -79,6 +98,12 @@ export interface CoprocessorStore {
   recentTransactions(limit: number): Promise<TransactionRef[]>;
   /** Computations in status `error`, newest first. */
   failedComputations(limit: number): Promise<TracedComputation[]>;
+  // ── keys ──
+  /**
+   * Binds the store to the keyset the inputs are encrypted under (its `keysetId`) on the first call;
+   * FHE_STORE_KEYSET_MISMATCH, writing nothing, when it is bound to another one.
+   */
+  bindKeyset(keysetId: string): Promise<void>;
 
   // ── status ──
   counts(): Promise<StoreCounts>;
@@ -149,6 +174,22 @@ export interface TransactionRef {
   computations: number;
   /** Unix milliseconds the first of them was ingested. */
   ingestedAt: number;
+}
+
+export interface WorkClaim {
+  /** Stable id of the claiming worker (e.g. host and pid, or a configured name). */
+  worker: string;
+  limit: number;
+  leaseMs: number;
+  now: number;
+}
+
+export interface WorkerLease {
+  worker: string;
+  /** Pending computations it holds. */
+  computations: number;
+  /** Unix milliseconds of its latest lease expiry. */
+  expiresAt: number;
 }
 
 export interface ReadyComputation extends NewComputation {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createPublicClient, http } from 'viem';
 import type { CoprocessorStatus } from '../coprocessor/coprocessor.js';
+import { openPostgresStore } from '../coprocessor/postgres-store.js';
 import { readRollbackRecord } from '../coprocessor/rollback-record.js';
 import { openSqliteStore } from '../coprocessor/sqlite-store.js';
 import { readStatus } from '../coprocessor/status.js';
@@ -16,8 +17,11 @@ export interface StackReport {
   coprocessor?: CoprocessorStatus;
 }
 
-/** What `fhe dev status` shows: the recorded stack (if alive), its chain head, and the database counts. */
-export async function readStackReport(stateDir: string): Promise<StackReport> {
+/**
+ * What `fhe dev status` shows: the recorded stack (if alive), its chain head, and the database counts:
+ * from `databaseUrl` when the stack runs on PostgreSQL, otherwise from the state dir's SQLite file.
+ */
+export async function readStackReport(stateDir: string, databaseUrl?: string): Promise<StackReport> {
   const dir = resolve(stateDir);
   const record = readStackRecord(dir);
   const report: StackReport = { running: record !== undefined, stateDir: dir, ...(record ? { record } : {}) };
@@ -25,8 +29,9 @@ export async function readStackReport(stateDir: string): Promise<StackReport> {
     ? Number(await createPublicClient({ transport: http(record.rpcUrl) }).getBlockNumber())
     : null;
   const paths = stateDirLayout(dir);
-  if (existsSync(paths.coprocessorDb)) {
-    const store = openSqliteStore(paths.coprocessorDb);
+  if (databaseUrl !== undefined || existsSync(paths.coprocessorDb)) {
+    const store =
+      databaseUrl === undefined ? openSqliteStore(paths.coprocessorDb) : await openPostgresStore(databaseUrl);
     report.coprocessor = await readStatus(store, {
       headBlock,
       lastRollback: readRollbackRecord(paths.lastRollback),

@@ -5,6 +5,8 @@ import { type ChainHandle, type SdkChainConfig, startChain } from '../chain/star
 import type { ComputeMode, ResultPolicy } from '../coprocessor/compute-mode.js';
 import { type Coprocessor, type CoprocessorStatus, startCoprocessor } from '../coprocessor/coprocessor.js';
 import { type MetricsServer, startMetricsServer } from '../coprocessor/metrics.js';
+import { openPostgresStore } from '../coprocessor/postgres-store.js';
+import type { CoprocessorStore } from '../coprocessor/store.js';
 import { createCleartextEvaluator } from '../engine/cleartext-evaluator.js';
 import { decodeClientKey } from '../engine/codec/client-key-codec.js';
 import type { FheEvaluator } from '../engine/evaluator.js';
@@ -16,6 +18,7 @@ import { createInputService } from '../inputs/input-service.js';
 import { startInputWorker } from '../inputs/input-worker.js';
 import { ensureKeyset, type KeygenProgress } from '../keys/ensure-keyset.js';
 import { loadKeyset } from '../keys/load-keyset.js';
+import { keysetId } from '../keys/manifest.js';
 import { createOnChainAclReader } from '../kms/acl-reader.js';
 import { createLocalKms } from '../kms/local-kms.js';
 import { type RelayerHandle, startRelayer } from '../relayer/server.js';
@@ -53,6 +56,11 @@ export interface StackConfig {
   compute?: ComputeMode;
   /** `direct` also accepts plaintext inputs from holders of the API token (default `proven` only). */
   inputs?: InputMode;
+  /**
+   * PostgreSQL URL of the coprocessor database (the listener, the worker and the API of this process on
+   * it; more workers can join from other processes). Omitted: the embedded SQLite file in the state dir.
+   */
+  databaseUrl?: string;
   /** Made by the command (level, destination); the parts log to children of it. */
   logger: Logger;
 }
@@ -94,7 +102,7 @@ export interface Stack {
 
 /**
  * The whole local fhEVM backend as one object: keys, anvil with the host contracts, the coprocessor on
- * SQLite, input verification, the local KMS, and the relayer HTTP API. `fhe dev up`, `fhe smoke-test`
+ * SQLite (or PostgreSQL with `databaseUrl`), input verification, the local KMS, and the relayer HTTP API. `fhe dev up`, `fhe smoke-test`
  * and tests start it the same way. Parts are stopped in reverse order, also when a later part fails.
  */
 export async function startStack(
@@ -127,6 +135,13 @@ export async function startStack(
       );
     bindStateToKeyset(stateDir, ensured);
     const keyset = loadKeyset(config.keysDir);
+    let store: CoprocessorStore | undefined;
+    if (config.databaseUrl !== undefined) {
+      const postgres = await openPostgresStore(config.databaseUrl);
+      store = postgres;
+      stops.push(() => postgres.close());
+      await postgres.bindKeyset(keysetId(ensured.manifest));
+    }
     const clientKey = TfheClientKey.safe_deserialize(keyset.read('clientKey'), SERIALIZATION_LIMIT);
     const publicKeyBytes = keyset.read('publicKey');
     const crsBytes = keyset.read('crs');
@@ -168,7 +183,7 @@ export async function startStack(
           : { mode: 'real' };
     }
     const coprocessor = await startCoprocessor({
-      dbPath: paths.coprocessorDb,
+      ...(store ? { store } : { dbPath: paths.coprocessorDb }),
       rollbackFile: paths.lastRollback,
       rpcUrl: chain.rpcUrl,
       addresses: { acl: chain.addresses.acl, executor: chain.addresses.executor },

@@ -65,8 +65,8 @@ export const input = (n: number) => ({
 });
 
 /**
- * The behaviour every CoprocessorStore backend must have (SQLite today; PostgreSQL can run the same
- * suite with its own fixture).
+ * The behaviour every CoprocessorStore backend must have (SQLite and PostgreSQL run it, each with its
+ * own fixture).
  */
 export function describeStoreContract(name: string, createFixture: () => StoreFixture): void {
   describe(`${name} CoprocessorStore contract`, () => {
@@ -413,6 +413,65 @@ export function describeStoreContract(name: string, createFixture: () => StoreFi
       // A mismatch is a finding about the engine: a chain rollback does not erase it.
       await store.rollbackAfter(-1);
       expect(await store.counts()).toMatchObject({ cleartextCiphertexts: 0, parityMismatches: 2 });
+    });
+
+    it('leases claimed work to one worker until it expires, renews and releases leases', async () => {
+      await store.insertInputCiphertexts([input(1), input(2)]);
+      await store.ingestBlock(block(1, { computations: [add(10, 1, 2, 1, 0), add(11, 1, 2, 1, 1)] }));
+      const now = Date.now();
+      const claim = (worker: string, at = now, limit = 10) =>
+        store.claimComputations({ worker, limit, leaseMs: 1000, now: at });
+
+      expect((await claim('a', now, 1)).map((c) => c.outputHandle)).toEqual([handle(10)]);
+      expect((await claim('b')).map((c) => c.outputHandle)).toEqual([handle(11)]);
+      expect(await claim('c')).toEqual([]);
+      // A worker's own claims come back to it (a restart under the same id resumes at once).
+      expect((await claim('a')).map((c) => c.outputHandle)).toEqual([handle(10)]);
+      expect(await store.leases(now)).toEqual([
+        { worker: 'a', computations: 1, expiresAt: now + 1000 },
+        { worker: 'b', computations: 1, expiresAt: now + 1000 },
+      ]);
+
+      // b renews, a does not: after the lease time only a's claim returns to the queue.
+      expect(await store.renewLeases('b', now + 5000)).toBe(1);
+      expect((await claim('c', now + 2000)).map((c) => c.outputHandle)).toEqual([handle(10)]);
+      expect(await store.renewLeases('a', now + 9000)).toBe(0);
+      expect(
+        await store.completeComputation(
+          { outputHandle: handle(10), txHash: hash32(1, 0xcc) },
+          { type: FheType.Uint8, bytes: CT },
+        ),
+      ).toBe(true);
+      expect(await store.leases(now + 2000)).toEqual([
+        { worker: 'b', computations: 1, expiresAt: now + 5000 },
+      ]);
+      expect(await store.releaseLeases('b')).toBe(1);
+      expect((await claim('c', now + 2000)).map((c) => c.outputHandle)).toEqual([handle(11)]);
+    });
+
+    it('gives a handle computed for two transactions to the worker that holds it', async () => {
+      await store.insertInputCiphertexts([input(1), input(2)]);
+      await store.ingestBlock(block(1, { computations: [add(10, 1, 2, 1)] }));
+      await store.ingestBlock(block(2, { computations: [add(10, 1, 2, 2)] }));
+      const now = Date.now();
+      const [first] = await store.claimComputations({ worker: 'a', limit: 1, leaseMs: 1000, now });
+      expect(first.txHash).toBe(hash32(1, 0xcc));
+      expect(await store.claimComputations({ worker: 'b', limit: 10, leaseMs: 1000, now })).toEqual([]);
+      const mine = await store.claimComputations({ worker: 'a', limit: 10, leaseMs: 1000, now });
+      expect(mine.map((c) => c.txHash)).toEqual([hash32(1, 0xcc), hash32(2, 0xcc)]);
+    });
+
+    it('binds the store to one keyset and refuses another, writing nothing', async () => {
+      await store.bindKeyset('aa'.repeat(32));
+      await store.bindKeyset('aa'.repeat(32));
+      await expect(store.bindKeyset('bb'.repeat(32))).rejects.toMatchObject({
+        code: 'FHE_STORE_KEYSET_MISMATCH',
+      });
+      await store.close();
+      store = await fixture.open();
+      await expect(store.bindKeyset('bb'.repeat(32))).rejects.toMatchObject({
+        code: 'FHE_STORE_KEYSET_MISMATCH',
+      });
     });
   });
 }

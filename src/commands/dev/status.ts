@@ -1,4 +1,5 @@
 import { BaseCommand } from '../../cli/base-command.js';
+import { databaseUrlFlag } from '../../cli/coprocessor-flags.js';
 import { stateDirFlag } from '../../cli/stack-flags.js';
 import { readStackReport } from '../../stack/stack-status.js';
 import { modeCountsText, modesText, statusLine } from '../../ui/stack-dashboard.js';
@@ -7,11 +8,11 @@ export default class DevStatus extends BaseCommand {
   static override summary =
     'Show whether a local stack runs from this state dir, and its coprocessor counts.';
   static override enableJsonFlag = true;
-  static override flags = { 'state-dir': stateDirFlag };
+  static override flags = { 'state-dir': stateDirFlag, 'database-url': databaseUrlFlag };
 
   async run() {
     const { flags } = await this.parse(DevStatus);
-    const report = await readStackReport(flags['state-dir']);
+    const report = await readStackReport(flags['state-dir'], flags['database-url']);
     if (report.record) {
       const r = report.record;
       this.log(`Running (pid ${r.pid}, since ${r.startedAt}) from ${report.stateDir}`);
@@ -26,6 +27,11 @@ export default class DevStatus extends BaseCommand {
     if (report.coprocessor) {
       this.log(`  ${statusLine(report.coprocessor)}`);
       this.log(`  ${modeCountsText(report.coprocessor)}`);
+      for (const lease of report.coprocessor.workers) {
+        this.log(
+          `  Worker ${lease.worker}: ${lease.computations} claimed, lease until ${new Date(lease.expiresAt).toISOString()}`,
+        );
+      }
     }
     return report;
   }

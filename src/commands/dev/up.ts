@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import pino from 'pino';
 import { BaseCommand } from '../../cli/base-command.js';
+import { databaseUrlFlag } from '../../cli/coprocessor-flags.js';
 import { stackFlags } from '../../cli/stack-flags.js';
 import { recordStartFailure, startStackInBackground } from '../../stack/background.js';
 import { type StackProgress, startStack } from '../../stack/start-stack.js';
@@ -26,9 +27,11 @@ export default class DevUp extends BaseCommand {
     '<%= config.bin %> dev up --background',
     'FHE_RPC_PORT=0 FHE_API_PORT=0 <%= config.bin %> dev up',
     '<%= config.bin %> dev up --compute cleartext --inputs direct',
+    '<%= config.bin %> dev up --database-url postgres://fhe@localhost:5432/fhe',
   ];
   static override flags = {
     ...stackFlags,
+    'database-url': databaseUrlFlag,
     background: Flags.boolean({
       summary: 'Detach and return once the stack is ready.',
       default: false,
@@ -76,6 +79,7 @@ export default class DevUp extends BaseCommand {
         accounts: flags.accounts,
         compute: flags.compute,
         inputs: flags.inputs,
+        ...(flags['database-url'] === undefined ? {} : { databaseUrl: flags['database-url'] }),
         logger: pino(
           { level: flags['log-level'] },
           // Synchronous: an asynchronous destination still opening throws on exit and hides a start failure.

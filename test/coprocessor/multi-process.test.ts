@@ -1,0 +1,211 @@
+import pg from 'pg';
+import type { Hex, Log } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChainHandle, startChain } from '../../src/chain/start-chain.js';
+import { openPostgresStore } from '../../src/coprocessor/postgres-store.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
+import { FheOp } from '../../src/fhevm/operations.js';
+import { decryptWithClientKey } from '../../src/tfhe/client-ciphertexts.js';
+import { deployFixture, executorEvents, transact } from '../chain/fixture-chain.js';
+import { startTestPostgres, type TestPostgres } from '../postgres-cluster.js';
+import { type DeployedFixture, testKeyset, until } from './helpers.js';
+import { ServiceProcess } from './service-process.js';
+
+const scalarWord = (value: bigint): Hex => `0x${value.toString(16).padStart(64, '0')}`;
+
+async function query<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** What the shared database holds, read by a plain connection. */
+async function rowsOf(url: string) {
+  const hex = (b: Buffer) => `0x${b.toString('hex')}`;
+  const computations = await query<{
+    output_handle: Buffer;
+    tx_hash: Buffer;
+    status: string;
+    claimed_by: string | null;
+  }>(url, 'SELECT output_handle, tx_hash, status, claimed_by FROM computations');
+  const [counts] = await query<{ ciphertexts: string; outputs: string; cursor: number | null }>(
+    url,
+    `SELECT (SELECT COUNT(*) FROM ciphertexts WHERE tx_hash IS NOT NULL) AS ciphertexts,
+       (SELECT COUNT(DISTINCT output_handle) FROM computations) AS outputs,
+       (SELECT block_number FROM listener_cursor) AS cursor`,
+  );
+  return {
+    keys: computations.map((c) => `${hex(c.output_handle)}/${hex(c.tx_hash)}`),
+    done: computations.filter((c) => c.status === 'done').length,
+    pending: computations.filter((c) => c.status === 'pending').length,
+    failed: computations.filter((c) => c.status === 'error').length,
+    doneBy: (worker: string) =>
+      computations.filter((c) => c.status === 'done' && c.claimed_by === worker).length,
+    ciphertexts: Number(counts!.ciphertexts),
+    outputs: Number(counts!.outputs),
+    cursor: counts!.cursor === null ? -1 : Number(counts!.cursor),
+  };
+}
+
+/**
+ * One listener and several worker processes on one PostgreSQL database, computing a stream of
+ * confidential euint8 transfers (balance ≥ amount ? balance − amount : balance) with the real engine.
+ */
+describe('coprocessor services as processes on PostgreSQL (kill -9)', () => {
+  let cluster: TestPostgres;
+  let chain: ChainHandle;
+  let ops: DeployedFixture;
+  const running: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    cluster = await startTestPostgres();
+    chain = await startChain();
+    ops = await deployFixture(chain, 'HandleOps');
+  });
+  afterAll(async () => {
+    for (const service of running) await service.kill9();
+    await chain?.stop();
+    await cluster?.stop();
+  });
+
+  const start = async (service: 'listener' | 'worker', args: string[]) => {
+    const ready = service === 'listener' ? 'coprocessor started' : 'worker started';
+    const process = await ServiceProcess.start(service, args, ready);
+    running.push(process);
+    return process;
+  };
+
+  it('computes every transfer exactly once through a worker kill, a listener restart and a late worker', async () => {
+    const url = await cluster.createDatabase();
+    const keys = testKeyset();
+    const listenerArgs = [
+      '--database-url',
+      url,
+      '--rpc-url',
+      chain.rpcUrl,
+      '--acl-contract-address',
+      chain.addresses.acl,
+      '--tfhe-contract-address',
+      chain.addresses.executor,
+    ];
+    const worker = (id: string) => [
+      '--database-url',
+      url,
+      '--keys-dir',
+      keys.dir,
+      '--worker-id',
+      id,
+      '--coprocessor-fhe-threads',
+      '1',
+      '--work-items-batch-size',
+      '4',
+      '--work-lease-seconds',
+      '3',
+    ];
+    const expected = new Set<string>();
+    const record = (logs: Log[]) => {
+      for (const event of executorEvents(chain, logs)) {
+        expected.add(`${(event.args as { result: Hex }).result}/${logs[0]!.transactionHash}`);
+      }
+      return (executorEvents(chain, logs).at(-1)!.args as { result: Hex }).result;
+    };
+    const call = async (fn: string, args: unknown[]) => record(await transact(chain, ops, fn, args));
+    // Accounts with euint8 balances; a transfer larger than the balance leaves it unchanged.
+    const balances: Hex[] = [];
+    const plain: bigint[] = [];
+    const transfer = async (account: number, amount: bigint) => {
+      const balance = balances[account]!;
+      const enough = await call('binary', [FheOp.Ge, balance, scalarWord(amount), true]);
+      const rest = await call('binary', [FheOp.Sub, balance, scalarWord(amount), true]);
+      balances[account] = await call('select', [enough, rest, balance]);
+      if (plain[account]! >= amount) plain[account]! -= amount;
+    };
+    const everythingDone = async () => {
+      const rows = await rowsOf(url);
+      return rows.cursor === Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 })) &&
+        rows.keys.length === expected.size &&
+        rows.pending === 0
+        ? rows
+        : null;
+    };
+
+    const listener = await start('listener', listenerArgs);
+    const a = await start('worker', worker('a'));
+    const b = await start('worker', worker('b'));
+    for (let account = 0; account < 3; account++) {
+      balances.push(await call('trivialEncrypt', [100n, FheType.Uint8]));
+      plain.push(100n);
+    }
+    for (const amount of [30n, 50n, 40n])
+      for (let account = 0; account < 3; account++) await transfer(account, amount + BigInt(account));
+
+    // Kill a while it holds a batch it has started: its claims return to the queue when the lease expires.
+    await until(
+      async () =>
+        (await rowsOf(url)).doneBy('a') > 0 &&
+        (await query(url, "SELECT 1 FROM computations WHERE claimed_by = 'a' AND status = 'pending'"))
+          .length > 0,
+      120_000,
+      'worker a mid-batch',
+    );
+    await a.kill9();
+    await until(everythingDone, 180_000, 'worker b finishing the stream');
+
+    // The listener dies; transfers go on; a restarted listener resumes from its cursor.
+    await listener.kill9();
+    await b.stop();
+    for (let account = 0; account < 3; account++) await transfer(account, 5n);
+    await start('listener', listenerArgs);
+    await until(
+      async () => (await rowsOf(url)).keys.length === expected.size,
+      60_000,
+      'the restarted listener ingesting the backlog',
+    );
+    expect((await rowsOf(url)).pending).toBeGreaterThan(0);
+    await start('worker', worker('c'));
+    const end = (await until(everythingDone, 180_000, 'worker c taking the backlog'))!;
+
+    // Exactly once: one row per (handle, transaction) the chain emitted, all done, one ciphertext per handle.
+    expect(end.keys.sort()).toEqual([...expected].sort());
+    expect(end).toMatchObject({ failed: 0, pending: 0, ciphertexts: end.outputs });
+    expect(end.doneBy('a')).toBeGreaterThan(0);
+    expect(end.doneBy('b')).toBeGreaterThan(0);
+    expect(end.doneBy('c')).toBeGreaterThan(0);
+    const store = await openPostgresStore(url);
+    try {
+      for (let account = 0; account < 3; account++) {
+        const stored = (await store.getCiphertext(balances[account]!))!;
+        expect(decryptWithClientKey(FheType.Uint8, stored.bytes, keys.clientKey)).toBe(plain[account]);
+      }
+    } finally {
+      await store.close();
+    }
+  }, 600_000);
+
+  it('refuses a worker with another keyset than the database, and an unreachable database', async () => {
+    const url = await cluster.createDatabase();
+    const store = await openPostgresStore(url);
+    await store.bindKeyset('0'.repeat(64));
+    await store.close();
+    const keys = testKeyset();
+    const otherKeys = await ServiceProcess.failing('worker', ['--database-url', url, '--keys-dir', keys.dir]);
+    expect(otherKeys.code).toBe(1);
+    expect(otherKeys.output).toContain('FHE_STORE_KEYSET_MISMATCH');
+    expect(await query(url, 'SELECT 1 FROM computations')).toEqual([]);
+
+    const closed = new URL(url);
+    closed.port = '1';
+    const unreachable = await ServiceProcess.failing('worker', [
+      '--database-url',
+      closed.toString(),
+      '--keys-dir',
+      keys.dir,
+    ]);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.output).toContain('FHE_DATABASE_UNREACHABLE');
+  });
+});
