@@ -115,6 +115,7 @@ export async function startListenerService(config: ListenerServiceConfig): Promi
         throw error;
       },
     );
+    config.logger.info({ metrics: metricsServer?.url ?? null }, 'listener started');
     return composed('listener', store, [coprocessor], metricsServer);
   } catch (error) {
     await store.close();
@@ -167,7 +168,12 @@ export async function startWorkerService(config: WorkerServiceConfig): Promise<R
     parts.push({ name: 'scheduler', exited: new Promise(() => {}), stop: () => running.stop() });
     const metricsServer = await serveMetrics(config.metricsAddr, metrics);
     config.logger.info(
-      { worker, threads: evaluator.threads, batchSize: config.batchSize ?? evaluator.threads },
+      {
+        worker,
+        threads: evaluator.threads,
+        batchSize: config.batchSize ?? evaluator.threads,
+        metrics: metricsServer?.url ?? null,
+      },
       'worker started',
     );
     return composed('worker', store, parts, metricsServer);

@@ -4,7 +4,7 @@ import { POSTGRES_MIGRATIONS } from '../../src/coprocessor/postgres-migrations.j
 import { openPostgresStore } from '../../src/coprocessor/postgres-store.js';
 import { startTestPostgres, type TestPostgres } from '../postgres-cluster.js';
 import { handle } from './helpers.js';
-import { describeStoreContract, input } from './store-contract.js';
+import { add, block, CT, describeStoreContract, input } from './store-contract.js';
 
 let cluster: TestPostgres;
 beforeAll(async () => {
@@ -83,6 +83,41 @@ describe('PostgresCoprocessorStore', () => {
     await sql(url, 'CREATE TABLE ciphertexts (id INTEGER)');
     await expect(openPostgresStore(url)).rejects.toMatchObject({ code: 'FHE_STORE_MIGRATION_FAILED' });
     expect(await sql(url, "SELECT 1 FROM pg_tables WHERE tablename = 'schema_migrations'")).toEqual([]);
+  });
+
+  it('gives concurrent claimers disjoint batches (SKIP LOCKED) that together cover the queue', async () => {
+    const url = await cluster.createDatabase();
+    const stores = await Promise.all([
+      openPostgresStore(url),
+      openPostgresStore(url),
+      openPostgresStore(url),
+    ]);
+    await stores[0]!.insertInputCiphertexts([input(1), input(2)]);
+    await stores[0]!.ingestBlock(
+      block(1, { computations: Array.from({ length: 60 }, (_, i) => add(100 + i, 1, 2, 1, i)) }),
+    );
+    const claimedBy = await Promise.all(
+      stores.map(async (store, worker) => {
+        const mine: string[] = [];
+        for (;;) {
+          const batch = await store.claimComputations({
+            worker: `w${worker}`,
+            limit: 5,
+            leaseMs: 60_000,
+            now: Date.now(),
+          });
+          const fresh = batch.filter((c) => !mine.includes(c.outputHandle));
+          if (fresh.length === 0) return mine;
+          mine.push(...fresh.map((c) => c.outputHandle));
+          for (const c of fresh) await store.completeComputation(c, { type: c.resultType, bytes: CT });
+        }
+      }),
+    );
+    const all = claimedBy.flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toHaveLength(60);
+    expect((await stores[0]!.counts()).computations).toMatchObject({ done: 60, pending: 0 });
+    for (const store of stores) await store.close();
   });
 
   it('notifies a watcher in another connection when work may have become ready', async () => {

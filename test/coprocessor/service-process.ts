@@ -35,26 +35,9 @@ export class ServiceProcess {
     return new ServiceProcess(child, output);
   }
 
-  /** Runs a service expected to fail at start: its exit code and everything it printed. */
-  static async failing(
-    service: 'listener' | 'worker',
-    args: string[],
-  ): Promise<{ code: number | null; output: string }> {
-    const child = spawn(process.execPath, [FHE, 'coprocessor', service, ...args], {
-      cwd: packageRoot(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FHE_DATABASE_URL: '' },
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-    return { code, output };
-  }
-
   /** SIGKILL: no chance to release leases or finish a transaction, like a crash. */
   async kill9(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill('SIGKILL');
     await exited;
