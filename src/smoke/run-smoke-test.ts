@@ -290,7 +290,9 @@ async function send(
       .then(
         () =>
           receipt.gasUsed >= GAS_LIMIT ? `out of gas (limit ${GAS_LIMIT})` : 'no reason given on replay',
-        (error: Error & { shortMessage?: string }) => error.shortMessage ?? error.message.split('\n')[0],
+        // viem puts the revert's signature or reason on the next line.
+        (error: Error & { shortMessage?: string }) =>
+          (error.shortMessage ?? error.message).replace(/\s*\n\s*/g, ' '),
       );
     const hash = receipt.transactionHash;
     throw new FhekitError(
