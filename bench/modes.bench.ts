@@ -2,7 +2,8 @@
  * `npm run bench:modes`: wall time of `fhe smoke-test` (its own throwaway stack, small types and the
  * token transfer) in each compute/input mode, one after the other in the same run, with the load
  * average around each. The fixtures are compiled once up front (cached in the state dir, as on any
- * second run). Options: --keys-dir DIR (default keys), --parity (adds parity/proven).
+ * second run). Options: --keys-dir DIR (default keys), --parity (adds parity/proven). After the table,
+ * each mode's `--profile`: where its time went (phases overlap: the cases and the token run at once).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +27,7 @@ const modes: [compute: string, inputs: string][] = [
 
 interface Row {
   mode: string;
+  profile: { label: string; startMs: number; ms: number }[];
   wallMs: number;
   smokeMs: number;
   passed: string;
@@ -52,6 +54,7 @@ for (const [compute, inputs] of modes) {
         FHE,
         'smoke-test',
         '--json',
+        '--profile',
         '--compute',
         compute,
         '--inputs',
@@ -63,9 +66,14 @@ for (const [compute, inputs] of modes) {
       ],
       { timeout: 3_600_000, maxBuffer: 64 * 1024 * 1024 },
     );
-    const report = JSON.parse(stdout) as { totalMs: number; results: { passed: boolean }[] };
+    const report = JSON.parse(stdout) as {
+      totalMs: number;
+      results: { passed: boolean }[];
+      profile: Row['profile'];
+    };
     rows.push({
       mode: `${compute}/${inputs}`,
+      profile: report.profile,
       wallMs: performance.now() - started,
       smokeMs: report.totalMs,
       passed: `${report.results.filter((r) => r.passed).length}/${report.results.length}`,
@@ -91,4 +99,12 @@ for (const r of rows) {
   console.log(
     `${r.mode.padEnd(18)}${`${(r.wallMs / 1000).toFixed(1)}s`.padStart(12)}${`${(r.smokeMs / 1000).toFixed(1)}s`.padStart(12)}${`${(base.smokeMs / r.smokeMs).toFixed(1)}×`.padStart(10)}${r.passed.padStart(9)}  ${r.load}`,
   );
+}
+for (const r of rows) {
+  console.log(`\n${r.mode}: start, duration, phase`);
+  for (const p of r.profile) {
+    console.log(
+      `${`+${(p.startMs / 1000).toFixed(1)}s`.padStart(9)}${`${(p.ms / 1000).toFixed(1)}s`.padStart(8)}  ${p.label}`,
+    );
+  }
 }

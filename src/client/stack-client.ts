@@ -21,6 +21,9 @@ import { ANVIL_MNEMONIC } from '../chain/start-chain.js';
 import { FhekitError } from '../errors.js';
 import type { FheType } from '../fhevm/fhe-types.js';
 
+/** How often the clients poll the chain (new blocks, receipts). */
+const CHAIN_POLL_MS = 50;
+
 /** The SDK returns ebool as boolean, eaddress as a hex string, integers as bigint. */
 export function clearValueToBigint(value: unknown): bigint {
   return typeof value === 'boolean' ? (value ? 1n : 0n) : BigInt(value as bigint | string);
@@ -107,8 +110,10 @@ export async function connectToStack(options: {
     rpcUrls: { default: { http: [options.rpcUrl] } },
   });
   const account = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: options.accountIndex ?? 0 });
-  const publicClient = createPublicClient({ chain, transport: http(options.rpcUrl) });
-  const walletClient = createWalletClient({ chain, account, transport: http(options.rpcUrl) });
+  // viem polls every 4 s by default; a local chain mines at once (or every --block-time seconds).
+  const transport = http(options.rpcUrl);
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: CHAIN_POLL_MS });
+  const walletClient = createWalletClient({ chain, account, transport, pollingInterval: CHAIN_POLL_MS });
   const { gatewayChainId, inputVerification, decryption } = await readGatewayDomains(publicClient);
   const sdk = await createInstance({
     aclContractAddress: HOST_ADDRESSES.acl,

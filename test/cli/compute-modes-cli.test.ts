@@ -34,15 +34,31 @@ describe('FHE_COMPUTE=cleartext FHE_INPUTS=direct fhe dev up, then fhe smoke-tes
     // The smoke test finds the running stack (and its API token) in the state dir.
     const smoke = await run(
       process.execPath,
-      [FHE, 'smoke-test', '--json', ...common, '--inputs', 'direct'],
+      [FHE, 'smoke-test', '--json', '--profile', ...common, '--inputs', 'direct'],
       {
         timeout: 600_000,
         maxBuffer: 16 * 1024 * 1024,
       },
     );
-    const report = JSON.parse(smoke.stdout) as { results: { name: string; passed: boolean }[] };
+    const report = JSON.parse(smoke.stdout) as {
+      results: { name: string; passed: boolean }[];
+      profile: { label: string; startMs: number; ms: number }[];
+    };
     expect(report.results.filter((r) => !r.passed)).toEqual([]);
     expect(report.results.map((r) => r.name)).toContain('Token transfer 300 of 1000: sender balance');
+    // --profile: where the time went, in order of start (the cases and the token transfer overlap).
+    const cases = report.results.length - 4;
+    expect(report.profile.map((p) => p.label)).toEqual([
+      'find or start the stack',
+      'connect (SDK instance: keys, gateway domains)',
+      'compile and deploy fixtures',
+      'inputs: direct (stack encrypts and signs)',
+      'token transfers (mint, 2 transfers, user decryptions)',
+      'input transactions (6, at once)',
+      `case transactions (${cases}, at once)`,
+      `case decryptions (${cases}, SDK public decryption)`,
+      'release',
+    ]);
 
     const json = JSON.parse(
       (await run(process.execPath, [FHE, 'dev', 'status', '--json', ...common])).stdout,

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectToStack } from '../../src/client/stack-client.js';
+import { FheType } from '../../src/fhevm/fhe-types.js';
 import { runSmokeTest } from '../../src/smoke/run-smoke-test.js';
-import { smallTypeCases } from '../../src/smoke/smoke-cases.js';
+import { type SmokeCase, smallTypeCases } from '../../src/smoke/smoke-cases.js';
 import { resolveSmokeTarget } from '../../src/smoke/smoke-target.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
+import { SOLC_CACHE_DIR } from '../chain/fixture-chain.js';
 import { handle } from '../coprocessor/helpers.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 
@@ -46,6 +48,7 @@ describe('fhe smoke-test against a parity stack with direct inputs', () => {
       token: false,
       timeoutMs: 120_000,
       inputs: 'direct' as const,
+      solcCacheDir: SOLC_CACHE_DIR,
       parityMismatches: target.parityMismatches!,
     };
 
@@ -66,5 +69,35 @@ describe('fhe smoke-test against a parity stack with direct inputs', () => {
     });
     const failed = await runSmokeTest(client, options);
     expect(failed.at(-1)).toMatchObject({ passed: false, actual: '1 mismatches', expected: '0 mismatches' });
+  });
+
+  it('reports a case the host contracts refuse as failed, with the revert reason, while the others pass', async () => {
+    const target = await resolveSmokeTarget({ stateDir, keysDir: TEST_KEYS_DIR });
+    const client = await connectToStack({
+      rpcUrl: target.rpcUrl,
+      apiUrl: target.apiUrl,
+      apiToken: target.apiToken!,
+    });
+    // A cast to the handle's own type: FHEVMExecutor reverts (InvalidType). Sent without a gas estimate,
+    // the transaction is mined as reverted and replayed for its reason.
+    const refused: SmokeCase = {
+      name: 'Cast euint8 → euint8',
+      call: { kind: 'cast', type: FheType.Uint8, to: FheType.Uint8 },
+      check: () => true,
+      expected: 'a revert',
+    };
+    const cases = [...smallTypeCases().filter((c) => c.name === 'TrivialEncrypt euint8'), refused];
+    const results = await runSmokeTest(client, {
+      cases,
+      token: false,
+      timeoutMs: 120_000,
+      inputs: 'direct',
+      solcCacheDir: SOLC_CACHE_DIR,
+    });
+    expect(results[0]).toMatchObject({ name: 'TrivialEncrypt euint8', passed: true, actual: '42' });
+    expect(results[1]).toMatchObject({ name: 'Cast euint8 → euint8', passed: false });
+    expect(results[1]!.actual).toMatch(
+      /^error: cast reverted \(transaction 0x[0-9a-f]{64}\): .* reverted with the following signature: 0x[0-9a-f]{8}/,
+    );
   });
 });
