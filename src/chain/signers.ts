@@ -38,6 +38,16 @@ export function loadOrCreateSigners(path: string): StackSigners {
   }
 }
 
+/** Reads an existing signers file (a service joining a chain another process installed); never creates one. */
+export function readSigners(path: string): StackSigners {
+  if (!existsSync(path)) {
+    throw new FhekitError('FHE_SIGNERS_MISSING', `No stack signer keys at ${path}.`, {
+      hint: 'Copy chain/signers.json from the state directory of the stack that installed the host contracts (keep it owner-only), and pass its path.',
+    });
+  }
+  return loadOrCreateSigners(path);
+}
+
 function toSigners(file: SignersFile): StackSigners {
   return {
     coprocessor: privateKeyToAccount(file.coprocessorPrivateKey),

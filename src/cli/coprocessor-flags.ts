@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
+import { modeFlags, stackFlags } from './stack-flags.js';
 
 /**
- * Flags of the coprocessor's services (`fhe coprocessor listener|worker`), named like the reference
+ * Flags of the coprocessor's services (`fhe coprocessor listener|worker|api`), named like the reference
  * coprocessor's where it has one; each also readable from its FHE_* variable.
  */
 const DATABASE_URL = {
@@ -87,4 +88,30 @@ export const workerFlags = {
     min: 1,
     env: 'FHE_WORK_LEASE_SECONDS',
   }),
+};
+
+export const apiFlags = {
+  ...serviceFlags,
+  inputs: modeFlags.inputs,
+  'rpc-url': listenerFlags['rpc-url'],
+  'acl-contract-address': listenerFlags['acl-contract-address'],
+  'keys-dir': workerFlags['keys-dir'],
+  'signers-file': Flags.string({
+    summary:
+      "The stack's signer keys: chain/signers.json of the state dir that installed the host contracts (owner-only).",
+    required: true,
+    env: 'FHE_SIGNERS_FILE',
+  }),
+  'api-token-file': Flags.string({
+    summary: 'File with the token the /fhekit/ routes require (created, owner-only, when missing).',
+    default: '.fhe/api-token',
+    env: 'FHE_API_TOKEN_FILE',
+  }),
+  'api-port': stackFlags['api-port'],
+  'api-host': Flags.string({
+    summary: 'Address the API listens on (0.0.0.0: reachable from other machines).',
+    default: '127.0.0.1',
+    env: 'FHE_API_HOST',
+  }),
+  'decrypt-timeout': stackFlags['decrypt-timeout'],
 };

@@ -8,23 +8,18 @@ import { type MetricsServer, startMetricsServer } from '../coprocessor/metrics.j
 import { openPostgresStore } from '../coprocessor/postgres-store.js';
 import type { CoprocessorStore } from '../coprocessor/store.js';
 import { createCleartextEvaluator } from '../engine/cleartext-evaluator.js';
-import { decodeClientKey } from '../engine/codec/client-key-codec.js';
 import type { FheEvaluator } from '../engine/evaluator.js';
 import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
-import { encryptToStoredBytes } from '../engine/secret-key-encryption.js';
 import { FhekitError } from '../errors.js';
 import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
-import { createInputService } from '../inputs/input-service.js';
-import { startInputWorker } from '../inputs/input-worker.js';
 import { ensureKeyset, type KeygenProgress } from '../keys/ensure-keyset.js';
 import { loadKeyset } from '../keys/load-keyset.js';
 import { keysetId } from '../keys/manifest.js';
-import { createOnChainAclReader } from '../kms/acl-reader.js';
-import { createLocalKms } from '../kms/local-kms.js';
-import { type RelayerHandle, startRelayer } from '../relayer/server.js';
+import type { RelayerHandle } from '../relayer/server.js';
 import type { Service } from '../runtime/service.js';
 import { stateDirLayout } from '../state-dir.js';
 import { ensureApiToken } from './api-token.js';
+import { lazyGlweKey, startGatewayApi } from './gateway-api.js';
 import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS, type InputMode } from './stack-defaults.js';
 import { removeStackRecord, writeStackRecord } from './stack-record.js';
 import { bindStateToKeyset } from './state-keyset.js';
@@ -143,13 +138,10 @@ export async function startStack(
       await postgres.bindKeyset(keysetId(ensured.manifest));
     }
     const clientKey = TfheClientKey.safe_deserialize(keyset.read('clientKey'), SERIALIZATION_LIMIT);
-    const publicKeyBytes = keyset.read('publicKey');
-    const crsBytes = keyset.read('crs');
     const modes: StackModes = { compute: config.compute ?? 'real', inputs: config.inputs ?? 'proven' };
     // The big GLWE secret key, decoded only for the modes that use it: cleartext and parity decrypt with
     // it, direct inputs encrypt with it.
-    let glwe: Uint8Array | undefined;
-    const glweKey = () => (glwe ??= decodeClientKey(keyset.read('clientKey')).glweKey);
+    const glweKey = lazyGlweKey(keyset);
 
     onProgress?.({ phase: 'chain', event: 'start' });
     const chain = await startChain({
@@ -198,46 +190,25 @@ export async function startStack(
     onProgress?.({ phase: 'coprocessor', event: 'done' });
 
     onProgress?.({ phase: 'api', event: 'start' });
-    const hostChainId = BigInt(chain.chainId);
-    const gatewayChainId = BigInt(chain.gateway.chainId);
-    // Proof checks and expansion block for seconds in wasm: a worker keeps the API and listener responsive.
-    const inputWorker = startInputWorker({
-      publicKey: publicKeyBytes,
-      crs: crsBytes,
-      expansion: { evaluationKeys: keyset.read('evaluationKeys') },
-    });
-    started(inputWorker);
-    const inputs = createInputService({
-      hostChainId,
-      aclAddress: chain.addresses.acl,
-      domain: { gatewayChainId, inputVerificationAddress: chain.gateway.inputVerification },
-      signers: [chain.signers.coprocessor],
-      verifier: inputWorker.verifier,
-      expander: inputWorker.expander,
-      store: coprocessor,
-      ...(modes.inputs === 'direct'
-        ? { encryptDirect: (type, value) => encryptToStoredBytes(value, type, glweKey()) }
-        : {}),
-    });
-    const kms = createLocalKms({
-      hostChainId,
-      domain: { gatewayChainId, decryptionAddress: chain.gateway.decryption },
-      signers: [chain.signers.kms],
+    const api = await startGatewayApi({
+      keyset,
       clientKey,
-      acl: createOnChainAclReader(chain.publicClient, chain.addresses.acl),
-      ciphertexts: coprocessor.store,
-      aclHistory: coprocessor.store,
-      ...(config.decryptTimeoutMs === undefined ? {} : { waitTimeoutMs: config.decryptTimeoutMs }),
-    });
-    const relayer = await startRelayer({
-      ...(config.apiPort === undefined ? {} : { port: config.apiPort }),
-      inputs,
-      kms,
-      keys: { publicKey: publicKeyBytes, crs: crsBytes },
+      hostChainId: BigInt(chain.chainId),
+      aclAddress: chain.addresses.acl,
+      gateway: chain.gateway,
+      signers: chain.signers,
+      publicClient: chain.publicClient,
+      inputSink: coprocessor,
+      store: coprocessor.store,
+      inputs: modes.inputs,
+      glweKey,
+      ...(config.decryptTimeoutMs === undefined ? {} : { decryptTimeoutMs: config.decryptTimeoutMs }),
+      ...(config.apiPort === undefined ? {} : { apiPort: config.apiPort }),
       apiToken: ensureApiToken(paths.apiToken),
-      logger: logger.child({ component: 'relayer' }),
+      logger,
     });
-    started(relayer);
+    for (const service of api.services) started(service);
+    const { relayer } = api;
     const metrics: MetricsServer = await startMetricsServer(
       config.metricsPort ?? 0,
       coprocessor.metrics.registry,

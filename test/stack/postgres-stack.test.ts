@@ -9,6 +9,7 @@ import { connectToStack } from '../../src/client/stack-client.js';
 import { openPostgresStore } from '../../src/coprocessor/postgres-store.js';
 import { FheType } from '../../src/fhevm/fhe-types.js';
 import { FheOp } from '../../src/fhevm/operations.js';
+import { startApiService } from '../../src/stack/api-service.js';
 import { readStackReport } from '../../src/stack/stack-status.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
 import { stateDirLayout } from '../../src/state-dir.js';
@@ -77,6 +78,82 @@ describe('a stack on PostgreSQL', () => {
     expect(report.coprocessor).toMatchObject({ computations: { done: 1, error: 0 }, workers: [] });
     // Nothing in the state dir's SQLite file: the stack never opened one.
     expect((await readStackReport(stateDir)).coprocessor).toBeUndefined();
+  });
+});
+
+describe('fhe coprocessor api beside a stack on PostgreSQL', () => {
+  let cluster: TestPostgres;
+  let stack: Stack;
+  let stateDir: string;
+  let url: string;
+
+  beforeAll(async () => {
+    cluster = await startTestPostgres();
+    url = await cluster.createDatabase();
+    stateDir = mkdtempSync(join(tmpdir(), 'fhekit-pg-api-'));
+    stack = await startStack({
+      stateDir,
+      keysDir: TEST_KEYS_DIR,
+      compute: 'cleartext',
+      databaseUrl: url,
+      rpcPort: 0,
+      apiPort: 0,
+      metricsPort: 0,
+      logger: pino({ level: 'silent' }),
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await cluster?.stop();
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  const apiConfig = () => ({
+    databaseUrl: url,
+    rpcUrl: stack.chain.rpcUrl,
+    aclAddress: stack.chain.addresses.acl,
+    keysDir: TEST_KEYS_DIR,
+    signersFile: stateDirLayout(stateDir).chain.signers,
+    apiTokenFile: join(stateDir, 'second-api', 'api-token'),
+    apiPort: 0,
+    inputs: 'direct' as const,
+    logger: pino({ level: 'silent' }),
+  });
+
+  it('takes inputs into the shared database and decrypts what the workers computed from it', async () => {
+    const api = await startApiService(apiConfig());
+    try {
+      const ops = (await deployFixture(stack.chain, 'HandleOps', [], {
+        cacheDir: SOLC_CACHE_DIR,
+      })) as HandleOps;
+      // The stack's own API (and its token) is not used: the second API is the only gateway here.
+      const client = await connectToStack({
+        rpcUrl: stack.chain.rpcUrl,
+        apiUrl: api.url,
+        apiToken: readFileSync(apiConfig().apiTokenFile, 'utf8').trim(),
+      });
+      const input = await client.directInput(ops.address, stack.chain.deployer.address, [
+        { type: FheType.Uint8, value: 7n },
+        { type: FheType.Uint8, value: 6n },
+      ]);
+      const publish = (fn: string, args: readonly unknown[]) => publishHandle(stack.chain, ops, fn, args);
+      const a = await publish('inputEuint8', [input.handles[0], input.inputProof]);
+      const b = await publish('inputEuint8', [input.handles[1], input.inputProof]);
+      const product = await publish('binary', [FheOp.Mul, a, b, false]);
+      const sdk = await createInstance({
+        ...stack.sdkConfig(),
+        relayerUrl: api.url,
+      } as FhevmInstanceConfig);
+      expect((await sdk.publicDecrypt([product])).clearValues).toEqual({ [product]: 42n });
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('refuses to start without the signer keys the host contracts know, naming the file', async () => {
+    await expect(
+      startApiService({ ...apiConfig(), signersFile: join(stateDir, 'no-such-signers.json') }),
+    ).rejects.toMatchObject({ code: 'FHE_SIGNERS_MISSING' });
   });
 });
 
