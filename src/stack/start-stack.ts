@@ -21,6 +21,7 @@ import { createLocalKms } from '../kms/local-kms.js';
 import { type RelayerHandle, startRelayer } from '../relayer/server.js';
 import type { Service } from '../runtime/service.js';
 import { stateDirLayout } from '../state-dir.js';
+import { readTraceOverview, type TraceOverview } from '../trace/overview.js';
 import { ensureApiToken } from './api-token.js';
 import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS, type InputMode } from './stack-defaults.js';
 import { removeStackRecord, writeStackRecord } from './stack-record.js';
@@ -75,6 +76,8 @@ export interface StackStatus {
   addresses: ChainHandle['addresses'];
   gateway: ChainHandle['gateway'];
   coprocessor: CoprocessorStatus;
+  /** Recent transactions with FHE work and recent failed computations. */
+  transactions: TraceOverview;
 }
 
 export interface Stack {
@@ -239,6 +242,7 @@ export async function startStack(
       addresses: chain.addresses,
       gateway: chain.gateway,
       coprocessor: await coprocessor.status(),
+      transactions: await readTraceOverview(coprocessor.store),
     });
     writeStackRecord(stateDir, {
       pid: process.pid,
