@@ -22,6 +22,7 @@ import { type RelayerHandle, startRelayer } from '../relayer/server.js';
 import type { Service } from '../runtime/service.js';
 import { stateDirLayout } from '../state-dir.js';
 import { readTraceOverview, type TraceOverview } from '../trace/overview.js';
+import { buildTransactionTrace } from '../trace/transaction-trace.js';
 import { ensureApiToken } from './api-token.js';
 import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS, type InputMode } from './stack-defaults.js';
 import { removeStackRecord, writeStackRecord } from './stack-record.js';
@@ -223,6 +224,11 @@ export async function startStack(
       kms,
       keys: { publicKey: publicKeyBytes, crs: crsBytes },
       apiToken: ensureApiToken(paths.apiToken),
+      webUi: {
+        status: () => coprocessor.status(),
+        transactions: () => readTraceOverview(coprocessor.store, { recent: 20, failures: 10 }),
+        trace: (txHash) => buildTransactionTrace(coprocessor.store, txHash),
+      },
       logger: logger.child({ component: 'relayer' }),
     });
     started(relayer);
