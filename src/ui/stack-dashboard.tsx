@@ -93,6 +93,9 @@ export function Dashboard({ status }: { status: StackStatus }) {
       <Row label="Relayer API">
         {status.apiUrl} <Text color="gray">(relayerUrl for @zama-fhe/relayer-sdk)</Text>
       </Row>
+      <Row label="Web UI">
+        {status.apiUrl}/ui <Text color="gray">(asks for the token in {'<state-dir>'}/api-token)</Text>
+      </Row>
       <Row label="Metrics">{status.metricsUrl}</Row>
       <Row label="ACL">{status.addresses.acl}</Row>
       <Row label="Executor">{status.addresses.executor}</Row>
