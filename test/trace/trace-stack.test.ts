@@ -182,13 +182,11 @@ describe('fhe trace of a confidential transfer', () => {
       tab.on('pageerror', (error) => errors.push(String(error)));
       await tab.goto(`${stack.relayer.url}/ui#token=${token}`);
       // The token leaves the address bar at once (it never went to the server: it is a fragment).
-      expect(await tab.evaluate(() => location.href)).toBe(`${stack.relayer.url}/ui`);
+      expect(tab.url()).toBe(`${stack.relayer.url}/ui`);
       await tab.waitForSelector(`tr[data-tx="${erc20Transfer!.txHash}"]`);
       await tab.click(`tr[data-tx="${erc20Transfer!.txHash}"]`);
       await tab.waitForFunction(
-        (hash) => document.getElementById('trace-title')?.textContent?.startsWith(hash),
-        {},
-        erc20Transfer!.txHash,
+        `document.getElementById('trace-title').textContent.startsWith('${erc20Transfer!.txHash}')`,
       );
       const nodes = await tab.$$eval('#graph g.node', (gs) =>
         gs.map((g) => ({ op: g.dataset.op, hcu: Number(g.dataset.hcu), done: g.classList.contains('done') })),
@@ -196,9 +194,9 @@ describe('fhe trace of a confidential transfer', () => {
       expect(nodes).toEqual(erc20Transfer!.nodes.map((n) => ({ op: n.op, hcu: n.hcu, done: true })));
       expect(nodes.map((n) => n.op)).toEqual(['Le', 'TrivialEncrypt', 'IfThenElse', 'Add', 'Sub']);
       expect(await tab.$$eval('#graph line.edge', (lines) => lines.length)).toBe(5);
-      expect(await tab.$eval('#trace-totals', (e) => e.textContent)).toContain(
-        'HCU 528,064 / 20,000,000 (2.6%) · depth 366,000 / 5,000,000 (7.3%)',
-      );
+      expect(
+        await tab.$eval('#trace-totals', (e) => (e as { textContent: string | null }).textContent),
+      ).toContain('HCU 528,064 / 20,000,000 (2.6%) · depth 366,000 / 5,000,000 (7.3%)');
       expect(await tab.$$eval('#transactions tr', (rows) => rows.length)).toBe(4);
       mkdirSync(ARTIFACTS, { recursive: true });
       await tab.screenshot({ path: join(ARTIFACTS, 'trace-ui.png'), fullPage: true });
