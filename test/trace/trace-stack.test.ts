@@ -141,6 +141,10 @@ describe('fhe trace of a confidential transfer', () => {
       TEST_KEYS_DIR,
     ]);
     expect(stdout).toContain('dev-only power');
+    // The trivial 0 was computed for the mint already.
+    expect(stdout).toMatch(
+      /#1 TrivialEncrypt \(scalar\) ×2 → euint64 .* = 0 {2}\[done\] {2}HCU 64 · depth 32 · – PBS · result reused/,
+    );
     expect(stdout).toContain('HCU 531,064 / 20,000,000 (2.7%) · depth 369,000 / 5,000,000 (7.4%)');
     expect(stdout).toMatch(/#2 IfThenElse → euint64 0x\w{4}…\w{4} = 300 {2}\[done\]/);
 
