@@ -1,4 +1,7 @@
 import type { CoprocessorMetrics } from '../coprocessor/metrics.js';
+import type { CoprocessorStore } from '../coprocessor/store.js';
+import { recentTransactionTraces, type TransactionTrace } from '../trace/transaction-trace.js';
+import { formatMs, traceText } from '../ui/trace-text.js';
 
 /** What the FHE backend did during a test run, printed once at the end. */
 export interface FheRunReport {
@@ -12,10 +15,31 @@ export interface FheRunReport {
   fheSeconds: number;
   /** HCU of the transactions seen, when known. */
   hcu?: { transactions: number; maxPerTransaction: number; total: number };
+  /** The run's most expensive transactions, from the in-process store. */
+  expensive?: ExpensiveTransactions;
 }
 
-/** Reads the totals off the coprocessor's Prometheus counters. */
-export async function reportFromMetrics(metrics: CoprocessorMetrics): Promise<FheRunReport> {
+export interface ExpensiveTransactions {
+  /** Five each, most expensive first. */
+  byHcu: TransactionTrace[];
+  byComputeTime: TransactionTrace[];
+}
+
+const TOP = 5;
+
+/** Every transaction of the run with FHE work, ranked by HCU and by engine time. */
+export async function expensiveTransactions(store: CoprocessorStore): Promise<ExpensiveTransactions> {
+  const traces = await recentTransactionTraces(store, Number.MAX_SAFE_INTEGER);
+  const top = (key: (t: TransactionTrace) => number) =>
+    [...traces].sort((a, b) => key(b) - key(a)).slice(0, TOP);
+  return { byHcu: top((t) => t.totals.hcu), byComputeTime: top((t) => t.totals.computeMs) };
+}
+
+/** Reads the totals off the coprocessor's Prometheus counters, and the expensive transactions off its store. */
+export async function reportFromMetrics(
+  metrics: CoprocessorMetrics,
+  store?: CoprocessorStore,
+): Promise<FheRunReport> {
   const byOutcome = new Map<string, number>();
   for (const { labels, value } of (await metrics.computations.get()).values) {
     const outcome = String(labels.outcome);
@@ -32,7 +56,28 @@ export async function reportFromMetrics(metrics: CoprocessorMetrics): Promise<Fh
     failed: byOutcome.get('error') ?? 0,
     pbs,
     fheSeconds,
+    ...(store ? { expensive: await expensiveTransactions(store) } : {}),
   };
+}
+
+const summary = (t: TransactionTrace) =>
+  `    ${t.txHash}  HCU ${t.totals.hcu.toLocaleString('en-US')} · depth ${t.totals.hcuDepth.toLocaleString('en-US')} · ${t.nodes.length} ops · ${formatMs(t.totals.computeMs)}${t.status === 'done' ? '' : ` · ${t.status}`}`;
+
+/**
+ * The top transactions. The in-process chain and store end with the run, so no `fhe trace` can read
+ * them afterwards: the trace of the most expensive one is printed here instead.
+ */
+function expensiveLines(expensive: ExpensiveTransactions): string[] {
+  if (expensive.byHcu.length === 0) return [];
+  const heaviest = expensive.byHcu[0]!;
+  return [
+    '  most expensive transactions by HCU',
+    ...expensive.byHcu.map(summary),
+    '  by engine time',
+    ...expensive.byComputeTime.map(summary),
+    `  trace of ${heaviest.txHash} (the in-process chain ends with the run; against a \`fhe dev up\` stack, \`fhe trace <hash>\` shows any transaction):`,
+    ...traceText(heaviest).map((line) => `    ${line}`),
+  ];
 }
 
 export function formatRunReport(report: FheRunReport, wallSeconds: number): string[] {
@@ -49,5 +94,6 @@ export function formatRunReport(report: FheRunReport, wallSeconds: number): stri
       `  HCU                      ${report.hcu.total} total over ${report.hcu.transactions} transactions, max ${report.hcu.maxPerTransaction} per transaction`,
     );
   }
+  if (report.expensive) lines.push(...expensiveLines(report.expensive));
   return lines;
 }

@@ -18,6 +18,7 @@ const STATUS_OF: Record<string, { status: number; label: string }> = {
   RELAYER_UNAUTHORIZED: { status: 401, label: 'unauthorized' },
   RELAYER_BODY_TOO_LARGE: { status: 413, label: 'request_error' },
   RELAYER_TOO_MANY_JOBS: { status: 429, label: 'protocol_overload' },
+  FHE_TRACE_NOT_FOUND: { status: 404, label: 'not_found' },
 };
 
 const SERVER_FAULTS = new Set(['KMS_COMPUTATION_FAILED', 'FHE_STORE_CORRUPT', 'FHE_STORE_UNREADABLE']);

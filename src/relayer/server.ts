@@ -9,6 +9,7 @@ import type { LocalKms, PublicDecryption, UserDecryption } from '../kms/local-km
 import type { UserDecryptShare } from '../kms/user-decrypt-signcryption.js';
 import { serverExitSignal } from '../runtime/server-exit.js';
 import type { Service } from '../runtime/service.js';
+import { WEB_PAGE } from '../ui/web-page.js';
 import { type ApiError, apiErrorBody, toApiError } from './api-error.js';
 import { JobRegistry } from './jobs.js';
 import {
@@ -39,9 +40,21 @@ export interface RelayerOptions {
    * direct inputs) answer only to `Authorization: Bearer <apiToken>`. Without it they refuse every request.
    */
   apiToken?: string;
+  /**
+   * Data behind the stack's web page `GET /ui` (the page itself holds none); its `/fhekit/ui/*` routes
+   * need the API token like the other `/fhekit/` routes. Without it there is no page.
+   */
+  webUi?: WebUiData;
   /** Idle keep-alive before the server closes a socket (default 10 min); a client in the same process may need longer. */
   keepAliveTimeoutMs?: number;
   logger?: Logger;
+}
+
+export interface WebUiData {
+  status(): Promise<unknown>;
+  transactions(): Promise<unknown>;
+  /** The same trace `fhe trace --json` prints. */
+  trace(txHash: string): Promise<unknown>;
 }
 
 export interface RelayerHandle extends Service {
@@ -82,6 +95,7 @@ const OPERATIONS: readonly Operation[] = [
  * same body as `user-decrypt` and returns the plaintexts in clear, for clients without the SDK; because
  * that body is what the SDK sends (and anyone who saw one could replay it), it also needs the stack's token.
  * `POST /fhekit/direct-input` (same token) has the stack encrypt and sign plaintexts (`--inputs direct`).
+ * `GET /ui` is the stack's web page; the data it shows comes from `GET /fhekit/ui/*` (same token).
  */
 export async function startRelayer(options: RelayerOptions): Promise<RelayerHandle> {
   const retryAfter = String(options.retryAfterSeconds ?? 1);
@@ -132,6 +146,16 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
         handles: accepted.handles,
         inputProof: encodeInputProof(accepted.handles, accepted.signatures, accepted.extraData),
       });
+    }
+    if (options.webUi && req.method === 'GET' && path === '/ui') return sendPage(res);
+    if (options.webUi && req.method === 'GET' && first === 'fhekit' && rest[0] === 'ui') {
+      checkApiToken(req.headers.authorization, tokenDigest);
+      const [, view, txHash, extra] = rest;
+      if (view === 'status' && txHash === undefined) return sendJson(res, 200, await options.webUi.status());
+      if (view === 'transactions' && txHash === undefined)
+        return sendJson(res, 200, await options.webUi.transactions());
+      if (view === 'trace' && txHash !== undefined && extra === undefined)
+        return sendJson(res, 200, await options.webUi.trace(txHash));
     }
     if (req.method === 'POST' && path === '/fhekit/user-decrypt') {
       checkApiToken(req.headers.authorization, tokenDigest);
@@ -323,6 +347,17 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+function sendPage(res: ServerResponse): void {
+  res.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(WEB_PAGE.html),
+    'Content-Security-Policy': WEB_PAGE.contentSecurityPolicy,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  });
+  res.end(WEB_PAGE.html);
 }
 
 function sendBytes(res: ServerResponse, bytes: Uint8Array): void {

@@ -11,7 +11,7 @@ import { startInputWorker } from '../inputs/input-worker.js';
 import type { Keyset } from '../keys/load-keyset.js';
 import { createOnChainAclReader } from '../kms/acl-reader.js';
 import { createLocalKms } from '../kms/local-kms.js';
-import { type RelayerHandle, startRelayer } from '../relayer/server.js';
+import { type RelayerHandle, type RelayerOptions, startRelayer } from '../relayer/server.js';
 import type { Service } from '../runtime/service.js';
 import type { InputMode } from './stack-defaults.js';
 
@@ -35,6 +35,8 @@ export interface GatewayApiConfig {
   apiPort?: number;
   apiHost?: string;
   apiToken: string;
+  /** Data behind the `/ui` page (the stack that runs the coprocessor in the same process has it). */
+  webUi?: RelayerOptions['webUi'];
   logger: Logger;
 }
 
@@ -94,6 +96,7 @@ export async function startGatewayApi(config: GatewayApiConfig): Promise<Gateway
       kms,
       keys: { publicKey, crs },
       apiToken: config.apiToken,
+      ...(config.webUi === undefined ? {} : { webUi: config.webUi }),
       logger: config.logger.child({ component: 'relayer' }),
     });
     return { services: [inputWorker, relayer], relayer };

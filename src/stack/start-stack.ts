@@ -18,6 +18,8 @@ import { keysetId } from '../keys/manifest.js';
 import type { RelayerHandle } from '../relayer/server.js';
 import type { Service } from '../runtime/service.js';
 import { stateDirLayout } from '../state-dir.js';
+import { readTraceOverview, type TraceOverview } from '../trace/overview.js';
+import { buildTransactionTrace } from '../trace/transaction-trace.js';
 import { ensureApiToken } from './api-token.js';
 import { lazyGlweKey, startGatewayApi } from './gateway-api.js';
 import { DEFAULT_ACCOUNTS, DEFAULT_IDLE_BLOCK_SECONDS, type InputMode } from './stack-defaults.js';
@@ -78,6 +80,8 @@ export interface StackStatus {
   addresses: ChainHandle['addresses'];
   gateway: ChainHandle['gateway'];
   coprocessor: CoprocessorStatus;
+  /** Recent transactions with FHE work and recent failed computations. */
+  transactions: TraceOverview;
 }
 
 export interface Stack {
@@ -205,6 +209,11 @@ export async function startStack(
       ...(config.decryptTimeoutMs === undefined ? {} : { decryptTimeoutMs: config.decryptTimeoutMs }),
       ...(config.apiPort === undefined ? {} : { apiPort: config.apiPort }),
       apiToken: ensureApiToken(paths.apiToken),
+      webUi: {
+        status: () => coprocessor.status(),
+        transactions: () => readTraceOverview(coprocessor.store, { recent: 20, failures: 10 }),
+        trace: (txHash) => buildTransactionTrace(coprocessor.store, txHash),
+      },
       logger,
     });
     for (const service of api.services) started(service);
@@ -225,6 +234,7 @@ export async function startStack(
       addresses: chain.addresses,
       gateway: chain.gateway,
       coprocessor: await coprocessor.status(),
+      transactions: await readTraceOverview(coprocessor.store),
     });
     writeStackRecord(stateDir, {
       pid: process.pid,

@@ -74,7 +74,7 @@ export async function buildTransactionTrace(
       },
     );
   }
-  return traceOf(computations);
+  return traceOfComputations(computations);
 }
 
 /** The traces of the `limit` latest transactions that triggered FHE operations, newest first. */
@@ -83,10 +83,13 @@ export async function recentTransactionTraces(
   limit: number,
 ): Promise<TransactionTrace[]> {
   const recent = await store.recentTransactions(limit);
-  return Promise.all(recent.map(async (tx) => traceOf(await store.transactionComputations(tx.txHash))));
+  return Promise.all(
+    recent.map(async (tx) => traceOfComputations(await store.transactionComputations(tx.txHash))),
+  );
 }
 
-function traceOf(computations: TracedComputation[]): TransactionTrace {
+/** The trace of one transaction's computations (`transactionComputations`, not empty). */
+export function traceOfComputations(computations: readonly TracedComputation[]): TransactionTrace {
   const first = computations[0]!;
   const producerOf = new Map<Hex, number>();
   const nodes: TraceNode[] = [];

@@ -2,6 +2,8 @@ import { Box, render, Text } from 'ink';
 import type { CoprocessorStatus } from '../coprocessor/coprocessor.js';
 import type { ChainRollback } from '../coprocessor/listener.js';
 import type { StackModes, StackStatus } from '../stack/start-stack.js';
+import type { FailureSummary, TransactionSummary } from '../trace/overview.js';
+import { formatMs, shortHex } from './trace-text.js';
 
 function formatUptime(seconds: number): string {
   const s = Math.floor(seconds);
@@ -19,7 +21,46 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-function Dashboard({ status }: { status: StackStatus }) {
+const count = (n: number) => n.toLocaleString('en-US');
+const STATUS_COLOR = { done: 'green', pending: 'yellow', error: 'red' } as const;
+
+function RecentTransactions({ recent }: { recent: readonly TransactionSummary[] }) {
+  if (recent.length === 0) return <Text color="gray">no FHE transaction yet</Text>;
+  return (
+    <Box flexDirection="column">
+      {recent.map((tx) => (
+        <Box key={tx.txHash} flexDirection="column">
+          <Text>
+            {shortHex(tx.txHash)} <Text color="gray">block {tx.blockNumber}</Text> {tx.ops} FHE ops · HCU{' '}
+            {count(tx.hcu)} · depth {count(tx.hcuDepth)} ·{' '}
+            <Text color={STATUS_COLOR[tx.status]}>{tx.status}</Text> · {formatMs(tx.computeMs)}
+          </Text>
+          {tx.warnings.map((w) => (
+            <Text key={w.limit} color="yellow">
+              {'  '}⚠ {w.limit === 'hcu' ? 'HCU' : 'HCU depth'} at {Math.round((100 * w.used) / w.max)}% of
+              the per-transaction limit: {w.dominantOps.join(', ')}
+            </Text>
+          ))}
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+function Failures({ failures }: { failures: readonly FailureSummary[] }) {
+  return (
+    <Box flexDirection="column">
+      {failures.map((f) => (
+        <Text key={`${f.handle}${f.txHash}`} color="red">
+          {shortHex(f.txHash)} {f.op} {f.resultType} {shortHex(f.handle)}: {f.error}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+/** The live dashboard of `fhe dev up` (exported for its rendering test). */
+export function Dashboard({ status }: { status: StackStatus }) {
   const c = status.coprocessor;
   const lag = c.lagBlocks ?? 0;
   return (
@@ -52,6 +93,9 @@ function Dashboard({ status }: { status: StackStatus }) {
       <Row label="Relayer API">
         {status.apiUrl} <Text color="gray">(relayerUrl for @zama-fhe/relayer-sdk)</Text>
       </Row>
+      <Row label="Web UI">
+        {status.apiUrl}/ui <Text color="gray">(asks for the token in {'<state-dir>'}/api-token)</Text>
+      </Row>
       <Row label="Metrics">{status.metricsUrl}</Row>
       <Row label="ACL">{status.addresses.acl}</Row>
       <Row label="Executor">{status.addresses.executor}</Row>
@@ -76,6 +120,19 @@ function Dashboard({ status }: { status: StackStatus }) {
         {c.pbsPerSecond === null ? null : <Text> · {c.pbsPerSecond.toFixed(1)} PBS/s</Text>}
         <Text color="gray"> · {c.concurrency} worker slots</Text>
       </Row>
+      <Text> </Text>
+      <Text bold>
+        Recent transactions <Text color="gray">(`fhe trace --last 1` for the graph)</Text>
+      </Text>
+      <RecentTransactions recent={status.transactions.recent} />
+      {status.transactions.failures.length > 0 ? (
+        <>
+          <Text bold color="red">
+            Failed computations
+          </Text>
+          <Failures failures={status.transactions.failures} />
+        </>
+      ) : null}
     </Box>
   );
 }

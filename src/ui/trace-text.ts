@@ -53,7 +53,8 @@ function nodeLines(node: TraceNode, values: Record<Hex, string> | undefined): st
     `HCU ${count(node.hcu)}`,
     `depth ${count(node.hcuDepth)}`,
     `${node.pbs === null ? '–' : count(node.pbs)} PBS`,
-    formatMs(node.computeMs),
+    // Done without a time of its own: the handle's ciphertext existed already (an earlier transaction made it).
+    node.status === 'done' && node.computeMs === null ? 'result reused' : formatMs(node.computeMs),
   ].join(' · ');
   const lines = [
     `#${node.index} ${node.op}${node.scalar ? ' (scalar)' : ''}${node.emissions > 1 ? ` ×${node.emissions}` : ''} → ${node.resultType} ${shortHex(node.result)}${value === undefined ? '' : ` = ${value}`}  [${node.status}]  ${cost}`,

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
+import puppeteer from 'puppeteer-core';
 import type { Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployFixture } from '../../src/chain/fixtures.js';
@@ -20,6 +21,8 @@ import { TEST_KEYS_DIR } from '../test-keys.js';
 import { hcuRecordedOnChain } from './onchain-hcu.js';
 
 const run = promisify(execFile);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const FHE = new URL('../../bin/dev.js', import.meta.url).pathname;
 const BOB = '0x000000000000000000000000000000000000b0b0' as const;
 
@@ -138,6 +141,10 @@ describe('fhe trace of a confidential transfer', () => {
       TEST_KEYS_DIR,
     ]);
     expect(stdout).toContain('dev-only power');
+    // The trivial 0 was computed for the mint already.
+    expect(stdout).toMatch(
+      /#1 TrivialEncrypt \(scalar\) ×2 → euint64 .* = 0 {2}\[done\] {2}HCU 64 · depth 32 · – PBS · result reused/,
+    );
     expect(stdout).toContain('HCU 531,064 / 20,000,000 (2.7%) · depth 369,000 / 5,000,000 (7.4%)');
     expect(stdout).toMatch(/#2 IfThenElse → euint64 0x\w{4}…\w{4} = 300 {2}\[done\]/);
 
@@ -158,5 +165,48 @@ describe('fhe trace of a confidential transfer', () => {
     await expect(
       readStackTraces({ stateDir: join(stateDir, 'nothing-here'), target: { last: 1 } }),
     ).rejects.toMatchObject({ code: 'FHE_TRACE_NO_STACK' });
+  });
+
+  it('the web page /ui draws the selected transfer’s FHE graph with the numbers of `fhe trace` (headless Chromium)', async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH.`);
+    const [erc20Transfer] = (await readStackTraces({ stateDir, target: { last: 3 } })).traces.slice(2);
+    const token = readFileSync(stateDirLayout(stateDir).apiToken, 'utf8').trim();
+
+    const page = await fetch(`${stack.relayer.url}/ui`);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).not.toContain(token);
+    expect((await fetch(`${stack.relayer.url}/fhekit/ui/status`)).status).toBe(401);
+
+    const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    try {
+      const tab = await browser.newPage();
+      await tab.setViewport({ width: 1200, height: 900 });
+      const errors: string[] = [];
+      tab.on('pageerror', (error) => errors.push(String(error)));
+      await tab.goto(`${stack.relayer.url}/ui#token=${token}`);
+      // The token leaves the address bar at once (it never went to the server: it is a fragment).
+      expect(tab.url()).toBe(`${stack.relayer.url}/ui`);
+      await tab.waitForSelector(`tr[data-tx="${erc20Transfer!.txHash}"]`);
+      await tab.click(`tr[data-tx="${erc20Transfer!.txHash}"]`);
+      await tab.waitForFunction(
+        `document.getElementById('trace-title').textContent.startsWith('${erc20Transfer!.txHash}')`,
+      );
+      const nodes = await tab.$$eval('#graph g.node', (gs) =>
+        gs.map((g) => ({ op: g.dataset.op, hcu: Number(g.dataset.hcu), done: g.classList.contains('done') })),
+      );
+      expect(nodes).toEqual(erc20Transfer!.nodes.map((n) => ({ op: n.op, hcu: n.hcu, done: true })));
+      expect(nodes.map((n) => n.op)).toEqual(['Le', 'TrivialEncrypt', 'IfThenElse', 'Add', 'Sub']);
+      expect(await tab.$$eval('#graph line.edge', (lines) => lines.length)).toBe(5);
+      expect(
+        await tab.$eval('#trace-totals', (e) => (e as { textContent: string | null }).textContent),
+      ).toContain('HCU 528,064 / 20,000,000 (2.6%) · depth 366,000 / 5,000,000 (7.3%)');
+      expect(await tab.$$eval('#transactions tr', (rows) => rows.length)).toBe(4);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await tab.screenshot({ path: join(ARTIFACTS, 'trace-ui.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

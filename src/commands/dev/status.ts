@@ -20,6 +20,7 @@ export default class DevStatus extends BaseCommand {
       this.log(`  RPC          ${r.rpcUrl} (chain ${r.chainId})`);
       this.log(`  Relayer API  ${r.apiUrl}`);
       this.log(`  Metrics      ${r.metricsUrl}`);
+      this.log(`  Web UI       ${r.apiUrl}/ui (asks for the token in ${report.stateDir}/api-token)`);
       for (const [name, address] of Object.entries(r.addresses)) this.log(`  ${name.padEnd(14)}${address}`);
     } else {
       this.log(`No stack running from ${report.stateDir}. Start one with \`fhe dev up\`.`);
