@@ -24,7 +24,8 @@ function validate(params: BlindRotationParams): void {
   if (!(Number.isInteger(Math.log2(half) / 2) && half >= 256))
     throw new RangeError(`native blind rotation needs N/2 a power of 4 >= 256, got N=${N}`);
   if (level !== 1) throw new RangeError(`native blind rotation supports PBS level 1 only, got ${level}`);
-  if (!(baseLog >= 1 && baseLog <= 31)) throw new RangeError(`PBS base_log must be in [1, 31], got ${baseLog}`);
+  if (!(baseLog >= 1 && baseLog <= 31))
+    throw new RangeError(`PBS base_log must be in [1, 31], got ${baseLog}`);
   if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`invalid LWE dimension ${n}`);
 }
 

@@ -20,7 +20,9 @@ export const createNativeKeyswitcher: KeyswitcherFactory = (ksk) => {
   return {
     run(input, mask) {
       if (input.length !== 2 * (ksk.inputDimension + 1)) {
-        throw new RangeError(`input must be the limbs of ${ksk.inputDimension + 1} u64, got ${input.length} u32`);
+        throw new RangeError(
+          `input must be the limbs of ${ksk.inputDimension + 1} u64, got ${input.length} u32`,
+        );
       }
       if (mask.length !== n) throw new RangeError(`mask must hold ${n} values`);
       return addon.keyswitch(input, ksk.rows, ksk.inputDimension, n, PARAMS.ksBaseLog, LOG_TWO_N, mask);
