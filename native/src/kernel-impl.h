@@ -289,7 +289,9 @@ struct Prefetcher {
   const char* end = nullptr;
   int linesPerStep = 0;
   inline void step() {
-    for (int k = 0; k < linesPerStep && next < end; k++, next += 64) __builtin_prefetch(next, 0, 2);
+    if (next >= end) return;
+    for (int k = 0; k < linesPerStep; k++) __builtin_prefetch(next + 64 * k, 0, 2);
+    next += 64 * linesPerStep;
   }
 };
 
