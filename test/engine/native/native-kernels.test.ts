@@ -264,7 +264,7 @@ describe.skipIf(missing !== undefined)(
       }
     });
 
-    it('computes a full op in-process with the native kernels and reports them', () => {
+    it('computes a full op in-process with the kernels FHE_KERNEL selects and reports them', () => {
       const evaluator = createEvaluator({ evaluationKeys: fixture.evaluationKeys });
       expect(evaluator.kernel).toBe(selectKernels().label);
       const encrypt = (v: bigint) => ({
