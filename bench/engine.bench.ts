@@ -4,7 +4,8 @@
  * bootstrapping measured in the same run (the marginal cost per block of `CompactCiphertextList.expand()`,
  * one keyswitch + PBS per block). CPU times are the figure to compare on a shared machine. Each op is
  * also run alone on a worker pool of all cores (`createPooledEvaluator`), so its wall time shows the
- * parallelism within one op.
+ * parallelism within one op. The op tables run the kernels FHE_KERNEL selects; bench/kernels.bench.ts then
+ * times KS+PBS and the confidential transfer with each kernel (native, wasm, TypeScript) in the same run.
  *
  * Options: --types 8,64 (fhEVM widths to time), --skip-tfhe (no node-tfhe reference), --all (also the
  * slow ops: euint64 mul, encrypted shifts, div/rem), --skip-pool (no worker-pool rows, bench/pool.bench.ts).
@@ -25,6 +26,7 @@ import { computeOp } from '../src/engine/compute-op.js';
 import { decodeOperand, encodeResult } from '../src/engine/create-evaluator.js';
 import { generateEvaluationKeys, loadEvaluationKeys } from '../src/engine/evaluation-keys.js';
 import type { FhevmOperand } from '../src/engine/evaluator.js';
+import { selectKernels } from '../src/engine/kernels.js';
 import { PARAMS } from '../src/engine/params.js';
 import { createTypeScriptBlindRotator } from '../src/engine/pbs/blind-rotate.js';
 import { Bootstrapper } from '../src/engine/pbs/bootstrap.js';
@@ -33,10 +35,12 @@ import { lutOf } from '../src/engine/pbs/lut.js';
 import { createPooledEvaluator } from '../src/engine/pool/pooled-evaluator.js';
 import { BlockEvaluator } from '../src/engine/radix/block-evaluator.js';
 import { createWasmBlindRotator } from '../src/engine/wasm/wasm-blind-rotator.js';
+import { createWasmKeyswitcher } from '../src/engine/wasm/wasm-keyswitcher.js';
 import { bitsOf, FheType, nameOf } from '../src/fhevm/fhe-types.js';
 import { SERIALIZATION_LIMIT } from '../src/fhevm/limits.js';
 import { FheOp, opName } from '../src/fhevm/operations.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
+import { benchKernels } from './kernels.bench.js';
 import { benchPool } from './pool.bench.js';
 
 const { values: args } = parseArgs({
@@ -61,7 +65,9 @@ const blob = existsSync(evalKeysPath) ? readFileSync(evalKeysPath) : generateEva
 const generateMs = existsSync(evalKeysPath) ? undefined : now() - started;
 started = now();
 const keys = loadEvaluationKeys(blob);
-const bootstrapper = new Bootstrapper(keys, createWasmBlindRotator);
+// The op tables run the kernels FHE_KERNEL selects (native when built, else wasm); kernels.bench.ts compares them.
+const kernels = selectKernels();
+const bootstrapper = new Bootstrapper(keys, kernels.blindRotator, kernels.keyswitcher);
 const ev = new BlockEvaluator(bootstrapper);
 const loadMs = now() - started;
 console.log(
@@ -95,8 +101,16 @@ function timePbs(label: string, b: Bootstrapper, reps: number): number {
   );
   return cpuMs;
 }
-const pbsMs = timePbs('wasm SIMD blind rotation', bootstrapper, 20);
-const tsPbsMs = timePbs('TypeScript blind rotation', new Bootstrapper(keys, createTypeScriptBlindRotator), 4);
+const pbsMs = timePbs(
+  'wasm SIMD kernels',
+  new Bootstrapper(keys, createWasmBlindRotator, createWasmKeyswitcher),
+  20,
+);
+const tsPbsMs = timePbs(
+  'TypeScript blind rotation',
+  new Bootstrapper(keys, createTypeScriptBlindRotator, createWasmKeyswitcher),
+  4,
+);
 const switcher = new KeyswitchModSwitch();
 const lweLimbs = new Uint32Array(lwe.buffer, lwe.byteOffset, lwe.length * 2);
 const switchedMask = new Uint32Array(PARAMS.smallDimension);
@@ -265,7 +279,7 @@ const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widthsCol[i]!)).j
 console.log(`\n${line(header)}\n${line(widthsCol.map((w) => '-'.repeat(w)))}`);
 for (const r of rows) console.log(line(r));
 console.log(
-  '1 thread = in-process BlockEvaluator (wasm SIMD blind rotation); PBS = bootstraps in the op; ' +
+  `1 thread = in-process BlockEvaluator (${kernels.label} kernels); PBS = bootstraps in the op; ` +
     (tfhePerBlockMs === undefined
       ? 'node-tfhe units: skipped (--skip-tfhe).'
       : `node-tfhe units = CPU ms / ${tfhePerBlockMs.toFixed(1)} ms, node-tfhe's single-thread wasm KS+PBS in this run.`),
@@ -282,6 +296,9 @@ console.log(
     .join(' ')} (1/5/15 min) at the end of the table.`,
 );
 for (const o of oddities) console.log(`note: ${o}`);
+
+// Kernels side by side (native, wasm, TypeScript): KS+PBS and the confidential transfer per kernel.
+await benchKernels({ evaluationKeys: blob, keys, clientKey, tfhePerBlockMs });
 
 // Worker pool (1 thread vs all): PBS throughput and the confidential transfer.
 if (!args['skip-pool']) await benchPool({ evaluationKeys: blob, clientKey, tfhePerBlockMs });

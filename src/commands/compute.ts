@@ -74,6 +74,7 @@ Verbs: ${SHELL_VERBS.join(', ')}.`;
       value: result.value.toString(),
       ...(result.expected === undefined ? {} : { expected: result.expected.toString() }),
       computeMs: Math.round(result.computeMs),
+      ...(result.kernel === undefined ? {} : { kernel: result.kernel }),
       ...(flags.out ? { out: flags.out } : {}),
     };
     // Human output goes to stderr when stdout carries the ciphertext bytes.
@@ -81,7 +82,10 @@ Verbs: ${SHELL_VERBS.join(', ')}.`;
       ? (line: string) => process.stderr.write(`${line}\n`)
       : (line: string) => this.log(line);
     if (!this.jsonEnabled()) {
-      const timing = result.computeMs > 0 ? ` in ${(result.computeMs / 1000).toFixed(2)}s` : '';
+      const timing =
+        result.computeMs > 0
+          ? ` in ${(result.computeMs / 1000).toFixed(2)}s${result.kernel ? ` (${result.kernel} kernels)` : ''}`
+          : '';
       const check = result.expected === undefined ? '' : ' (matches the plaintext semantics)';
       print(`${summary.type} ${summary.value}${check}${timing}`);
     }

@@ -88,6 +88,8 @@ export interface ShellComputeResult {
   /** What the fhEVM's plaintext semantics give for the decrypted inputs (binary/unary/select ops). */
   expected?: bigint;
   computeMs: number;
+  /** The engine kernels that ran the op (`native-avx512f`, `wasm-simd128`, …); absent for encrypt/decrypt. */
+  kernel?: string;
 }
 
 /** `fhe compute`: encrypt, decrypt, or run one fhEVM op on plaintexts, ciphertext files or stored handles. */
@@ -164,6 +166,7 @@ export async function shellCompute(request: ShellComputeRequest): Promise<ShellC
     ...(op === FheOp.Rand || op === FheOp.RandBounded ? { seed: randomBytes(16) } : {}),
   });
   const computeMs = performance.now() - started;
+  const { kernel } = evaluator;
   await evaluator.stop();
   const value = decryptWithClientKey(resultType, ciphertext, clientKey);
   const expected =
@@ -186,6 +189,7 @@ export async function shellCompute(request: ShellComputeRequest): Promise<ShellC
     value,
     ...(expected === undefined ? {} : { expected }),
     computeMs,
+    kernel,
   };
 }
 

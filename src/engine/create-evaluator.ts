@@ -7,6 +7,7 @@ import type { EvaluationKeys } from './evaluation-keys.js';
 import { loadEvaluationKeys } from './evaluation-keys.js';
 import type { FheEvaluator, FhevmComputation, FhevmOperand } from './evaluator.js';
 import { expandCompactList } from './input-expansion.js';
+import { selectKernels } from './kernels.js';
 import type { BlindRotatorFactory } from './pbs/blind-rotate.js';
 import { Bootstrapper } from './pbs/bootstrap.js';
 import type { KeyswitcherFactory } from './pbs/keyswitch-kernel.js';
@@ -15,13 +16,15 @@ import { BlockEvaluator } from './radix/block-evaluator.js';
 export interface EvaluatorOptions {
   /** The `eval-keys.bin` blob from `generateEvaluationKeys`, or keys already loaded. */
   evaluationKeys: Uint8Array | EvaluationKeys;
-  /** Blind-rotation kernel: default the WebAssembly SIMD one (~10x the TypeScript `createTypeScriptBlindRotator`). */
+  /** Blind-rotation kernel: default the one FHE_KERNEL selects (`selectKernels`: native when built, else wasm SIMD). */
   blindRotator?: BlindRotatorFactory;
-  /** Keyswitch + modulus switch kernel: default the WebAssembly SIMD one (`createTypeScriptKeyswitcher` is the reference). */
+  /** Keyswitch + modulus switch kernel: default as above (`createTypeScriptKeyswitcher` is the reference). */
   keyswitcher?: KeyswitcherFactory;
 }
 
 export interface Evaluator extends FheEvaluator {
+  /** The kernels' `Kernels.label` (e.g. `native-avx512f`, `wasm-simd128`), or `custom` when factories were given. */
+  readonly kernel: string;
   /** `compute` without the promise, for worker threads and tests. */
   computeSync(computation: FhevmComputation): Uint8Array;
   /**
@@ -38,7 +41,13 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     options.evaluationKeys instanceof Uint8Array
       ? loadEvaluationKeys(options.evaluationKeys)
       : options.evaluationKeys;
-  const bootstrapper = new Bootstrapper(keys, options.blindRotator, options.keyswitcher);
+  const kernels = selectKernels();
+  const custom = options.blindRotator !== undefined || options.keyswitcher !== undefined;
+  const bootstrapper = new Bootstrapper(
+    keys,
+    options.blindRotator ?? kernels.blindRotator,
+    options.keyswitcher ?? kernels.keyswitcher,
+  );
   const ev = new BlockEvaluator(bootstrapper);
   let closed = false;
   const computeSync = (computation: FhevmComputation): Uint8Array => {
@@ -51,6 +60,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     return encodeResult(result, computation.resultType);
   };
   return {
+    kernel: custom ? 'custom' : kernels.label,
     computeSync,
     expandInputs: (listBytes, types) =>
       expandCompactList(bootstrapper, keys.castingKeyswitchKey(), listBytes, types).map((value, i) =>

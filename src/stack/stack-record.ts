@@ -18,6 +18,8 @@ export interface StackRecord {
   addresses: Record<string, string>;
   compute: ComputeMode;
   inputs: InputMode;
+  /** The engine kernels (`native-avx512f`, `wasm-simd128`, …); absent in cleartext mode. */
+  kernel?: string;
 }
 
 export function writeStackRecord(stateDir: string, record: StackRecord): void {

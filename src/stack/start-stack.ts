@@ -73,6 +73,8 @@ export interface StackModes {
 
 export interface StackStatus {
   modes: StackModes;
+  /** The engine kernels (`native-avx512f`, `wasm-simd128`, …); absent in cleartext mode (no engine). */
+  kernel?: string;
   rpcUrl: string;
   apiUrl: string;
   metricsUrl: string;
@@ -162,6 +164,7 @@ export async function startStack(
     let evaluator: FheEvaluator;
     let results: ResultPolicy;
     let concurrency = config.threads;
+    let kernel: string | undefined;
     if (modes.compute === 'cleartext') {
       evaluator = createCleartextEvaluator({ glweKey: glweKey() });
       results = { mode: 'cleartext' };
@@ -173,6 +176,7 @@ export async function startStack(
       started(pooled);
       evaluator = pooled;
       concurrency = pooled.threads;
+      kernel = pooled.kernel;
       results =
         modes.compute === 'parity'
           ? { mode: 'parity', oracle: createCleartextEvaluator({ glweKey: glweKey() }) }
@@ -227,6 +231,7 @@ export async function startStack(
 
     const status = async (): Promise<StackStatus> => ({
       modes,
+      ...(kernel === undefined ? {} : { kernel }),
       rpcUrl: chain.rpcUrl,
       apiUrl: relayer.url,
       metricsUrl: metrics.url,
@@ -245,6 +250,7 @@ export async function startStack(
       chainId: chain.chainId,
       addresses: { ...chain.addresses },
       ...modes,
+      ...(kernel === undefined ? {} : { kernel }),
     });
     stops.unshift(async () => removeStackRecord(stateDir, process.pid));
 

@@ -69,7 +69,7 @@ export function Dashboard({ status }: { status: StackStatus }) {
         fhekit dev stack <Text color="gray">— up {formatUptime(c.uptimeSeconds)}, Ctrl-C to stop</Text>
       </Text>
       <Row label="Modes">
-        {modesText(status.modes)}
+        {modesText(status.modes, status.kernel)}
         {status.modes.compute === 'real' ? null : (
           <Text color="gray"> · {c.cleartextHandles} handles computed in cleartext</Text>
         )}
@@ -156,9 +156,9 @@ export function rollbackText(r: ChainRollback): string {
   return `chain went back from block ${r.fromBlock} to ${r.toBlock} at ${r.at}: ${r.dropped.blocks} blocks, ${r.dropped.computations} computations, ${r.dropped.ciphertexts} ciphertexts dropped`;
 }
 
-/** `compute real · inputs proven`. */
-export function modesText(modes: StackModes): string {
-  return `compute ${modes.compute} · inputs ${modes.inputs}`;
+/** `compute real (native-avx512f kernels) · inputs proven`. */
+export function modesText(modes: StackModes, kernel?: string): string {
+  return `compute ${modes.compute}${kernel ? ` (${kernel} kernels)` : ''} · inputs ${modes.inputs}`;
 }
 
 /** What the compute modes left in the store: `fhe dev status` always says it. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { selectKernels } from '../../src/engine/kernels.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 
 const run = promisify(execFile);
@@ -57,9 +58,10 @@ describe('fhe dev up --background / status / down (real CLI)', () => {
     const { stdout } = await run(process.execPath, [FHE, 'dev', 'status', '--json', ...common]);
     const report = JSON.parse(stdout) as {
       running: boolean;
-      record: { pid: number; rpcUrl: string; apiUrl: string; metricsUrl: string };
+      record: { pid: number; rpcUrl: string; apiUrl: string; metricsUrl: string; kernel?: string };
     };
     expect(report.running).toBe(true);
+    expect(report.record.kernel).toBe(selectKernels().label);
     expect(await fetch(report.record.metricsUrl).then((r) => r.text())).toContain(
       'fhekit_coprocessor_cursor_block',
     );

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shellCompute } from '../../src/compute/shell-compute.js';
+import { selectKernels } from '../../src/engine/kernels.js';
 import { FheType } from '../../src/fhevm/fhe-types.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 
@@ -21,6 +22,8 @@ describe('fhe compute (library)', () => {
     expect(result.type).toBe(FheType.Uint8);
     expect(result.value).toBe(44n);
     expect(result.expected).toBe(44n);
+    // The kernels FHE_KERNEL selects (native when built here, else wasm) ran the op.
+    expect(result.kernel).toBe(selectKernels().label);
   });
 
   it('chains ciphertext files: encrypt, scalar shift, decrypt', async () => {

@@ -4,6 +4,7 @@ import { decryptBlock } from '../../src/engine/decrypt.js';
 import { PARAMS } from '../../src/engine/params.js';
 import type { BlindRotatorFactory } from '../../src/engine/pbs/blind-rotate.js';
 import { Bootstrapper } from '../../src/engine/pbs/bootstrap.js';
+import type { KeyswitcherFactory } from '../../src/engine/pbs/keyswitch-kernel.js';
 import { KeyswitchModSwitch } from '../../src/engine/pbs/keyswitch-modswitch.js';
 import { lutOf } from '../../src/engine/pbs/lut.js';
 import { addBlocks } from '../../src/engine/radix/block-ops.js';
@@ -34,9 +35,10 @@ export function measurePbsErrorRate(
   fixture: EngineFixture,
   bootstraps: number,
   rotator: BlindRotatorFactory,
+  keyswitcher?: KeyswitcherFactory,
 ): ErrorRateReport {
   const { evaluationKeys, secretKeys } = fixture;
-  const bootstrapper = new Bootstrapper(evaluationKeys, rotator);
+  const bootstrapper = new Bootstrapper(evaluationKeys, rotator, keyswitcher);
   const switcher = new KeyswitchModSwitch();
   const mask = new Uint32Array(PARAMS.smallDimension);
   const pool: { block: Block; value: number }[] = [];

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { decryptBlock, noiseBitsOf } from '../../src/engine/decrypt.js';
 import { createTypeScriptBlindRotator } from '../../src/engine/pbs/blind-rotate.js';
 import { Bootstrapper } from '../../src/engine/pbs/bootstrap.js';
+import { createTypeScriptKeyswitcher } from '../../src/engine/pbs/keyswitch-kernel.js';
 import { bivariateLutOf, lutOf } from '../../src/engine/pbs/lut.js';
 import { addBlocks, scaleBlock } from '../../src/engine/radix/block-ops.js';
 import { encryptBlock } from '../../src/engine/secret-key-encryption.js';
 import { createWasmBlindRotator } from '../../src/engine/wasm/wasm-blind-rotator.js';
+import { createWasmKeyswitcher } from '../../src/engine/wasm/wasm-keyswitcher.js';
 import { engineFixture } from './engine-fixture.js';
 import { measurePbsErrorRate, switchedStdBound } from './pbs-error-rate.js';
 
@@ -53,12 +55,12 @@ describe('programmable bootstrapping (own keys, KS_PBS, centered modulus switch)
     expect(decryptBlock({ lwe: carry, degree: 1, noiseLevel: 1 }, glweKey)).toBe(1);
   });
 
-  for (const [kernel, factory, samples] of [
-    ['wasm SIMD', createWasmBlindRotator, 200],
-    ['TypeScript', createTypeScriptBlindRotator, 12],
+  for (const [kernel, factory, keyswitcher, samples] of [
+    ['wasm SIMD', createWasmBlindRotator, createWasmKeyswitcher, 200],
+    ['TypeScript', createTypeScriptBlindRotator, createTypeScriptKeyswitcher, 12],
   ] as const) {
     it(`keeps the failure rate within the parameter set at max noise level, ${kernel} kernel (${samples} PBS; wide suite runs more)`, () => {
-      const report = measurePbsErrorRate(fixture, samples, factory);
+      const report = measurePbsErrorRate(fixture, samples, factory, keyswitcher);
       console.log(`PBS error rate (${kernel}):`, JSON.stringify(report));
       expect(report.failures).toBe(0);
       expect(report.switchedErrorStd).toBeLessThan(switchedStdBound(samples));

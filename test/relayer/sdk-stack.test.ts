@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aclAbi, kmsVerifierAbi } from '../../src/chain/abis.js';
 import { deployFixture } from '../../src/chain/fixtures.js';
 import { connectToStack, signUserDecryptRequest } from '../../src/client/stack-client.js';
+import { selectKernels } from '../../src/engine/kernels.js';
 import { FheType } from '../../src/fhevm/fhe-types.js';
 import { FheOp } from '../../src/fhevm/operations.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
@@ -180,5 +181,6 @@ describe('real relayer-sdk against a fhekit stack', () => {
       client.directInput(ops.address, stack.chain.deployer.address, [{ type: FheType.Uint8, value: 1n }]),
     ).rejects.toMatchObject({ code: 'INPUT_DIRECT_DISABLED' });
     expect((await stack.status()).modes).toEqual({ compute: 'real', inputs: 'proven' });
+    expect((await stack.status()).kernel).toBe(selectKernels().label);
   });
 });

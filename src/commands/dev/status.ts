@@ -16,7 +16,7 @@ export default class DevStatus extends BaseCommand {
     if (report.record) {
       const r = report.record;
       this.log(`Running (pid ${r.pid}, since ${r.startedAt}) from ${report.stateDir}`);
-      this.log(`  Modes        ${modesText(r)}`);
+      this.log(`  Modes        ${modesText(r, r.kernel)}`);
       this.log(`  RPC          ${r.rpcUrl} (chain ${r.chainId})`);
       this.log(`  Relayer API  ${r.apiUrl}`);
       this.log(`  Metrics      ${r.metricsUrl}`);

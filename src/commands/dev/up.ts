@@ -99,7 +99,7 @@ export default class DevUp extends BaseCommand {
     if (interactive) {
       view = renderDashboard(first);
     } else {
-      this.log(`fhekit stack ready (${modesText(first.modes)}). Logs: ${logFile}`);
+      this.log(`fhekit stack ready (${modesText(first.modes, first.kernel)}). Logs: ${logFile}`);
       for (const line of stack.chain.describe()) this.log(`  ${line}`);
       this.log(`  Relayer API: ${first.apiUrl}\n  Metrics: ${first.metricsUrl}`);
       let last = '';

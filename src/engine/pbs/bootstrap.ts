@@ -1,8 +1,7 @@
 import type { EvaluationKeys, KeyswitchKey } from '../evaluation-keys.js';
+import { selectKernels } from '../kernels.js';
 import { limbView } from '../math/torus.js';
 import { BIG_LWE_SIZE, PARAMS } from '../params.js';
-import { createWasmBlindRotator } from '../wasm/wasm-blind-rotator.js';
-import { createWasmKeyswitcher } from '../wasm/wasm-keyswitcher.js';
 import type { BlindRotator, BlindRotatorFactory } from './blind-rotate.js';
 import type { Keyswitcher, KeyswitcherFactory } from './keyswitch-kernel.js';
 import type { Lut } from './lut.js';
@@ -25,8 +24,9 @@ export class Bootstrapper {
 
   constructor(
     private readonly keys: EvaluationKeys,
-    rotatorFactory: BlindRotatorFactory = createWasmBlindRotator,
-    private readonly keyswitcherFactory: KeyswitcherFactory = createWasmKeyswitcher,
+    // Default: the kernels FHE_KERNEL selects (native when built, else wasm; see kernels.ts).
+    rotatorFactory: BlindRotatorFactory = selectKernels().blindRotator,
+    private readonly keyswitcherFactory: KeyswitcherFactory = selectKernels().keyswitcher,
   ) {
     this.rotator = rotatorFactory(keys.bskStandard, {
       n: PARAMS.smallDimension,

@@ -5,6 +5,7 @@ import { startModuleWorker } from '../../runtime/module-worker.js';
 import { exitSignal, type Service } from '../../runtime/service.js';
 import { loadEvaluationKeys } from '../evaluation-keys.js';
 import type { FheEvaluator, FhevmComputation } from '../evaluator.js';
+import { type KernelName, selectKernels } from '../kernels.js';
 import { createBoardMemory, pbsCounts } from './batch-board.js';
 import type { ComputeRequest, PoolWorkerData, SerializedError, WorkerMessage } from './pool-protocol.js';
 import { shareEvaluationKeys } from './shared-keys.js';
@@ -17,11 +18,15 @@ export interface PooledEvaluatorOptions {
   evaluationKeys: Uint8Array;
   /** Worker threads (default: one per core). The CLI maps `--threads` / `FHE_THREADS` here. */
   threads?: number;
+  /** Kernels (default: what FHE_KERNEL selects, see `selectKernels`). */
+  kernel?: KernelName;
 }
 
 /** A Service too: `exited` reports a thread lost on its own (the pool is then unusable). */
 export interface PooledEvaluator extends FheEvaluator, Service {
   readonly threads: number;
+  /** The kernels the threads run, e.g. `native-avx512f` or `wasm-simd128` (`Kernels.label`). */
+  readonly kernel: string;
   /** Bootstraps run so far, all threads together. */
   pbsCount(): number;
   /** The same per thread (each thread's own ops and the batches it helped with). */
@@ -50,7 +55,7 @@ export async function createPooledEvaluator(options: PooledEvaluatorOptions): Pr
       },
     );
   }
-  const keys = shareEvaluationKeys(loadEvaluationKeys(options.evaluationKeys));
+  const keys = shareEvaluationKeys(loadEvaluationKeys(options.evaluationKeys), selectKernels(options.kernel));
   const board = createBoardMemory(threads);
   const workers = Array.from({ length: threads }, (_, thread) =>
     startModuleWorker(import.meta.url, 'pool-worker', {
@@ -127,6 +132,7 @@ export async function createPooledEvaluator(options: PooledEvaluatorOptions): Pr
 
   return {
     threads,
+    kernel: keys.label,
     pbsCount: () => pbsCounts(board).reduce((a, b) => a + b, 0),
     pbsCountsPerThread: () => pbsCounts(board),
     compute(computation: FhevmComputation) {

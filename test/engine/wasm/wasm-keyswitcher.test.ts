@@ -8,6 +8,7 @@ import { createTypeScriptKeyswitcher, type Keyswitcher } from '../../../src/engi
 import { lutOf } from '../../../src/engine/pbs/lut.js';
 import { addBlocks } from '../../../src/engine/radix/block-ops.js';
 import { encryptBlock } from '../../../src/engine/secret-key-encryption.js';
+import { createWasmBlindRotator } from '../../../src/engine/wasm/wasm-blind-rotator.js';
 import {
   attachWasmKeyswitcher,
   createWasmKeyswitcher,
@@ -115,8 +116,12 @@ describe('wasm keyswitch + modulus switch kernel', () => {
     const ciphertext = encryptWithClientKey(FheType.Uint8, BigInt(value), clientKey);
     const { blocks } = decodeValue(ciphertext);
     const lut = lutOf((x) => (x + 1) % 4);
-    const bootstrapper = new Bootstrapper(evaluationKeys);
-    const withTypeScriptKeyswitch = new Bootstrapper(evaluationKeys, undefined, createTypeScriptKeyswitcher);
+    const bootstrapper = new Bootstrapper(evaluationKeys, createWasmBlindRotator, createWasmKeyswitcher);
+    const withTypeScriptKeyswitch = new Bootstrapper(
+      evaluationKeys,
+      createWasmBlindRotator,
+      createTypeScriptKeyswitcher,
+    );
     const outputs = blocks.map((block) => bootstrapper.bootstrap(block.lwe, lut));
     expect(outputs).toEqual(blocks.map((block) => withTypeScriptKeyswitch.bootstrap(block.lwe, lut)));
     const result = encodeValue('FheUint', {

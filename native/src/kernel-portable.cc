@@ -1,0 +1,3 @@
+#define FHEKIT_KERNEL_NS portable
+#define FHEKIT_KERNEL_NAME "portable"
+#include "kernel-impl.h"
