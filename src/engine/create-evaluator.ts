@@ -10,7 +10,7 @@ import { expandCompactList } from './input-expansion.js';
 import type { BlindRotatorFactory } from './pbs/blind-rotate.js';
 import { Bootstrapper } from './pbs/bootstrap.js';
 import type { KeyswitcherFactory } from './pbs/keyswitch-kernel.js';
-import { BlockEvaluator } from './radix/block-evaluator.js';
+import { type AlgorithmChoice, BlockEvaluator } from './radix/block-evaluator.js';
 
 export interface EvaluatorOptions {
   /** The `eval-keys.bin` blob from `generateEvaluationKeys`, or keys already loaded. */
@@ -19,6 +19,8 @@ export interface EvaluatorOptions {
   blindRotator?: BlindRotatorFactory;
   /** Keyswitch + modulus switch kernel: default the WebAssembly SIMD one (`createTypeScriptKeyswitcher` is the reference). */
   keyswitcher?: KeyswitcherFactory;
+  /** Carry and comparison algorithms: `auto` (default) picks by thread count; tests and benchmarks force one. */
+  algorithm?: AlgorithmChoice;
 }
 
 export interface Evaluator extends FheEvaluator {
@@ -39,7 +41,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
       ? loadEvaluationKeys(options.evaluationKeys)
       : options.evaluationKeys;
   const bootstrapper = new Bootstrapper(keys, options.blindRotator, options.keyswitcher);
-  const ev = new BlockEvaluator(bootstrapper);
+  const ev = new BlockEvaluator(bootstrapper, options.algorithm ? { algorithm: options.algorithm } : {});
   let closed = false;
   const computeSync = (computation: FhevmComputation): Uint8Array => {
     if (closed)

@@ -22,6 +22,10 @@ export class Bootstrapper {
   private readonly accumulatorLimbs = limbView(this.accumulator);
   /** Bootstraps done by this instance (benchmarks and op statistics). */
   count = 0;
+  /** Threads `bootstrapMany` spreads a batch over: one here, a worker pool's size there. */
+  get threads(): number {
+    return 1;
+  }
 
   constructor(
     private readonly keys: EvaluationKeys,

@@ -20,6 +20,10 @@ export class BatchBootstrapper extends Bootstrapper {
     this.board = new BatchBoard(memory, thread, this);
   }
 
+  override get threads(): number {
+    return this.board.threads;
+  }
+
   override bootstrapMany(inputs: readonly BigUint64Array[], luts: readonly Lut[]): BigUint64Array[] {
     // Alone in the pool, publishing would only add copies.
     if (this.board.threads === 1 || inputs.length < 2) return super.bootstrapMany(inputs, luts);

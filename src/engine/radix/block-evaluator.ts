@@ -5,17 +5,48 @@ import { bivariateLutOf, type Lut, lutOf } from '../pbs/lut.js';
 import { addBlocks, scaleBlock } from './block-ops.js';
 
 /**
+ * Which carry-propagation / comparison algorithm the radix ops use: `auto` picks, per op, the one with
+ * the lower modelled latency on the bootstrapper's thread count (see schedule.ts); the others force one
+ * (tests cover both whatever the machine, benchmarks compare them).
+ */
+export type AlgorithmChoice = 'auto' | 'sequential' | 'parallel';
+
+export interface BlockEvaluatorOptions {
+  algorithm?: AlgorithmChoice;
+}
+
+/**
  * Programmable bootstraps on blocks, with tfhe-rs degree / noise-level bookkeeping: every PBS input
  * must keep value < 16 (padding bit clear) and noise level ≤ max_noise_level; outputs are fresh
  * (noise level 1) with degree = the largest LUT output over the input's possible values.
  */
 export class BlockEvaluator {
-  constructor(readonly bootstrapper: Bootstrapper) {}
+  readonly algorithm: AlgorithmChoice;
+  /**
+   * Bootstrap rounds issued so far (the depth): a batch of independent bootstraps is one round, a lone
+   * bootstrap too. An op's depth is the difference across it.
+   */
+  rounds = 0;
+  /** While set, the width (bootstraps) of every round issued: what the latency model needs. */
+  roundWidths: number[] | undefined;
+
+  constructor(
+    readonly bootstrapper: Bootstrapper,
+    options: BlockEvaluatorOptions = {},
+  ) {
+    this.algorithm = options.algorithm ?? 'auto';
+  }
+
+  /** Threads that run one batch's bootstraps side by side. */
+  get threads(): number {
+    return this.bootstrapper.threads;
+  }
 
   /** f(block) by one PBS. */
   map(block: Block, f: (x: number) => number): Block {
     const lut = lutOf(f);
     this.checkInput(block);
+    this.countRound(1);
     return {
       lwe: this.bootstrapper.bootstrap(block.lwe, lut),
       degree: degreeOf(lut, block.degree),
@@ -29,6 +60,7 @@ export class BlockEvaluator {
     this.checkInput(block);
     const half = BLOCK_SPACE / 2;
     const lut = lutOf((x) => (x < half ? f(x) : g(x - half)));
+    this.countRound(1);
     const [fx, gx] = this.bootstrapper.bootstrapPair(block.lwe, lut);
     return [
       { lwe: fx, degree: degreeOf(lutOf(f), block.degree), noiseLevel: 1 },
@@ -48,6 +80,7 @@ export class BlockEvaluator {
     let degree = 0;
     for (let h = 0; h <= hi.degree; h++)
       for (let l = 0; l <= lo.degree; l++) degree = Math.max(degree, f(h, l));
+    this.countRound(1);
     return { lwe: this.bootstrapper.bootstrap(input.lwe, bivariateLutOf(f)), degree, noiseLevel: 1 };
   }
 
@@ -55,6 +88,7 @@ export class BlockEvaluator {
   mapMany(blocks: readonly Block[], fs: readonly ((x: number) => number)[]): Block[] {
     const luts = fs.map(lutOf);
     for (const block of blocks) this.checkInput(block);
+    if (blocks.length > 0) this.countRound(blocks.length);
     const lwes = this.bootstrapper.bootstrapMany(
       blocks.map((b) => b.lwe),
       luts,
@@ -112,6 +146,17 @@ export class BlockEvaluator {
       ).map((c, i) => [dirty[i]!, c]),
     );
     return blocks.map((b, i) => (b.noiseLevel > maxNoise(i) ? clean.get(b)! : b));
+  }
+
+  /** Blind rotation of an already switched LWE (oblivious randomness), one round of its own. */
+  rotateSwitched(mask: Uint32Array, body: number, bodyHigh: Uint32Array): BigUint64Array {
+    this.countRound(1);
+    return this.bootstrapper.rotateSwitched(mask, body, bodyHigh);
+  }
+
+  private countRound(width: number): void {
+    this.rounds++;
+    this.roundWidths?.push(width);
   }
 
   private checkInput(block: Block): void {
