@@ -4,7 +4,7 @@ import type { BlockEvaluator } from './block-evaluator.js';
 import { addBlocks, addComplement, addPlaintext, complement, trivialBlock } from './block-ops.js';
 import { parallelCarryApplies, parallelCarryWidths, propagateCarriesParallel } from './parallel-carry.js';
 import { scalarBlocks } from './scalar.js';
-import { useParallel } from './schedule.js';
+import { parallelIsFaster } from './schedule.js';
 
 const MSG = PARAMS.messageModulus;
 /** Op outputs keep noise level ≤ 2 (two PBS outputs summed, e.g. select), so a + b + carry ≤ 5. */
@@ -44,7 +44,7 @@ export function propagateCarries(ev: BlockEvaluator, blocks: Block[]): Block[] {
 function propagateSums(ev: BlockEvaluator, sums: Block[]): Block[] {
   const parallel =
     parallelCarryApplies(sums) &&
-    useParallel(ev, rippleWidths(sums.length), parallelCarryWidths(sums.length));
+    parallelIsFaster(ev, rippleWidths(sums.length), parallelCarryWidths(sums.length));
   return parallel ? propagateCarriesParallel(ev, sums) : propagateCarries(ev, sums);
 }
 

@@ -4,7 +4,7 @@ import type { BlockEvaluator } from './block-evaluator.js';
 import { addBlocks, addComplement, addPlaintext, complement, scaleBlock, trivialBlock } from './block-ops.js';
 import { carryOutTree, carryOutTreeWidths } from './parallel-carry.js';
 import { scalarBlocks } from './scalar.js';
-import { useParallel } from './schedule.js';
+import { parallelIsFaster } from './schedule.js';
 
 const MSG = PARAMS.messageModulus;
 const isCarrySet = (x: number) => (x >= MSG ? 1 : 0);
@@ -14,7 +14,7 @@ const isCarrySet = (x: number) => (x >= MSG ? 1 : 0);
  * The high half's sums must keep noise ≤ 2: operand blocks there are refreshed (one batch) if needed.
  */
 export function greaterOrEqual(ev: BlockEvaluator, a: RadixCiphertext, b: RadixCiphertext): Block {
-  if (useTree(ev, a.blocks.length)) {
+  if (treeIsFaster(ev, a.blocks.length)) {
     return carryOutTree(
       ev,
       a.blocks.map((x, i) => addComplement(x, b.blocks[i]!, MESSAGE_MAX)),
@@ -46,12 +46,12 @@ export function greaterOrEqualScalar(ev: BlockEvaluator, a: RadixCiphertext, sca
   if (scalar >= 1n << BigInt(2 * a.blocks.length)) return trivialBlock(0);
   const digits = scalarBlocks(scalar, a.blocks.length);
   const sums = a.blocks.map((x, i) => addPlaintext(x, MESSAGE_MAX - digits[i]!));
-  return useTree(ev, sums.length) ? carryOutTree(ev, sums, 1) : carryOut(ev, sums);
+  return treeIsFaster(ev, sums.length) ? carryOutTree(ev, sums, 1) : carryOut(ev, sums);
 }
 
 /** Whether the reduction tree (more bootstraps, ~log3 n rounds) beats the lockstep chain on ev's threads. */
-function useTree(ev: BlockEvaluator, n: number): boolean {
-  return useParallel(ev, lockstepWidths(n), carryOutTreeWidths(n));
+function treeIsFaster(ev: BlockEvaluator, n: number): boolean {
+  return parallelIsFaster(ev, lockstepWidths(n), carryOutTreeWidths(n));
 }
 
 /** The round widths of `carryOut` on n block sums (the lockstep form, from 4 blocks on). */

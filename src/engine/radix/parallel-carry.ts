@@ -40,7 +40,7 @@ export function parallelCarryApplies(sums: readonly Block[]): boolean {
  * 3. a Sklansky prefix over the group states (bivariate combines): entry j becomes group j's carry out;
  * 4. with C the group's carry-in, block 2j is (s_2j + C) mod 4 and block 2j+1 comes from
  *    4·m + st_2j + C, whose low part ≥ 2 is exactly its carry-in.
- * About 3.8n bootstraps against the ripple's n: it pays only with enough threads (see `useParallel`).
+ * About 3.8n bootstraps against the ripple's n: it pays only with enough threads (see `parallelIsFaster`).
  */
 export function propagateCarriesParallel(ev: BlockEvaluator, sums: readonly Block[]): Block[] {
   const n = sums.length;

@@ -12,7 +12,7 @@ export function modelledPbsTimes(roundWidths: readonly number[], threads: number
  * Whether an op takes its parallel algorithm: forced by the evaluator's choice, else when its modelled
  * latency on the evaluator's threads is lower (a tie keeps the sequential one, which has fewer PBS).
  */
-export function useParallel(
+export function parallelIsFaster(
   ev: BlockEvaluator,
   sequentialWidths: readonly number[],
   parallelWidths: readonly number[],
