@@ -5,6 +5,7 @@ import { startModuleWorker } from '../../runtime/module-worker.js';
 import { exitSignal, type Service } from '../../runtime/service.js';
 import { loadEvaluationKeys } from '../evaluation-keys.js';
 import type { FheEvaluator, FhevmComputation } from '../evaluator.js';
+import type { AlgorithmChoice } from '../radix/block-evaluator.js';
 import { createBoardMemory, pbsCounts } from './batch-board.js';
 import type { ComputeRequest, PoolWorkerData, SerializedError, WorkerMessage } from './pool-protocol.js';
 import { shareEvaluationKeys } from './shared-keys.js';
@@ -17,6 +18,8 @@ export interface PooledEvaluatorOptions {
   evaluationKeys: Uint8Array;
   /** Worker threads (default: one per core). The CLI maps `--threads` / `FHE_THREADS` here. */
   threads?: number;
+  /** Carry and comparison algorithms: `auto` (default) picks by the thread count; benchmarks force one. */
+  algorithm?: AlgorithmChoice;
 }
 
 /** A Service too: `exited` reports a thread lost on its own (the pool is then unusable). */
@@ -54,7 +57,7 @@ export async function createPooledEvaluator(options: PooledEvaluatorOptions): Pr
   const board = createBoardMemory(threads);
   const workers = Array.from({ length: threads }, (_, thread) =>
     startModuleWorker(import.meta.url, 'pool-worker', {
-      workerData: { keys, board, thread } satisfies PoolWorkerData,
+      workerData: { keys, board, thread, algorithm: options.algorithm ?? 'auto' } satisfies PoolWorkerData,
     }),
   );
   const idle: Worker[] = [];
