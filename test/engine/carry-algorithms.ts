@@ -40,7 +40,12 @@ interface Case {
  * Carries across every block (max + 1, 0 − 1, −1, max vs max − 1) and random operands, for the ops
  * with two carry algorithms, each run with `algorithm` forced: node-tfhe decrypts the result.
  */
-export function carryAlgorithmTests(type: FheType, algorithm: AlgorithmChoice, timeout?: number): void {
+export function carryAlgorithmTests(
+  type: FheType,
+  algorithm: AlgorithmChoice,
+  options: { randomOps?: readonly FheOp[]; timeout?: number } = {},
+): void {
+  const { randomOps = CASE_OPS, timeout } = options;
   const max = maxOf(type);
   const enc = (value: bigint): TestOperand => ({ type, value });
   const cases: Case[] = [
@@ -53,7 +58,7 @@ export function carryAlgorithmTests(type: FheType, algorithm: AlgorithmChoice, t
     { op: FheOp.Ge, operands: [enc(max), enc(max)], values: [max, max] },
     { op: FheOp.Gt, operands: [enc(max), { scalar: max - 1n }], values: [max, max - 1n] },
   ];
-  for (const op of CASE_OPS) {
+  for (const op of randomOps) {
     const a = randomValue(type);
     const b = randomValue(type);
     cases.push({ op, operands: [enc(a), enc(b)], values: [a, b] });
