@@ -110,6 +110,9 @@ export function propagateCarriesParallel(ev: BlockEvaluator, sums: readonly Bloc
 /** From 4·m + st + C: the high block's message plus its carry-in [st + C ≥ 2]. */
 const highWithCarry = (x: number) => ((x >> 2) + ((x & 3) >= 2 ? 1 : 0)) % MSG;
 
+/** The LUTs above whose inputs reach noise level 5 (the error-rate test runs them there). */
+export const CARRY_LUTS = { state, message, highWithCarry, combine } as const;
+
 /** The round widths of `propagateCarriesParallel` on n blocks (block 0 counted as bootstrapped). */
 export function parallelCarryWidths(n: number): number[] {
   const groups = Math.ceil(n / 2);
