@@ -39,7 +39,7 @@ export function propagateCarries(ev: BlockEvaluator, blocks: Block[]): Block[] {
 
 /**
  * An op's block sums with carries propagated: the ripple (n rounds of one bootstrap), or the parallel
- * prefix (about 3.8n bootstraps in ~log2 n rounds) when that is modelled faster on the evaluator's threads.
+ * prefix (about 3.4n bootstraps in ~log2 n rounds) when that is modelled faster on the evaluator's threads.
  */
 function propagateSums(ev: BlockEvaluator, sums: Block[]): Block[] {
   const parallel =

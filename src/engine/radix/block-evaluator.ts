@@ -1,6 +1,6 @@
 import type { Block } from '../block.js';
 import { BLOCK_SPACE, MESSAGE_MAX, PARAMS } from '../params.js';
-import type { Bootstrapper } from '../pbs/bootstrap.js';
+import type { BootstrapJob, Bootstrapper } from '../pbs/bootstrap.js';
 import { bivariateLutOf, type Lut, lutOf } from '../pbs/lut.js';
 import { addBlocks, scaleBlock } from './block-ops.js';
 
@@ -10,6 +10,13 @@ import { addBlocks, scaleBlock } from './block-ops.js';
  * (tests cover both whatever the machine, benchmarks compare them).
  */
 export type AlgorithmChoice = 'auto' | 'sequential' | 'parallel';
+
+/** A block through f, or through f and g (one rotation while the block is below 8, as `mapPair`). */
+export interface BlockJob {
+  block: Block;
+  f: (x: number) => number;
+  g?: (x: number) => number;
+}
 
 export interface BlockEvaluatorOptions {
   algorithm?: AlgorithmChoice;
@@ -86,14 +93,36 @@ export class BlockEvaluator {
 
   /** f_i(block_i) for every i: independent bootstraps in one batch (spread over a worker pool's threads). */
   mapMany(blocks: readonly Block[], fs: readonly ((x: number) => number)[]): Block[] {
-    const luts = fs.map(lutOf);
-    for (const block of blocks) this.checkInput(block);
-    if (blocks.length > 0) this.countRound(blocks.length);
-    const lwes = this.bootstrapper.bootstrapMany(
-      blocks.map((b) => b.lwe),
-      luts,
-    );
-    return lwes.map((lwe, i) => ({ lwe, degree: degreeOf(luts[i]!, blocks[i]!.degree), noiseLevel: 1 }));
+    return this.mapJobs(blocks.map((block, i) => ({ block, f: fs[i]! }))).map(([out]) => out!);
+  }
+
+  /** Every job in one batch: [f(block)], or [f(block), g(block)] for a job with g. */
+  mapJobs(jobs: readonly BlockJob[]): Block[][] {
+    const half = BLOCK_SPACE / 2;
+    const bootstraps: BootstrapJob[] = [];
+    for (const { block, f, g } of jobs) {
+      this.checkInput(block);
+      if (g && block.degree < half) {
+        bootstraps.push({ input: block.lwe, lut: lutOf((x) => (x < half ? f(x) : g(x - half))), pair: true });
+      } else {
+        bootstraps.push({ input: block.lwe, lut: lutOf(f) });
+        if (g) bootstraps.push({ input: block.lwe, lut: lutOf(g) });
+      }
+    }
+    if (bootstraps.length > 0) this.countRound(bootstraps.length);
+    const outputs = this.bootstrapper.bootstrapJobs(bootstraps);
+    let next = 0;
+    return jobs.map(({ block, f, g }) => {
+      const fresh = (lwe: BigUint64Array, h: (x: number) => number): Block => ({
+        lwe,
+        degree: degreeOf(lutOf(h), block.degree),
+        noiseLevel: 1,
+      });
+      const out = outputs[next++]!;
+      if (!g) return [fresh(out[0]!, f)];
+      if (out.length === 2) return [fresh(out[0]!, f), fresh(out[1]!, g)];
+      return [fresh(out[0]!, f), fresh(outputs[next++]![0]!, g)];
+    });
   }
 
   /** map2 of every (hi, lo) pair with f_i: one batch of cleaning bootstraps if needed, then one of bivariate ones. */

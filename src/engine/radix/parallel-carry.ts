@@ -1,7 +1,7 @@
 import type { Block } from '../block.js';
 import { MESSAGE_MAX, PARAMS } from '../params.js';
 import { MAX_OUTPUT_NOISE } from './arithmetic.js';
-import type { BlockEvaluator } from './block-evaluator.js';
+import type { BlockEvaluator, BlockJob } from './block-evaluator.js';
 import { addBlocks, addPlaintext } from './block-ops.js';
 import { sklanskyLevels } from './schedule.js';
 
@@ -33,14 +33,14 @@ export function parallelCarryApplies(sums: readonly Block[]): boolean {
 /**
  * Carries of Σ s_i·4^i propagated, the carry out of the last block dropped (wrap-around), in 4 + ⌈log2(n/2 − 1)⌉
  * rounds. Blocks pair into groups (2j, 2j+1):
- * 1. per block, one batch: st(s_2j), 2·st(s_2j+1) and 4·(s_2j+1 mod 4) (the high block's message,
- *    scaled so it packs with a carry later);
+ * 1. per block, one batch: st(s_2j), and from one rotation of s_2j+1 (below 8) both 2·st(s_2j+1) and
+ *    4·(s_2j+1 mod 4) (the high block's message, scaled so it packs with a carry later);
  * 2. each group's state from T = st_2j + 2·st_2j+1 (generate T ≥ 4, propagate T = 3; group 0 has
  *    carry-in 0, so it never propagates);
  * 3. a Sklansky prefix over the group states (bivariate combines): entry j becomes group j's carry out;
  * 4. with C the group's carry-in, block 2j is (s_2j + C) mod 4 and block 2j+1 comes from
  *    4·m + st_2j + C, whose low part ≥ 2 is exactly its carry-in.
- * About 3.8n bootstraps against the ripple's n: it pays only with enough threads (see `parallelIsFaster`).
+ * About 3.4n bootstraps against the ripple's n: it pays only with enough threads (see `parallelIsFaster`).
  */
 export function propagateCarriesParallel(ev: BlockEvaluator, sums: readonly Block[]): Block[] {
   const n = sums.length;
@@ -48,29 +48,26 @@ export function propagateCarriesParallel(ev: BlockEvaluator, sums: readonly Bloc
   const hasHigh = (j: number) => 2 * j + 1 < n;
   const passesCarry = (j: number) => j < groups - 1;
 
-  // Round 1: per-block states and scaled high messages.
-  const inputs: Block[] = [];
-  const fs: ((x: number) => number)[] = [];
-  const at = { low: [] as number[], high2: [] as number[], message4: [] as number[] };
-  for (let j = 0; j < groups; j++) {
-    if (!hasHigh(j)) continue;
-    const low = sums[2 * j]!;
-    const high = sums[2 * j + 1]!;
-    at.low[j] = inputs.push(low) - 1;
-    fs.push(state);
-    if (passesCarry(j)) {
-      at.high2[j] = inputs.push(high) - 1;
-      fs.push((x) => 2 * state(x));
-    }
-    at.message4[j] = inputs.push(high) - 1;
-    fs.push((x) => MSG * message(x));
+  // Round 1: per-block states and scaled high messages (the high block's two from one rotation).
+  const jobs: BlockJob[] = [];
+  for (let j = 0; j < groups && hasHigh(j); j++) {
+    jobs.push({ block: sums[2 * j]!, f: state });
+    const message4 = (x: number) => MSG * message(x);
+    jobs.push(
+      passesCarry(j)
+        ? { block: sums[2 * j + 1]!, f: message4, g: (x) => 2 * state(x) }
+        : { block: sums[2 * j + 1]!, f: message4 },
+    );
   }
-  const first = ev.mapMany(inputs, fs);
+  const first = ev.mapJobs(jobs);
+  const lowState = (j: number) => first[2 * j]![0]!;
+  const highMessage4 = (j: number) => first[2 * j + 1]![0]!;
+  const highState2 = (j: number) => first[2 * j + 1]![1]!;
 
   // Round 2: group states.
   const carrying = Array.from({ length: groups - 1 }, (_, j) => j);
   let prefix = ev.mapMany(
-    carrying.map((j) => addBlocks(first[at.low[j]!]!, first[at.high2[j]!]!)),
+    carrying.map((j) => addBlocks(lowState(j), highState2(j))),
     carrying.map((j) => (t: number) => (t >= MSG ? GENERATE : t === MSG - 1 && j > 0 ? PROPAGATE : NONE)),
   );
 
@@ -97,7 +94,7 @@ export function propagateCarriesParallel(ev: BlockEvaluator, sums: readonly Bloc
     if (!carryIn && low.degree <= MESSAGE_MAX && low.noiseLevel <= MAX_OUTPUT_NOISE) out.push(low);
     else bootstrapped(withCarry(low), message);
     if (hasHigh(j)) {
-      bootstrapped(withCarry(addBlocks(first[at.message4[j]!]!, first[at.low[j]!]!)), highWithCarry);
+      bootstrapped(withCarry(addBlocks(highMessage4(j), lowState(j))), highWithCarry);
     }
   }
   const applied = ev.mapMany(
@@ -117,7 +114,7 @@ export const CARRY_LUTS = { state, message, highWithCarry, combine } as const;
 export function parallelCarryWidths(n: number): number[] {
   const groups = Math.ceil(n / 2);
   const full = Math.floor(n / 2);
-  const widths = [2 * full + (groups - 1)];
+  const widths = [2 * full];
   if (groups > 1) widths.push(groups - 1);
   for (const level of sklanskyLevels(groups - 1)) widths.push(level.length);
   widths.push(n);
