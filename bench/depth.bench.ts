@@ -28,12 +28,15 @@ export interface DepthBenchOptions {
   clientKey: TfheClientKey;
   /** fhEVM widths of the op table. */
   bits: number[];
+  /** Also the slow ops above 32 bits. */
+  all?: boolean;
 }
 
 const MODEL_THREADS = [8, 16];
 const ALGORITHMS = ['sequential', 'parallel'] as const;
 const BOOLEAN = new Set<FheOp>([FheOp.Ge, FheOp.Gt, FheOp.Le, FheOp.Lt]);
-const OPS: { op: FheOp; scalar?: bigint }[] = [
+/** `slow`: above 32 bits only with `all` (euint64 mul is over a thousand PBS). */
+const OPS: { op: FheOp; scalar?: bigint; slow?: boolean }[] = [
   { op: FheOp.Add },
   { op: FheOp.Add, scalar: 5n },
   { op: FheOp.Sub },
@@ -41,6 +44,8 @@ const OPS: { op: FheOp; scalar?: bigint }[] = [
   { op: FheOp.Ge },
   { op: FheOp.Gt, scalar: 100n },
   { op: FheOp.Min },
+  { op: FheOp.Mul, scalar: 3n },
+  { op: FheOp.Mul, slow: true },
 ];
 
 interface Schedule {
@@ -111,6 +116,7 @@ export async function benchDepth(options: DepthBenchOptions): Promise<void> {
       const a = 200n;
       const b = 77n;
       for (const c of OPS) {
+        if (c.slow && bits > 32 && !options.all) continue;
         const operands =
           c.op === FheOp.Neg
             ? [encrypt(type, a)]
@@ -289,7 +295,9 @@ if (process.argv[1]?.endsWith('depth.bench.ts')) {
   const { parseArgs } = await import('node:util');
   const { TfheClientKey } = await import('node-tfhe');
   const { SERIALIZATION_LIMIT } = await import('../src/fhevm/limits.js');
-  const { values } = parseArgs({ options: { types: { type: 'string', default: '8,32,64' } } });
+  const { values } = parseArgs({
+    options: { types: { type: 'string', default: '8,32,64' }, all: { type: 'boolean', default: false } },
+  });
   const keysDir = process.env.FHE_KEYS_DIR ?? join(import.meta.dirname, '..', '.cache', 'test-keys');
   const evalKeysPath = join(keysDir, 'eval-keys.bin');
   if (!existsSync(evalKeysPath))
@@ -301,5 +309,6 @@ if (process.argv[1]?.endsWith('depth.bench.ts')) {
       SERIALIZATION_LIMIT,
     ),
     bits: values.types.split(',').map(Number),
+    all: values.all,
   });
 }

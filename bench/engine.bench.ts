@@ -290,4 +290,5 @@ for (const o of oddities) console.log(`note: ${o}`);
 if (!args['skip-pool']) await benchPool({ evaluationKeys: blob, clientKey, tfhePerBlockMs });
 
 // Carry algorithms: PBS, depth, measured and modelled latency, sequential beside parallel.
-if (!args['skip-depth']) await benchDepth({ evaluationKeys: blob, clientKey, bits: [8, 32, 64] });
+if (!args['skip-depth'])
+  await benchDepth({ evaluationKeys: blob, clientKey, bits: [8, 32, 64], all: args.all });

@@ -8,7 +8,7 @@ import { plaintextResult } from '../../src/fhevm/plaintext-semantics.js';
 import { computeWithOracle, engineFixture, type TestOperand } from './engine-fixture.js';
 import { maxOf } from './op-cases.js';
 
-/** The ops whose carry chain has a sequential and a parallel algorithm. */
+/** The ops whose carry chain (or column sums, for mul) has a sequential and a parallel algorithm. */
 const CASE_OPS = [FheOp.Add, FheOp.Sub, FheOp.Ge, FheOp.Lt, FheOp.Min, FheOp.Max] as const;
 const BOOLEAN = new Set<FheOp>([FheOp.Ge, FheOp.Gt, FheOp.Le, FheOp.Lt]);
 
@@ -37,15 +37,15 @@ interface Case {
 }
 
 /**
- * Carries across every block (max + 1, 0 − 1, −1, max vs max − 1) and random operands, for the ops
+ * Carries across every block (max + 1, 0 − 1, −1, max vs max − 1, max × max) and random operands, for the ops
  * with two carry algorithms, each run with `algorithm` forced: node-tfhe decrypts the result.
  */
 export function carryAlgorithmTests(
   type: FheType,
   algorithm: AlgorithmChoice,
-  options: { randomOps?: readonly FheOp[]; timeout?: number } = {},
+  options: { randomOps?: readonly FheOp[]; mul?: boolean; timeout?: number } = {},
 ): void {
-  const { randomOps = CASE_OPS, timeout } = options;
+  const { randomOps = CASE_OPS, mul = true, timeout } = options;
   const max = maxOf(type);
   const enc = (value: bigint): TestOperand => ({ type, value });
   const cases: Case[] = [
@@ -58,6 +58,12 @@ export function carryAlgorithmTests(
     { op: FheOp.Ge, operands: [enc(max), enc(max)], values: [max, max] },
     { op: FheOp.Gt, operands: [enc(max), { scalar: max - 1n }], values: [max, max - 1n] },
   ];
+  if (mul) {
+    cases.push(
+      { op: FheOp.Mul, operands: [enc(max), enc(max)], values: [max, max] },
+      { op: FheOp.Mul, operands: [enc(max), { scalar: max }], values: [max, max] },
+    );
+  }
   for (const op of randomOps) {
     const a = randomValue(type);
     const b = randomValue(type);

@@ -41,7 +41,7 @@ export function propagateCarries(ev: BlockEvaluator, blocks: Block[]): Block[] {
  * An op's block sums with carries propagated: the ripple (n rounds of one bootstrap), or the parallel
  * prefix (about 3.4n bootstraps in ~log2 n rounds) when that is modelled faster on the evaluator's threads.
  */
-function propagateSums(ev: BlockEvaluator, sums: Block[]): Block[] {
+export function propagateSums(ev: BlockEvaluator, sums: Block[]): Block[] {
   const parallel =
     parallelCarryApplies(sums) &&
     parallelIsFaster(ev, rippleWidths(sums.length), parallelCarryWidths(sums.length));
