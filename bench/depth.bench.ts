@@ -106,8 +106,8 @@ export async function benchDepth(options: DepthBenchOptions): Promise<void> {
     `${threads} threads ms`,
     ...MODEL_THREADS.map((t) => `model ${t} threads ms`),
   ];
-  const rows: string[][] = [];
   try {
+    const row = startTable(header, 7);
     for (const bits of options.bits) {
       const type = [FheType.Uint8, FheType.Uint16, FheType.Uint32, FheType.Uint64, FheType.Uint128].find(
         (t) => bitsOf(t) === bits,
@@ -136,7 +136,7 @@ export async function benchDepth(options: DepthBenchOptions): Promise<void> {
             if (got !== expected)
               throw new Error(`${nameOf(type)} ${label} ${algorithm}: ${got}, want ${expected}`);
           }
-          rows.push([
+          row([
             nameOf(type),
             label,
             algorithm,
@@ -149,7 +149,6 @@ export async function benchDepth(options: DepthBenchOptions): Promise<void> {
         }
       }
     }
-    printTable(header, rows);
     console.log(
       `t_PBS = ${pbsMs.toFixed(1)} ms (median KS+PBS wall time, 1 thread, this run); depth = bootstrap rounds ` +
         '(a batch of independent bootstraps or a lone bootstrap); model = Σ over rounds ⌈width / threads⌉ × t_PBS; ' +
@@ -161,7 +160,18 @@ export async function benchDepth(options: DepthBenchOptions): Promise<void> {
     const from = encrypt(U64, 1000n);
     const to = encrypt(U64, 50n);
     const amount = encrypt(U64, 300n);
-    const transferRows: string[][] = [];
+    const transferRow = startTable(
+      [
+        'scenario',
+        'algorithm',
+        'PBS',
+        'depth',
+        '1 thread ms',
+        `${threads} threads ms`,
+        ...MODEL_THREADS.map((t) => `model ${t} threads ms`),
+      ],
+      29,
+    );
     for (const algorithm of [...ALGORITHMS, 'auto'] as const) {
       const pool = pools.get(algorithm)!;
       let inProcess: string[] = ['-', '-', '-', ...MODEL_THREADS.map(() => '-')];
@@ -197,7 +207,7 @@ export async function benchDepth(options: DepthBenchOptions): Promise<void> {
       const started = performance.now();
       await transferOnPool(pool, from, to, amount, clientKey);
       const poolMs = performance.now() - started;
-      transferRows.push([
+      transferRow([
         'confidential transfer euint64',
         algorithm,
         inProcess[0]!,
@@ -207,18 +217,6 @@ export async function benchDepth(options: DepthBenchOptions): Promise<void> {
         ...inProcess.slice(3),
       ]);
     }
-    printTable(
-      [
-        'scenario',
-        'algorithm',
-        'PBS',
-        'depth',
-        '1 thread ms',
-        `${threads} threads ms`,
-        ...MODEL_THREADS.map((t) => `model ${t} threads ms`),
-      ],
-      transferRows,
-    );
     console.log(
       'transfer = ge, select(ge, amount, 0), then sub and add at once; depth and model count the rounds of ' +
         'sub and add together (round k of both shares the threads); auto = the pool choosing per op by its thread count.',
@@ -281,11 +279,12 @@ function medianPbsMs(bootstrapper: Bootstrapper, lwe: BigUint64Array): number {
   return samples[samples.length >> 1]!;
 }
 
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+/** Prints the header now and returns a row printer, so a long run shows its rows as they come. */
+function startTable(header: string[], firstColumnWidth: number): (row: string[]) => void {
+  const widths = header.map((h, i) => Math.max(h.length, i === 0 ? firstColumnWidth : 10));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   console.log(`\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}`);
-  for (const r of rows) console.log(line(r));
+  return (row) => console.log(line(row));
 }
 
 // Run directly (not imported by engine.bench.ts).
