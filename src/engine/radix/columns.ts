@@ -11,13 +11,19 @@ const carry = (x: number) => Math.floor(x / MSG);
 
 /**
  * Sums columns of block terms (column c has weight 4^c) into one radix value of `columns.length` carry-free
- * blocks: column by column in turn, or in waves of one batch each when the bootstraps can spread over
- * threads (about as many bootstraps, a few rounds instead of one per group; not worth a model).
+ * blocks: column by column in turn, or in waves of one batch each from WAVE_THREADS threads on (more
+ * bootstraps, a few rounds instead of one per group).
  */
 export function sumColumns(ev: BlockEvaluator, columns: Block[][]): Block[] {
-  const waves = ev.algorithm === 'parallel' || (ev.algorithm === 'auto' && ev.threads > 1);
+  const waves = ev.algorithm === 'parallel' || (ev.algorithm === 'auto' && ev.threads >= WAVE_THREADS);
   return waves ? sumColumnsInWaves(ev, columns) : sumColumnsInTurn(ev, columns);
 }
+
+/**
+ * Waves add bootstraps (every group's carry is its own output, the final propagation comes on top), so
+ * they wait for the thread count from which the parallel carry pays too; not measured below it.
+ */
+const WAVE_THREADS = 4;
 
 /** Trivial zero blocks (degree 0, e.g. a widened value's top) add nothing. */
 const live = (columns: Block[][]) => columns.map((c) => c.filter((b) => b.degree > 0 || b.noiseLevel > 0));
