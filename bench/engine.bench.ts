@@ -8,7 +8,8 @@
  * times KS+PBS and the confidential transfer with each kernel (native, wasm, TypeScript) in the same run.
  *
  * Options: --types 8,64 (fhEVM widths to time), --skip-tfhe (no node-tfhe reference), --all (also the
- * slow ops: euint64 mul, encrypted shifts, div/rem), --skip-pool (no worker-pool rows, bench/pool.bench.ts).
+ * slow ops: euint64 mul, encrypted shifts, div/rem), --skip-pool (no worker-pool rows, bench/pool.bench.ts),
+ * --skip-depth (no sequential-vs-parallel carry tables on euint8/32/64, bench/depth.bench.ts).
  * Keys: FHE_KEYS_DIR (default .cache/test-keys).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -40,6 +41,7 @@ import { bitsOf, FheType, nameOf } from '../src/fhevm/fhe-types.js';
 import { SERIALIZATION_LIMIT } from '../src/fhevm/limits.js';
 import { FheOp, opName } from '../src/fhevm/operations.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
+import { benchDepth } from './depth.bench.js';
 import { benchKernels } from './kernels.bench.js';
 import { benchPool } from './pool.bench.js';
 
@@ -49,6 +51,7 @@ const { values: args } = parseArgs({
     'skip-tfhe': { type: 'boolean', default: false },
     all: { type: 'boolean', default: false },
     'skip-pool': { type: 'boolean', default: false },
+    'skip-depth': { type: 'boolean', default: false },
   },
 });
 
@@ -302,3 +305,7 @@ await benchKernels({ evaluationKeys: blob, keys, clientKey, tfhePerBlockMs });
 
 // Worker pool (1 thread vs all): PBS throughput and the confidential transfer.
 if (!args['skip-pool']) await benchPool({ evaluationKeys: blob, clientKey, tfhePerBlockMs });
+
+// Carry algorithms: PBS, depth, measured and modelled latency, sequential beside parallel.
+if (!args['skip-depth'])
+  await benchDepth({ evaluationKeys: blob, clientKey, bits: [8, 32, 64], all: args.all });

@@ -11,7 +11,7 @@ import { selectKernels } from './kernels.js';
 import type { BlindRotatorFactory } from './pbs/blind-rotate.js';
 import { Bootstrapper } from './pbs/bootstrap.js';
 import type { KeyswitcherFactory } from './pbs/keyswitch-kernel.js';
-import { BlockEvaluator } from './radix/block-evaluator.js';
+import { type AlgorithmChoice, BlockEvaluator } from './radix/block-evaluator.js';
 
 export interface EvaluatorOptions {
   /** The `eval-keys.bin` blob from `generateEvaluationKeys`, or keys already loaded. */
@@ -20,6 +20,8 @@ export interface EvaluatorOptions {
   blindRotator?: BlindRotatorFactory;
   /** Keyswitch + modulus switch kernel: default as above (`createTypeScriptKeyswitcher` is the reference). */
   keyswitcher?: KeyswitcherFactory;
+  /** Carry and comparison algorithms: `auto` (default) picks by thread count; tests and benchmarks force one. */
+  algorithm?: AlgorithmChoice;
 }
 
 export interface Evaluator extends FheEvaluator {
@@ -48,7 +50,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     options.blindRotator ?? kernels.blindRotator,
     options.keyswitcher ?? kernels.keyswitcher,
   );
-  const ev = new BlockEvaluator(bootstrapper);
+  const ev = new BlockEvaluator(bootstrapper, options.algorithm ? { algorithm: options.algorithm } : {});
   let closed = false;
   const computeSync = (computation: FhevmComputation): Uint8Array => {
     if (closed)

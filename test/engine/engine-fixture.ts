@@ -65,16 +65,18 @@ export function evaluationKeyBlob(): Uint8Array {
 export type TestOperand = { type: FheType; value: bigint } | { scalar: bigint };
 
 /**
- * node-tfhe encrypts the operands, the engine computes, and the result is decrypted twice: by node-tfhe
- * (the oracle) and by our own decryption. Both are returned so tests can assert they agree.
+ * node-tfhe encrypts the operands, the engine computes (the fixture's evaluator unless one is given),
+ * and the result is decrypted twice: by node-tfhe (the oracle) and by our own decryption. Both are
+ * returned so tests can assert they agree.
  */
 export function computeWithOracle(
   op: FheOp,
   resultType: FheType,
   operands: TestOperand[],
   seed?: Uint8Array,
+  evaluator: Evaluator = engineFixture().evaluator,
 ): { tfhe: bigint; ours: bigint } {
-  const { clientKey, secretKeys, evaluator } = engineFixture();
+  const { clientKey, secretKeys } = engineFixture();
   const encrypted: FhevmOperand[] = operands.map((o) =>
     'scalar' in o ? o : { type: o.type, ciphertext: encryptWithClientKey(o.type, o.value, clientKey) },
   );

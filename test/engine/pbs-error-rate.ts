@@ -7,7 +7,8 @@ import { Bootstrapper } from '../../src/engine/pbs/bootstrap.js';
 import type { KeyswitcherFactory } from '../../src/engine/pbs/keyswitch-kernel.js';
 import { KeyswitchModSwitch } from '../../src/engine/pbs/keyswitch-modswitch.js';
 import { lutOf } from '../../src/engine/pbs/lut.js';
-import { addBlocks } from '../../src/engine/radix/block-ops.js';
+import { addBlocks, scaleBlock } from '../../src/engine/radix/block-ops.js';
+import { CARRY_LUTS } from '../../src/engine/radix/parallel-carry.js';
 import { encryptBlock } from '../../src/engine/secret-key-encryption.js';
 import type { EngineFixture } from './engine-fixture.js';
 
@@ -69,6 +70,71 @@ export function measurePbsErrorRate(
     if (decryptBlock(output, secretKeys.glweKey) !== expected) failures++;
     pool.shift();
     pool.push({ block: output, value: expected });
+  }
+  const msPerBootstrap = (performance.now() - started) / bootstraps;
+  const std = Math.sqrt(sumSquares / bootstraps);
+  return {
+    bootstraps,
+    failures,
+    switchedErrorStd: std,
+    switchedErrorMax: maxError,
+    estimatedLog2PFail: log2GaussianTail(HALF_BOX / std),
+    msPerBootstrap,
+  };
+}
+
+/**
+ * The parallel carry's LUTs at their worst input noise: the prefix combine on 4·hi + lo of two fresh
+ * state blocks (noise level 5 by scaling, the largest variance of any of its inputs), alternating with a
+ * random bivariate table over the same states so the chain keeps varied values; and, on the sum of
+ * five fresh blocks (noise level 5, as in measurePbsErrorRate), the block-state, message and
+ * high-block-with-carry LUTs in turn.
+ */
+export function measureCarryLutErrorRate(
+  fixture: EngineFixture,
+  bootstraps: number,
+  rotator: BlindRotatorFactory,
+): ErrorRateReport {
+  const { evaluationKeys, secretKeys } = fixture;
+  const bootstrapper = new Bootstrapper(evaluationKeys, rotator);
+  const switcher = new KeyswitchModSwitch();
+  const mask = new Uint32Array(PARAMS.smallDimension);
+  const fresh = (value: number) => ({ block: encryptBlock(value, secretKeys.glweKey), value });
+  const states = [fresh(randomInt(3)), fresh(randomInt(3))];
+  const sums = Array.from({ length: PARAMS.maxNoiseLevel }, () => fresh(randomInt(4)));
+  const univariate = [CARRY_LUTS.state, CARRY_LUTS.message, CARRY_LUTS.highWithCarry];
+  let failures = 0;
+  let sumSquares = 0;
+  let maxError = 0;
+  const started = performance.now();
+  for (let t = 0; t < bootstraps; t++) {
+    const bivariate = t % 2 === 0;
+    const [hi, lo] = states.slice(-2) as [(typeof states)[0], (typeof states)[0]];
+    const input = bivariate
+      ? addBlocks(scaleBlock(hi.block, PARAMS.messageModulus), lo.block)
+      : sums.map((p) => p.block).reduce((s, b) => addBlocks(s, b));
+    const inputValue = bivariate
+      ? PARAMS.messageModulus * hi.value + lo.value
+      : sums.reduce((s, p) => s + p.value, 0);
+    const error = switchedPhaseError(switcher, input.lwe, fixture, mask, inputValue);
+    sumSquares += error * error;
+    maxError = Math.max(maxError, Math.abs(error));
+    const table = Array.from({ length: 16 }, () => randomInt(3));
+    const f = bivariate
+      ? t % 4 === 0
+        ? (x: number) => CARRY_LUTS.combine(x >> 2, x & 3)
+        : (x: number) => table[x]!
+      : univariate[(t >> 1) % univariate.length]!;
+    const expected = f(inputValue);
+    const output = { lwe: bootstrapper.bootstrap(input.lwe, lutOf(f)), degree: 3, noiseLevel: 1 };
+    if (decryptBlock(output, secretKeys.glweKey) !== expected) failures++;
+    if (bivariate) {
+      states.shift();
+      states.push({ block: output, value: expected });
+    } else {
+      sums.shift();
+      sums.push({ block: output, value: expected });
+    }
   }
   const msPerBootstrap = (performance.now() - started) / bootstraps;
   const std = Math.sqrt(sumSquares / bootstraps);

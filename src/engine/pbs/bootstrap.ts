@@ -8,6 +8,13 @@ import type { Lut } from './lut.js';
 
 const N = PARAMS.polynomialSize;
 
+/** One of an op's independent bootstraps: `pair` runs `lut` as a two-LUT rotation (`bootstrapPair`). */
+export interface BootstrapJob {
+  input: BigUint64Array;
+  lut: Lut;
+  pair?: boolean;
+}
+
 /**
  * KS_PBS programmable bootstrap, tfhe-rs order for these parameters: keyswitch big → small, centered
  * modulus switch to 2N, blind rotation of the LUT accumulator, sample extraction back under the big key.
@@ -21,6 +28,10 @@ export class Bootstrapper {
   private readonly accumulatorLimbs = limbView(this.accumulator);
   /** Bootstraps done by this instance (benchmarks and op statistics). */
   count = 0;
+  /** Threads `bootstrapMany` spreads a batch over: one here, a worker pool's size there. */
+  get threads(): number {
+    return 1;
+  }
 
   constructor(
     private readonly keys: EvaluationKeys,
@@ -63,7 +74,14 @@ export class Bootstrapper {
    * bootstrapper spreads them over its threads.
    */
   bootstrapMany(inputs: readonly BigUint64Array[], luts: readonly Lut[]): BigUint64Array[] {
-    return inputs.map((input, i) => this.bootstrap(input, luts[i]!));
+    return this.bootstrapJobs(inputs.map((input, i) => ({ input, lut: luts[i]! }))).map(([out]) => out!);
+  }
+
+  /** The same for jobs some of which are pairs: one output per job, two for a pair. */
+  bootstrapJobs(jobs: readonly BootstrapJob[]): BigUint64Array[][] {
+    return jobs.map((job) =>
+      job.pair ? this.bootstrapPair(job.input, job.lut) : [this.bootstrap(job.input, job.lut)],
+    );
   }
 
   /**

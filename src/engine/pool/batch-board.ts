@@ -1,4 +1,5 @@
 import { BIG_LWE_SIZE, BLOCK_SPACE } from '../params.js';
+import type { BootstrapJob } from '../pbs/bootstrap.js';
 import { type Lut, lutOf } from '../pbs/lut.js';
 
 /**
@@ -14,8 +15,13 @@ import { type Lut, lutOf } from '../pbs/lut.js';
 /** Jobs per published batch; longer batches are run in chunks. */
 const SLOTS = 64;
 const LWE_BYTES = BIG_LWE_SIZE * 8;
-/** Per slot: input LWE, output LWE, the LUT's 16 outputs (helpers rebuild the LUT from them, cached). */
-const SLOT_BYTES = 2 * LWE_BYTES + BLOCK_SPACE;
+/**
+ * Per slot: input LWE, two output LWEs (the second for a pair job), the LUT's 16 outputs (helpers rebuild
+ * the LUT from them, cached), a pair flag byte; padded so every slot's LWEs stay 8-byte aligned.
+ */
+const TABLE_OFFSET = 3 * LWE_BYTES;
+const PAIR_OFFSET = TABLE_OFFSET + BLOCK_SPACE;
+const SLOT_BYTES = Math.ceil((PAIR_OFFSET + 1) / 8) * 8;
 const OWNER_BYTES = SLOTS * SLOT_BYTES;
 
 /** control[0]: work sequence number idle threads wait on; then these words per owner. */
@@ -55,6 +61,7 @@ const word = (owner: number, field: number) => 1 + owner * OWNER_WORDS + field;
 /** What a thread runs board jobs with (its `Bootstrapper`). */
 export interface BoardKernels {
   bootstrap(input: BigUint64Array, lut: Lut): BigUint64Array;
+  bootstrapPair(input: BigUint64Array, pairLut: Lut): [BigUint64Array, BigUint64Array];
   /** This thread's bootstrap count, published after each job so `pbsCounts` is exact once a batch is done. */
   readonly count: number;
 }
@@ -78,12 +85,11 @@ export class BatchBoard {
     return this.memory.threads;
   }
 
-  /** Runs every (input, lut) bootstrap with the help of idle threads; returns the outputs in order. */
-  run(inputs: readonly BigUint64Array[], luts: readonly Lut[]): BigUint64Array[] {
-    const outputs: BigUint64Array[] = [];
-    for (let start = 0; start < inputs.length; start += SLOTS) {
-      const end = start + SLOTS;
-      outputs.push(...this.runChunk(inputs.slice(start, end), luts.slice(start, end)));
+  /** Runs every job with the help of idle threads; returns each job's outputs (two for a pair), in order. */
+  run(jobs: readonly BootstrapJob[]): BigUint64Array[][] {
+    const outputs: BigUint64Array[][] = [];
+    for (let start = 0; start < jobs.length; start += SLOTS) {
+      outputs.push(...this.runChunk(jobs.slice(start, start + SLOTS)));
     }
     return outputs;
   }
@@ -119,19 +125,20 @@ export class BatchBoard {
     Atomics.store(this.control, word(this.self, PBS), this.kernels.count);
   }
 
-  private runChunk(inputs: readonly BigUint64Array[], luts: readonly Lut[]): BigUint64Array[] {
+  private runChunk(jobs: readonly BootstrapJob[]): BigUint64Array[][] {
     const c = this.control;
     const self = this.self;
-    inputs.forEach((input, slot) => {
-      this.inputView(self, slot).set(input);
-      this.tableView(self, slot).set(luts[slot]!.table);
+    jobs.forEach((job, slot) => {
+      this.inputView(self, slot).set(job.input);
+      this.tableView(self, slot).set(job.lut.table);
+      this.pairFlag(self, slot)[0] = job.pair ? 1 : 0;
     });
     const base = Atomics.load(c, word(self, END));
-    const doneTarget = Atomics.load(c, word(self, DONE)) + inputs.length;
+    const doneTarget = Atomics.load(c, word(self, DONE)) + jobs.length;
     Atomics.store(c, word(self, FAILED), 0);
     this.ownError = undefined;
     Atomics.store(c, word(self, BASE), base);
-    Atomics.store(c, word(self, END), base + inputs.length);
+    Atomics.store(c, word(self, END), base + jobs.length);
     Atomics.add(c, WORK_SEQ, 1);
     Atomics.notify(c, WORK_SEQ);
     for (let slot = this.claim(self); slot >= 0; slot = this.claim(self)) this.runJob(self, slot);
@@ -146,7 +153,11 @@ export class BatchBoard {
     if (Atomics.load(c, word(self, FAILED)) !== 0) {
       throw this.ownError ?? new Error('a bootstrap of this batch failed on another pool thread');
     }
-    return inputs.map((_, slot) => this.outputView(self, slot).slice());
+    return jobs.map((job, slot) =>
+      job.pair
+        ? [this.outputView(self, slot, 0).slice(), this.outputView(self, slot, 1).slice()]
+        : [this.outputView(self, slot, 0).slice()],
+    );
   }
 
   /** Claims the next job slot of `owner`'s current batch, or −1. */
@@ -165,11 +176,15 @@ export class BatchBoard {
     const c = this.control;
     try {
       const table = this.tableView(owner, slot);
-      const output = this.kernels.bootstrap(
-        this.inputView(owner, slot),
-        lutOf((x) => table[x]!),
-      );
-      this.outputView(owner, slot).set(output);
+      const lut = lutOf((x) => table[x]!);
+      const input = this.inputView(owner, slot);
+      const outputs =
+        this.pairFlag(owner, slot)[0] === 1
+          ? this.kernels.bootstrapPair(input, lut)
+          : [this.kernels.bootstrap(input, lut)];
+      outputs.forEach((output, k) => {
+        this.outputView(owner, slot, k).set(output);
+      });
       this.recordPbsCount();
     } catch (error) {
       Atomics.store(c, word(owner, FAILED), 1);
@@ -184,10 +199,11 @@ export class BatchBoard {
     return new BigUint64Array(this.memory.data, owner * OWNER_BYTES + slot * SLOT_BYTES, BIG_LWE_SIZE);
   }
 
-  private outputView(owner: number, slot: number): BigUint64Array {
+  /** Output `k` (1: a pair job's second LUT). */
+  private outputView(owner: number, slot: number, k: number): BigUint64Array {
     return new BigUint64Array(
       this.memory.data,
-      owner * OWNER_BYTES + slot * SLOT_BYTES + LWE_BYTES,
+      owner * OWNER_BYTES + slot * SLOT_BYTES + (1 + k) * LWE_BYTES,
       BIG_LWE_SIZE,
     );
   }
@@ -195,9 +211,13 @@ export class BatchBoard {
   private tableView(owner: number, slot: number): Uint8Array {
     return new Uint8Array(
       this.memory.data,
-      owner * OWNER_BYTES + slot * SLOT_BYTES + 2 * LWE_BYTES,
+      owner * OWNER_BYTES + slot * SLOT_BYTES + TABLE_OFFSET,
       BLOCK_SPACE,
     );
+  }
+
+  private pairFlag(owner: number, slot: number): Uint8Array {
+    return new Uint8Array(this.memory.data, owner * OWNER_BYTES + slot * SLOT_BYTES + PAIR_OFFSET, 1);
   }
 }
 

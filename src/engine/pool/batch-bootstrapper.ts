@@ -1,8 +1,7 @@
 import type { EvaluationKeys } from '../evaluation-keys.js';
 import type { BlindRotatorFactory } from '../pbs/blind-rotate.js';
-import { Bootstrapper } from '../pbs/bootstrap.js';
+import { type BootstrapJob, Bootstrapper } from '../pbs/bootstrap.js';
 import type { KeyswitcherFactory } from '../pbs/keyswitch-kernel.js';
-import type { Lut } from '../pbs/lut.js';
 import { BatchBoard, type BoardMemory } from './batch-board.js';
 
 /** A pool thread's bootstrapper: an op's independent bootstraps go to the board, where idle threads help. */
@@ -20,9 +19,13 @@ export class BatchBootstrapper extends Bootstrapper {
     this.board = new BatchBoard(memory, thread, this);
   }
 
-  override bootstrapMany(inputs: readonly BigUint64Array[], luts: readonly Lut[]): BigUint64Array[] {
+  override get threads(): number {
+    return this.board.threads;
+  }
+
+  override bootstrapJobs(jobs: readonly BootstrapJob[]): BigUint64Array[][] {
     // Alone in the pool, publishing would only add copies.
-    if (this.board.threads === 1 || inputs.length < 2) return super.bootstrapMany(inputs, luts);
-    return this.board.run(inputs, luts);
+    if (this.board.threads === 1 || jobs.length < 2) return super.bootstrapJobs(jobs);
+    return this.board.run(jobs);
   }
 }

@@ -1,4 +1,5 @@
 import type { FhevmComputation } from '../evaluator.js';
+import type { AlgorithmChoice } from '../radix/block-evaluator.js';
 import type { BoardMemory } from './batch-board.js';
 import type { SharedEvaluationKeys } from './shared-keys.js';
 
@@ -7,6 +8,7 @@ export interface PoolWorkerData {
   keys: SharedEvaluationKeys;
   board: BoardMemory;
   thread: number;
+  algorithm: AlgorithmChoice;
 }
 
 /** One computation per message; a thread answers it before it gets the next. */

@@ -14,7 +14,7 @@ const port = parentPort!;
 const { keys, blindRotator, keyswitcher } = attachEvaluationKeys(data.keys);
 const bootstrapper = new BatchBootstrapper(keys, blindRotator, keyswitcher, data.board, data.thread);
 const board = bootstrapper.board;
-const ev = new BlockEvaluator(bootstrapper);
+const ev = new BlockEvaluator(bootstrapper, { algorithm: data.algorithm });
 
 port.on('message', ({ computation }: ComputeRequest) => {
   let reply: WorkerMessage;

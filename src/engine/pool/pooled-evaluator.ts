@@ -6,6 +6,7 @@ import { exitSignal, type Service } from '../../runtime/service.js';
 import { loadEvaluationKeys } from '../evaluation-keys.js';
 import type { FheEvaluator, FhevmComputation } from '../evaluator.js';
 import { type KernelName, selectKernels } from '../kernels.js';
+import type { AlgorithmChoice } from '../radix/block-evaluator.js';
 import { createBoardMemory, pbsCounts } from './batch-board.js';
 import type { ComputeRequest, PoolWorkerData, SerializedError, WorkerMessage } from './pool-protocol.js';
 import { shareEvaluationKeys } from './shared-keys.js';
@@ -20,6 +21,8 @@ export interface PooledEvaluatorOptions {
   threads?: number;
   /** Kernels (default: what FHE_KERNEL selects, see `selectKernels`). */
   kernel?: KernelName;
+  /** Carry and comparison algorithms: `auto` (default) picks by the thread count; benchmarks force one. */
+  algorithm?: AlgorithmChoice;
 }
 
 /** A Service too: `exited` reports a thread lost on its own (the pool is then unusable). */
@@ -59,7 +62,7 @@ export async function createPooledEvaluator(options: PooledEvaluatorOptions): Pr
   const board = createBoardMemory(threads);
   const workers = Array.from({ length: threads }, (_, thread) =>
     startModuleWorker(import.meta.url, 'pool-worker', {
-      workerData: { keys, board, thread } satisfies PoolWorkerData,
+      workerData: { keys, board, thread, algorithm: options.algorithm ?? 'auto' } satisfies PoolWorkerData,
     }),
   );
   const idle: Worker[] = [];

@@ -2,7 +2,9 @@ import type { Block, RadixCiphertext } from '../block.js';
 import { MESSAGE_MAX, PARAMS } from '../params.js';
 import type { BlockEvaluator } from './block-evaluator.js';
 import { addBlocks, addComplement, addPlaintext, complement, trivialBlock } from './block-ops.js';
+import { parallelCarryApplies, parallelCarryWidths, propagateCarriesParallel } from './parallel-carry.js';
 import { scalarBlocks } from './scalar.js';
+import { parallelIsFaster } from './schedule.js';
 
 const MSG = PARAMS.messageModulus;
 /** Op outputs keep noise level ≤ 2 (two PBS outputs summed, e.g. select), so a + b + carry ≤ 5. */
@@ -35,6 +37,22 @@ export function propagateCarries(ev: BlockEvaluator, blocks: Block[]): Block[] {
   return out;
 }
 
+/**
+ * An op's block sums with carries propagated: the ripple (n rounds of one bootstrap), or the parallel
+ * prefix (about 3.4n bootstraps in ~log2 n rounds) when that is modelled faster on the evaluator's threads.
+ */
+export function propagateSums(ev: BlockEvaluator, sums: Block[]): Block[] {
+  const parallel =
+    parallelCarryApplies(sums) &&
+    parallelIsFaster(ev, rippleWidths(sums.length), parallelCarryWidths(sums.length));
+  return parallel ? propagateCarriesParallel(ev, sums) : propagateCarries(ev, sums);
+}
+
+/** The round widths of `propagateCarries` on n blocks of sums. */
+export function rippleWidths(n: number): number[] {
+  return Array.from({ length: n }, () => 1);
+}
+
 /** The value with carries propagated and noise refreshed, unless it already meets the op-output invariant. */
 export function normalize(ev: BlockEvaluator, a: RadixCiphertext): RadixCiphertext {
   const clean = a.blocks.every((b) => b.degree <= MESSAGE_MAX && b.noiseLevel <= MAX_OUTPUT_NOISE);
@@ -43,7 +61,7 @@ export function normalize(ev: BlockEvaluator, a: RadixCiphertext): RadixCipherte
 
 export function add(ev: BlockEvaluator, a: RadixCiphertext, b: RadixCiphertext): RadixCiphertext {
   return {
-    blocks: propagateCarries(
+    blocks: propagateSums(
       ev,
       a.blocks.map((x, i) => addBlocks(x, b.blocks[i]!)),
     ),
@@ -53,7 +71,7 @@ export function add(ev: BlockEvaluator, a: RadixCiphertext, b: RadixCiphertext):
 export function addScalar(ev: BlockEvaluator, a: RadixCiphertext, scalar: bigint): RadixCiphertext {
   const digits = scalarBlocks(scalar, a.blocks.length);
   return {
-    blocks: propagateCarries(
+    blocks: propagateSums(
       ev,
       a.blocks.map((x, i) => (digits[i] ? addPlaintext(x, digits[i]) : x)),
     ),
@@ -64,7 +82,7 @@ export function addScalar(ev: BlockEvaluator, a: RadixCiphertext, scalar: bigint
 export function sub(ev: BlockEvaluator, a: RadixCiphertext, b: RadixCiphertext): RadixCiphertext {
   const blocks = a.blocks.map((x, i) => addComplement(x, b.blocks[i]!, MESSAGE_MAX));
   blocks[0] = addPlaintext(blocks[0]!, 1);
-  return { blocks: propagateCarries(ev, blocks) };
+  return { blocks: propagateSums(ev, blocks) };
 }
 
 export function subScalar(ev: BlockEvaluator, a: RadixCiphertext, scalar: bigint): RadixCiphertext {
@@ -76,7 +94,7 @@ export function subScalar(ev: BlockEvaluator, a: RadixCiphertext, scalar: bigint
 export function neg(ev: BlockEvaluator, a: RadixCiphertext): RadixCiphertext {
   const blocks = a.blocks.map((x) => complement(x, MESSAGE_MAX));
   blocks[0] = addPlaintext(blocks[0]!, 1);
-  return { blocks: propagateCarries(ev, blocks) };
+  return { blocks: propagateSums(ev, blocks) };
 }
 
 /** Value with all blocks trivially encrypted. */

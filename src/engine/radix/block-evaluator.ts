@@ -1,8 +1,26 @@
 import type { Block } from '../block.js';
 import { BLOCK_SPACE, MESSAGE_MAX, PARAMS } from '../params.js';
-import type { Bootstrapper } from '../pbs/bootstrap.js';
+import type { BootstrapJob, Bootstrapper } from '../pbs/bootstrap.js';
 import { bivariateLutOf, type Lut, lutOf } from '../pbs/lut.js';
 import { addBlocks, scaleBlock } from './block-ops.js';
+
+/**
+ * Which carry-propagation / comparison algorithm the radix ops use: `auto` picks, per op, the one with
+ * the lower modelled latency on the bootstrapper's thread count (see schedule.ts); the others force one
+ * (tests cover both whatever the machine, benchmarks compare them).
+ */
+export type AlgorithmChoice = 'auto' | 'sequential' | 'parallel';
+
+/** A block through f, or through f and g (one rotation while the block is below 8, as `mapPair`). */
+export interface BlockJob {
+  block: Block;
+  f: (x: number) => number;
+  g?: (x: number) => number;
+}
+
+export interface BlockEvaluatorOptions {
+  algorithm?: AlgorithmChoice;
+}
 
 /**
  * Programmable bootstraps on blocks, with tfhe-rs degree / noise-level bookkeeping: every PBS input
@@ -10,12 +28,32 @@ import { addBlocks, scaleBlock } from './block-ops.js';
  * (noise level 1) with degree = the largest LUT output over the input's possible values.
  */
 export class BlockEvaluator {
-  constructor(readonly bootstrapper: Bootstrapper) {}
+  readonly algorithm: AlgorithmChoice;
+  /**
+   * Bootstrap rounds issued so far (the depth): a batch of independent bootstraps is one round, a lone
+   * bootstrap too. An op's depth is the difference across it.
+   */
+  rounds = 0;
+  /** While set, the width (bootstraps) of every round issued: what the latency model needs. */
+  roundWidths: number[] | undefined;
+
+  constructor(
+    readonly bootstrapper: Bootstrapper,
+    options: BlockEvaluatorOptions = {},
+  ) {
+    this.algorithm = options.algorithm ?? 'auto';
+  }
+
+  /** Threads that run one batch's bootstraps side by side. */
+  get threads(): number {
+    return this.bootstrapper.threads;
+  }
 
   /** f(block) by one PBS. */
   map(block: Block, f: (x: number) => number): Block {
     const lut = lutOf(f);
     this.checkInput(block);
+    this.countRound(1);
     return {
       lwe: this.bootstrapper.bootstrap(block.lwe, lut),
       degree: degreeOf(lut, block.degree),
@@ -29,6 +67,7 @@ export class BlockEvaluator {
     this.checkInput(block);
     const half = BLOCK_SPACE / 2;
     const lut = lutOf((x) => (x < half ? f(x) : g(x - half)));
+    this.countRound(1);
     const [fx, gx] = this.bootstrapper.bootstrapPair(block.lwe, lut);
     return [
       { lwe: fx, degree: degreeOf(lutOf(f), block.degree), noiseLevel: 1 },
@@ -48,18 +87,42 @@ export class BlockEvaluator {
     let degree = 0;
     for (let h = 0; h <= hi.degree; h++)
       for (let l = 0; l <= lo.degree; l++) degree = Math.max(degree, f(h, l));
+    this.countRound(1);
     return { lwe: this.bootstrapper.bootstrap(input.lwe, bivariateLutOf(f)), degree, noiseLevel: 1 };
   }
 
   /** f_i(block_i) for every i: independent bootstraps in one batch (spread over a worker pool's threads). */
   mapMany(blocks: readonly Block[], fs: readonly ((x: number) => number)[]): Block[] {
-    const luts = fs.map(lutOf);
-    for (const block of blocks) this.checkInput(block);
-    const lwes = this.bootstrapper.bootstrapMany(
-      blocks.map((b) => b.lwe),
-      luts,
-    );
-    return lwes.map((lwe, i) => ({ lwe, degree: degreeOf(luts[i]!, blocks[i]!.degree), noiseLevel: 1 }));
+    return this.mapJobs(blocks.map((block, i) => ({ block, f: fs[i]! }))).map(([out]) => out!);
+  }
+
+  /** Every job in one batch: [f(block)], or [f(block), g(block)] for a job with g. */
+  mapJobs(jobs: readonly BlockJob[]): Block[][] {
+    const half = BLOCK_SPACE / 2;
+    const bootstraps: BootstrapJob[] = [];
+    for (const { block, f, g } of jobs) {
+      this.checkInput(block);
+      if (g && block.degree < half) {
+        bootstraps.push({ input: block.lwe, lut: lutOf((x) => (x < half ? f(x) : g(x - half))), pair: true });
+      } else {
+        bootstraps.push({ input: block.lwe, lut: lutOf(f) });
+        if (g) bootstraps.push({ input: block.lwe, lut: lutOf(g) });
+      }
+    }
+    if (bootstraps.length > 0) this.countRound(bootstraps.length);
+    const outputs = this.bootstrapper.bootstrapJobs(bootstraps);
+    let next = 0;
+    return jobs.map(({ block, f, g }) => {
+      const fresh = (lwe: BigUint64Array, h: (x: number) => number): Block => ({
+        lwe,
+        degree: degreeOf(lutOf(h), block.degree),
+        noiseLevel: 1,
+      });
+      const out = outputs[next++]!;
+      if (!g) return [fresh(out[0]!, f)];
+      if (out.length === 2) return [fresh(out[0]!, f), fresh(out[1]!, g)];
+      return [fresh(out[0]!, f), fresh(outputs[next++]![0]!, g)];
+    });
   }
 
   /** map2 of every (hi, lo) pair with f_i: one batch of cleaning bootstraps if needed, then one of bivariate ones. */
@@ -112,6 +175,17 @@ export class BlockEvaluator {
       ).map((c, i) => [dirty[i]!, c]),
     );
     return blocks.map((b, i) => (b.noiseLevel > maxNoise(i) ? clean.get(b)! : b));
+  }
+
+  /** Blind rotation of an already switched LWE (oblivious randomness), one round of its own. */
+  rotateSwitched(mask: Uint32Array, body: number, bodyHigh: Uint32Array): BigUint64Array {
+    this.countRound(1);
+    return this.bootstrapper.rotateSwitched(mask, body, bodyHigh);
+  }
+
+  private countRound(width: number): void {
+    this.rounds++;
+    this.roundWidths?.push(width);
   }
 
   private checkInput(block: Block): void {

@@ -2,7 +2,9 @@ import type { Block, RadixCiphertext } from '../block.js';
 import { MESSAGE_MAX, PARAMS } from '../params.js';
 import type { BlockEvaluator } from './block-evaluator.js';
 import { addBlocks, addComplement, addPlaintext, complement, scaleBlock, trivialBlock } from './block-ops.js';
+import { carryOutTree, carryOutTreeWidths } from './parallel-carry.js';
 import { scalarBlocks } from './scalar.js';
+import { parallelIsFaster } from './schedule.js';
 
 const MSG = PARAMS.messageModulus;
 const isCarrySet = (x: number) => (x >= MSG ? 1 : 0);
@@ -12,6 +14,13 @@ const isCarrySet = (x: number) => (x >= MSG ? 1 : 0);
  * The high half's sums must keep noise ≤ 2: operand blocks there are refreshed (one batch) if needed.
  */
 export function greaterOrEqual(ev: BlockEvaluator, a: RadixCiphertext, b: RadixCiphertext): Block {
+  if (treeIsFaster(ev, a.blocks.length)) {
+    return carryOutTree(
+      ev,
+      a.blocks.map((x, i) => addComplement(x, b.blocks[i]!, MESSAGE_MAX)),
+      1,
+    );
+  }
   const high = Math.ceil(a.blocks.length / 2);
   const noisy = (i: number) =>
     i >= high && a.blocks[i]!.noiseLevel + b.blocks[i]!.noiseLevel > LOCKSTEP_NOISE;
@@ -36,10 +45,20 @@ export function greaterOrEqualScalar(ev: BlockEvaluator, a: RadixCiphertext, sca
   if (scalar <= 0n) return trivialBlock(1);
   if (scalar >= 1n << BigInt(2 * a.blocks.length)) return trivialBlock(0);
   const digits = scalarBlocks(scalar, a.blocks.length);
-  return carryOut(
-    ev,
-    a.blocks.map((x, i) => addPlaintext(x, MESSAGE_MAX - digits[i]!)),
-  );
+  const sums = a.blocks.map((x, i) => addPlaintext(x, MESSAGE_MAX - digits[i]!));
+  return treeIsFaster(ev, sums.length) ? carryOutTree(ev, sums, 1) : carryOut(ev, sums);
+}
+
+/** Whether the reduction tree (more bootstraps, ~log3 n rounds) beats the lockstep chain on ev's threads. */
+function treeIsFaster(ev: BlockEvaluator, n: number): boolean {
+  return parallelIsFaster(ev, lockstepWidths(n), carryOutTreeWidths(n));
+}
+
+/** The round widths of `carryOut` on n block sums (the lockstep form, from 4 blocks on). */
+export function lockstepWidths(n: number): number[] {
+  if (n < 4) return Array.from({ length: n }, () => 1);
+  const half = Math.ceil(n / 2);
+  return [...Array.from({ length: half }, (_, i) => (i < n - half ? 2 : 1)), 1];
 }
 
 /** The lockstep step's input 2·s + t must keep noise ≤ max_noise_level: noise(s) ≤ 2. */

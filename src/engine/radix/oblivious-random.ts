@@ -39,6 +39,6 @@ function randomBlock(ev: BlockEvaluator, seed: Uint8Array, index: number, bits: 
   for (let j = 0; j < N; j++)
     accumulator[j] = bits === 1 || j < N / 2 ? HALF_DELTA_HIGH : 3 * HALF_DELTA_HIGH;
   const offset = bits === 1 ? HALF_DELTA_HIGH : 3 * HALF_DELTA_HIGH;
-  const lwe = ev.bootstrapper.rotateSwitched(mask, body, accumulator);
+  const lwe = ev.rotateSwitched(mask, body, accumulator);
   return { ...addPlaintextHigh({ lwe, degree: 0, noiseLevel: 1 }, offset), degree: (1 << bits) - 1 };
 }

@@ -172,6 +172,39 @@ describe('pooled evaluator, 2 threads (node-tfhe oracle)', () => {
   });
 });
 
+describe('pooled evaluator with the parallel carry forced, 2 threads', () => {
+  it('runs pair-LUT board jobs: euint16 add and sub across every block, split over both threads', async () => {
+    const parallel = await createPooledEvaluator({
+      evaluationKeys: readFileSync(join(TEST_KEYS_DIR, 'eval-keys.bin')),
+      threads: 2,
+      algorithm: 'parallel',
+    });
+    try {
+      const U16 = FheType.Uint16;
+      const before = parallel.pbsCountsPerThread();
+      const [sum, difference] = await Promise.all(
+        (
+          [
+            [FheOp.Add, 0xffffn, 1n],
+            [FheOp.Sub, 0n, 1n],
+          ] as const
+        ).map(([op, a, b]) =>
+          parallel
+            .compute({ op, resultType: U16, operands: [encrypt(U16, a), encrypt(U16, b)] })
+            .then((bytes) => decryptWithClientKey(U16, bytes, clientKey)),
+        ),
+      );
+      expect([sum, difference]).toEqual([0n, 0xffffn]);
+      const ran = parallel.pbsCountsPerThread().map((count, t) => count - before[t]!);
+      // 8 blocks: round 1 is 8 bootstraps, 4 of them two-LUT rotations (state and message of a high block).
+      expect(ran.reduce((a, b) => a + b)).toBe(2 * 21);
+      expect(ran.every((count) => count > 0)).toBe(true);
+    } finally {
+      await parallel.stop();
+    }
+  });
+});
+
 describe('pooled evaluator lifecycle', () => {
   it('close() stops threads that are mid-batch (one waiting on the board, one helping)', async () => {
     const type = FheType.Uint64;
