@@ -12,12 +12,14 @@ import type { FhevmBackend } from './backend.js';
 import { cacheRoot, keysDir } from './cache-dirs.js';
 import { FhekitFhevmRuntime } from './fhevm-runtime.js';
 import type { HardhatFhevmRuntimeEnvironment } from './fhevm-types.js';
+import * as fhevmTypes from './fhevm-types.js';
 import { HcuLedger } from './hcu-ledger.js';
 import { type Eip1193Provider, startInProcessBackend } from './in-process-backend.js';
 import { printKeygenProgress } from './keygen-progress.js';
 import { missingHostOpError, missingHostOpsIn } from './missing-host-ops.js';
 import { createOfflineSolcResolver, type SolcBuild } from './offline-solc.js';
 import { formatRunReport } from './run-report.js';
+import { shadowZamaPlugin } from './shadow-zama-plugin.js';
 import { connectToStackBackend } from './stack-backend.js';
 
 export * from './fhevm-types.js';
@@ -38,6 +40,9 @@ const taskNames = projectRequire(
 try {
   projectRequire('@nomicfoundation/hardhat-ethers');
 } catch {}
+
+// Imports of @fhevm/hardhat-plugin left in tests and tasks get fhekit's exports, not a second mock.
+shadowZamaPlugin(projectRequire, fhevmTypes);
 
 const SUPPORTED_HARDHAT = /^2\./;
 const hardhatVersion = (projectRequire('hardhat/package.json') as { version: string }).version;
