@@ -10,6 +10,7 @@ import { HOST_ADDRESSES } from '../chain/host-contracts.js';
 import { FhekitError } from '../errors.js';
 import type { FhevmBackend } from './backend.js';
 import { cacheRoot, keysDir } from './cache-dirs.js';
+import { defaultFhekitNetwork } from './fhekit-network.js';
 import { FhekitFhevmRuntime } from './fhevm-runtime.js';
 import type { HardhatFhevmRuntimeEnvironment } from './fhevm-types.js';
 import * as fhevmTypes from './fhevm-types.js';
@@ -56,9 +57,14 @@ if (!SUPPORTED_HARDHAT.test(hardhatVersion)) {
   );
 }
 
+const stateDir = process.env.FHE_STATE_DIR ?? '.fhe';
+
 hardhatConfig.extendConfig((config, userConfig) => {
   // Real FHE takes seconds per operation: Hardhat's 40 s default would fail mock-mode suites.
   if (userConfig.mocha?.timeout === undefined) config.mocha.timeout = 600_000;
+  if (userConfig.networks?.fhekit === undefined) {
+    config.networks.fhekit = defaultFhekitNetwork(config.networks.hardhat, stateDir);
+  }
 });
 
 const { ProviderWrapper } = projectRequire('hardhat/plugins') as typeof import('hardhat/plugins.js');
@@ -134,7 +140,7 @@ async function startBackend(
   }
   const url = 'url' in hre.network.config ? hre.network.config.url : undefined;
   return connectToStackBackend({
-    stateDir: process.env.FHE_STATE_DIR ?? '.fhe',
+    stateDir,
     networkName: hre.network.name,
     rpcUrl: url,
     provider: hre.network.provider,

@@ -13,7 +13,6 @@ export interface StackBackendOptions {
   rpcUrl: string | undefined;
   provider: Eip1193Provider;
   logger: Logger;
-  /** Where `fhe dev up` keeps its state (default `FHE_STATE_DIR`, else `.fhe`). */
   /** The stack's state directory (`FHE_STATE_DIR`, read by the plugin entry; default `.fhe`). */
   stateDir: string;
 }
