@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import pino from 'pino';
 import { HOST_ADDRESSES } from '../chain/host-contracts.js';
+import { COMPUTE_MODES, type ComputeMode } from '../coprocessor/compute-mode.js';
 import { FhekitError } from '../errors.js';
 import type { FhevmBackend } from './backend.js';
 import { cacheRoot, keysDir } from './cache-dirs.js';
@@ -133,6 +134,7 @@ async function startBackend(
       chainId: hre.network.config.chainId ?? 31337,
       keysDir: keysDir(process.env),
       inputs: process.env.FHE_INPUTS === 'proven' ? 'proven' : 'direct',
+      compute: computeModeFromEnv(process.env.FHE_COMPUTE),
       ...(process.env.FHE_THREADS ? { threads: Number(process.env.FHE_THREADS) } : {}),
       logger,
       onKeygenProgress: printKeygenProgress(keysDir(process.env)),
@@ -145,6 +147,14 @@ async function startBackend(
     rpcUrl: url,
     provider: hre.network.provider,
     logger,
+  });
+}
+
+function computeModeFromEnv(value: string | undefined): ComputeMode {
+  if (value === undefined || value === '') return 'real';
+  if ((COMPUTE_MODES as readonly string[]).includes(value)) return value as ComputeMode;
+  throw new FhekitError('FHE_BAD_COMPUTE_MODE', `FHE_COMPUTE='${value}' is not a compute mode.`, {
+    hint: `Set FHE_COMPUTE to one of ${COMPUTE_MODES.join(', ')} (or unset it for real TFHE).`,
   });
 }
 
@@ -164,8 +174,9 @@ hardhatConfig.subtask(taskNames.TASK_TEST_RUN_MOCHA_TESTS).setAction(async (args
   const runtime = hre.fhevm as FhekitFhevmRuntime;
   // Started before any test file runs, so a snapshot a test takes already holds the host contracts.
   await runtime.ready();
+  let failures = 0;
   try {
-    return await runSuper(args);
+    failures = (await runSuper(args)) as number;
   } finally {
     const backend = runtime.backend;
     if (backend) {
@@ -176,6 +187,11 @@ hardhatConfig.subtask(taskNames.TASK_TEST_RUN_MOCHA_TESTS).setAction(async (args
           : '\nfhekit: the FHE work ran in the `fhe dev up` stack; `fhe dev status` shows its counts.',
       );
       await backend.stop();
+      // Parity mode exists to catch the engine disagreeing with the plaintext semantics: that fails the run.
+      const mismatches = report?.parity?.mismatches ?? 0;
+      if (mismatches > 0) console.log(`fhekit: ${mismatches} parity mismatch(es): the run fails.`);
+      failures += mismatches;
     }
   }
+  return failures;
 });

@@ -1,4 +1,6 @@
+import type { ComputeMode } from '../coprocessor/compute-mode.js';
 import type { CoprocessorMetrics } from '../coprocessor/metrics.js';
+import type { ParityMismatchRow } from '../coprocessor/store.js';
 
 /** What the FHE backend did during a test run, printed once at the end. */
 export interface FheRunReport {
@@ -12,7 +14,17 @@ export interface FheRunReport {
   fheSeconds: number;
   /** HCU of the transactions seen, when known. */
   hcu?: { transactions: number; maxPerTransaction: number; total: number };
+  /** How results were computed (default `real`). */
+  compute?: ComputeMode;
+  /** `parity` mode: engine results that disagree with the plaintext semantics (the run fails on any). */
+  parity?: { mismatches: number; latest: ParityMismatchRow[] };
 }
+
+const COMPUTE_TITLES: Record<ComputeMode, string> = {
+  real: 'real TFHE',
+  cleartext: 'cleartext compute (plaintext semantics, no TFHE engine)',
+  parity: 'parity compute (real TFHE checked against the plaintext semantics)',
+};
 
 /** Reads the totals off the coprocessor's Prometheus counters. */
 export async function reportFromMetrics(metrics: CoprocessorMetrics): Promise<FheRunReport> {
@@ -37,7 +49,7 @@ export async function reportFromMetrics(metrics: CoprocessorMetrics): Promise<Fh
 
 export function formatRunReport(report: FheRunReport, wallSeconds: number): string[] {
   const lines = [
-    `fhekit: real TFHE report (${wallSeconds.toFixed(1)} s since the backend started)`,
+    `fhekit: ${COMPUTE_TITLES[report.compute ?? 'real']} report (${wallSeconds.toFixed(1)} s since the backend started)`,
     `  FHE operations computed  ${report.computed}`,
     `  results reused           ${report.reused} (same handle produced again, e.g. after evm_revert)`,
     `  failed computations      ${report.failed}`,
@@ -48,6 +60,12 @@ export function formatRunReport(report: FheRunReport, wallSeconds: number): stri
     lines.push(
       `  HCU                      ${report.hcu.total} total over ${report.hcu.transactions} transactions, max ${report.hcu.maxPerTransaction} per transaction`,
     );
+  }
+  if (report.parity) {
+    lines.push(`  parity mismatches        ${report.parity.mismatches}`);
+    for (const m of report.parity.latest) {
+      lines.push(`    ${m.op} → ${m.type} ${m.handle}: engine ${m.actual}, plaintext semantics ${m.expected}`);
+    }
   }
   return lines;
 }

@@ -23,26 +23,56 @@ describe('fhekit/hardhat plugin (hardhat test on the in-process network)', () =>
   const cacheDir = mkdtempSync(join(tmpdir(), 'fhekit-hardhat-cache-'));
   afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
+  /** The run's output; a failing run rejects with its output attached: keep it, so assertions show it. */
+  const hardhatTest = (env: Record<string, string> = {}) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', HARDHAT_CLI, 'test'], {
+      cwd: PROJECT,
+      env: { ...process.env, FHE_KEYS_DIR: TEST_KEYS_DIR, FHE_CACHE_DIR: cacheDir, ...env },
+      timeout: 1_400_000,
+      maxBuffer: 16 * 1024 * 1024,
+    }).then(
+      (result) => ({ ok: true, out: result.stdout }),
+      (error: { stdout?: string; stderr?: string }) => ({
+        ok: false,
+        out: `${error.stdout ?? ''}\n${error.stderr ?? ''}`,
+      }),
+    );
+
   it('runs a mock-mode style suite on real TFHE, through evm_revert and evm_increaseTime', {
     timeout: 1_500_000,
   }, async () => {
     // A clean build, so the compile goes through the offline solc path every time.
     for (const dir of ['artifacts', 'cache']) rmSync(join(PROJECT, dir), { recursive: true, force: true });
-    // A failing run rejects with its output attached: keep it, so the assertions below show it.
-    const stdout = await promisify(execFile)(process.execPath, ['--import', 'tsx', HARDHAT_CLI, 'test'], {
-      cwd: PROJECT,
-      env: { ...process.env, FHE_KEYS_DIR: TEST_KEYS_DIR, FHE_CACHE_DIR: cacheDir },
-      timeout: 1_400_000,
-      maxBuffer: 16 * 1024 * 1024,
-    }).then(
-      (result) => result.stdout,
-      (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}\n${error.stderr ?? ''}`,
-    );
-    expect(stdout).toContain('compiling with solc-js');
-    expect(stdout).toMatch(/7 passing/);
-    expect(stdout).not.toMatch(/failing/);
-    expect(stdout).toMatch(/FHE operations computed\s+[1-9]/);
-    expect(stdout).toMatch(/programmable bootstraps\s+[1-9]/);
-    expect(stdout).toMatch(/HCU\s+[1-9]\d* total over [1-9]\d* transactions, max [1-9]/);
+    const { out } = await hardhatTest();
+    expect(out).toContain('compiling with solc-js');
+    expect(out).toMatch(/7 passing/);
+    expect(out).not.toMatch(/failing/);
+    expect(out).toContain('real TFHE report');
+    expect(out).toMatch(/FHE operations computed\s+[1-9]/);
+    expect(out).toMatch(/programmable bootstraps\s+[1-9]/);
+    expect(out).toMatch(/HCU\s+[1-9]\d* total over [1-9]\d* transactions, max [1-9]/);
+  });
+
+  it('FHE_COMPUTE=cleartext runs the same suite without the TFHE engine', { timeout: 600_000 }, async () => {
+    const { ok, out } = await hardhatTest({ FHE_COMPUTE: 'cleartext' });
+    expect(out).toMatch(/7 passing/);
+    expect(out).toContain('cleartext compute (plaintext semantics, no TFHE engine) report');
+    expect(out).toMatch(/FHE operations computed\s+[1-9]/);
+    expect(out).toMatch(/programmable bootstraps\s+0\b/);
+    expect(ok).toBe(true);
+  });
+
+  it('FHE_COMPUTE=parity reports zero mismatches and passes', { timeout: 1_500_000 }, async () => {
+    const { ok, out } = await hardhatTest({ FHE_COMPUTE: 'parity' });
+    expect(out).toMatch(/7 passing/);
+    expect(out).toMatch(/parity mismatches\s+0\b/);
+    expect(ok).toBe(true);
+  });
+
+  it('an unknown FHE_COMPUTE is FHE_BAD_COMPUTE_MODE, not a run', { timeout: 600_000 }, async () => {
+    const { ok, out } = await hardhatTest({ FHE_COMPUTE: 'fast' });
+    expect(ok).toBe(false);
+    expect(out).toContain('FHE_BAD_COMPUTE_MODE');
+    expect(out).not.toMatch(/passing/);
   });
 });
