@@ -64,7 +64,9 @@ export function formatRunReport(report: FheRunReport, wallSeconds: number): stri
   if (report.parity) {
     lines.push(`  parity mismatches        ${report.parity.mismatches}`);
     for (const m of report.parity.latest) {
-      lines.push(`    ${m.op} → ${m.type} ${m.handle}: engine ${m.actual}, plaintext semantics ${m.expected}`);
+      lines.push(
+        `    ${m.op} → ${m.type} ${m.handle}: engine ${m.actual}, plaintext semantics ${m.expected}`,
+      );
     }
   }
   return lines;

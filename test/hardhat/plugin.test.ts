@@ -45,7 +45,7 @@ describe('fhekit/hardhat plugin (hardhat test on the in-process network)', () =>
     for (const dir of ['artifacts', 'cache']) rmSync(join(PROJECT, dir), { recursive: true, force: true });
     const { out } = await hardhatTest();
     expect(out).toContain('compiling with solc-js');
-    expect(out).toMatch(/7 passing/);
+    expect(out).toMatch(/11 passing/);
     expect(out).not.toMatch(/failing/);
     expect(out).toContain('real TFHE report');
     expect(out).toMatch(/FHE operations computed\s+[1-9]/);
@@ -55,7 +55,7 @@ describe('fhekit/hardhat plugin (hardhat test on the in-process network)', () =>
 
   it('FHE_COMPUTE=cleartext runs the same suite without the TFHE engine', { timeout: 600_000 }, async () => {
     const { ok, out } = await hardhatTest({ FHE_COMPUTE: 'cleartext' });
-    expect(out).toMatch(/7 passing/);
+    expect(out).toMatch(/11 passing/);
     expect(out).toContain('cleartext compute (plaintext semantics, no TFHE engine) report');
     expect(out).toMatch(/FHE operations computed\s+[1-9]/);
     expect(out).toMatch(/programmable bootstraps\s+0\b/);
@@ -64,7 +64,7 @@ describe('fhekit/hardhat plugin (hardhat test on the in-process network)', () =>
 
   it('FHE_COMPUTE=parity reports zero mismatches and passes', { timeout: 1_500_000 }, async () => {
     const { ok, out } = await hardhatTest({ FHE_COMPUTE: 'parity' });
-    expect(out).toMatch(/7 passing/);
+    expect(out).toMatch(/11 passing/);
     expect(out).toMatch(/parity mismatches\s+0\b/);
     expect(ok).toBe(true);
   });
