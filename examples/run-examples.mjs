@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const EXAMPLES = ['hardhat-counter', 'confidential-token'];
+const EXAMPLES = ['hardhat-counter', 'confidential-token', 'solidity-0.13'];
 const COMPUTE_MODES = ['real', 'cleartext', 'parity'];
 const withModes = process.argv.includes('--modes');
 
