@@ -181,14 +181,17 @@ hardhatConfig.subtask(taskNames.TASK_TEST_RUN_MOCHA_TESTS).setAction(async (args
     const backend = runtime.backend;
     if (backend) {
       const report = await backend.report();
-      console.log(
-        report
-          ? `\n${formatRunReport({ ...report, hcu: hcuLedger.summary() }, (Date.now() - backendStartedAt) / 1000).join('\n')}`
-          : '\nfhekit: the FHE work ran in the `fhe dev up` stack; `fhe dev status` shows its counts.',
+      const lines = formatRunReport(
+        { ...report, hcu: hcuLedger.summary() },
+        (Date.now() - backendStartedAt) / 1000,
       );
+      if (hre.network.name !== 'hardhat') {
+        lines.push('  (counted by the `fhe dev up` stack over this run: its other clients included)');
+      }
+      console.log(`\n${lines.join('\n')}`);
       await backend.stop();
       // Parity mode exists to catch the engine disagreeing with the plaintext semantics: that fails the run.
-      const mismatches = report?.parity?.mismatches ?? 0;
+      const mismatches = report.parity?.mismatches ?? 0;
       if (mismatches > 0) console.log(`fhekit: ${mismatches} parity mismatch(es): the run fails.`);
       failures += mismatches;
     }

@@ -7,6 +7,7 @@ import { FhekitError } from '../errors.js';
 import { readStackRecord, type StackRecord } from '../stack/stack-record.js';
 import type { FhevmBackend } from './backend.js';
 import type { Eip1193Provider } from './in-process-backend.js';
+import { readStackTotals, totalsSince } from './stack-report.js';
 
 export interface StackBackendOptions {
   networkName: string;
@@ -54,6 +55,8 @@ export async function connectToStackBackend(options: StackBackendOptions): Promi
   const chainId = await client.getChainId();
   const { gatewayChainId, inputVerification, decryption } = await readGatewayDomains(client);
   options.logger.info({ stateDir, api: record.apiUrl }, 'using a running fhekit stack');
+  // The end-of-run report is the stack's work since now, read off its Prometheus counters.
+  const totalsAtStart = await readStackTotals(record.metricsUrl);
   const unavailable = (what: string) =>
     new FhekitError('FHE_DEBUGGER_UNAVAILABLE', `${what} needs the in-process backend.`, {
       hint: 'Run on the default `hardhat` network, or decrypt through userDecrypt*/publicDecrypt*.',
@@ -82,7 +85,10 @@ export async function connectToStackBackend(options: StackBackendOptions): Promi
     signDecryption: async () => {
       throw unavailable('fhevm.debugger.createDecryptionSignatures');
     },
-    report: async () => null,
+    report: async () => ({
+      ...totalsSince(totalsAtStart, await readStackTotals(record.metricsUrl)),
+      compute: record.compute,
+    }),
     stop: async () => {},
   };
 }
