@@ -24,8 +24,8 @@ export interface FhevmBackend {
    * SDK's proofs (`FHE_INPUTS=proven`, or a running stack).
    */
   acceptDirectInput?: (request: DirectInputRequest) => Promise<AcceptedInput>;
-  /** FHE work done so far (for the end-of-run report); null when another process (a stack) does it. */
-  report(): Promise<FheRunReport | null>;
+  /** FHE work done since the backend started (for the end-of-run report); a stack's includes other clients'. */
+  report(): Promise<FheRunReport>;
   readonly addresses: { acl: Address; executor: Address; kmsVerifier: Address };
   stop(): Promise<void>;
 }

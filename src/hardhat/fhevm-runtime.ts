@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import {
   createInstance,
   type FhevmInstance,
@@ -5,28 +6,34 @@ import {
   type RelayerEncryptedInput,
   type UserDecryptResults,
 } from '@zama-fhe/relayer-sdk/node';
-import { type Abi, type Address, getAddress, type Hex, isAddress, isHex, toHex } from 'viem';
+import { type Abi, type Address, getAddress, type Hex, isAddress, isHex, toHex, zeroAddress } from 'viem';
 import { aclAbi, fhevmExecutorAbi, hcuLimitAbi, inputVerifierAbi, kmsVerifierAbi } from '../chain/abis.js';
 import { FhekitError } from '../errors.js';
 import { parseHandle } from '../fhevm/handles.js';
 import type { FhevmBackend } from './backend.js';
 import { parseCoprocessorEvents } from './coprocessor-events.js';
 import { createDirectEncryptedInput } from './direct-input.js';
+import { explainInputVerifierError, type InputBinding, revertDataOf } from './fhevm-errors.js';
 import {
   type AddressLike,
   type CoprocessorConfig,
+  type FhevmContractError,
   type FhevmContractName,
   FhevmType,
   type FhevmTypeEuint,
+  type FhevmTypeName,
   type FhevmUserDecryptOptions,
   type HardhatFhevmRuntimeDebugger,
   type HardhatFhevmRuntimeEnvironment,
   type LogLike,
   type ReceiptLike,
+  type RelayerMetadata,
   type SignerLike,
 } from './fhevm-types.js';
 import { computeTransactionHcu } from './hcu.js';
 import type { Eip1193Provider } from './in-process-backend.js';
+
+const FHEKIT_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** What the Zama plugin defaults a user decryption's validity to. */
 const DEFAULT_DURATION_DAYS = 365;
@@ -48,6 +55,8 @@ export class FhekitFhevmRuntime implements HardhatFhevmRuntimeEnvironment {
   readonly debugger: HardhatFhevmRuntimeDebugger;
   private connecting: Promise<Connected> | undefined;
   private connected: Connected | undefined;
+  /** The contract and user each encrypted input was made for, for `tryParseFhevmError`. */
+  private readonly inputBindings = new WeakMap<object, InputBinding>();
 
   constructor(
     private readonly provider: Eip1193Provider,
@@ -234,12 +243,69 @@ export class FhekitFhevmRuntime implements HardhatFhevmRuntimeEnvironment {
     const user = checkAddress(userAddress, 'userAddress');
     const sdk = this.sdk; // throws the typed "not started" error before anything else
     const backend = this.connected?.backend;
-    if (backend?.acceptDirectInput === undefined) return sdk.createEncryptedInput(contract, user);
-    return createDirectEncryptedInput(backend.acceptDirectInput, {
-      contractAddress: contract,
-      userAddress: user,
-      chainId: BigInt(backend.sdkConfig.chainId),
-    });
+    const input =
+      backend?.acceptDirectInput === undefined
+        ? sdk.createEncryptedInput(contract, user)
+        : createDirectEncryptedInput(backend.acceptDirectInput, {
+            contractAddress: contract,
+            userAddress: user,
+            chainId: BigInt(backend.sdkConfig.chainId),
+          });
+    this.inputBindings.set(input, { contractAddress: contract, userAddress: user });
+    return input;
+  }
+
+  async getRelayerMetadata(): Promise<RelayerMetadata> {
+    const { backend } = await this.ready();
+    const config = backend.sdkConfig;
+    return {
+      version: `fhekit ${FHEKIT_VERSION}`,
+      chainId: config.chainId,
+      gatewayChainId: config.gatewayChainId,
+      ACLAddress: config.aclContractAddress,
+      CoprocessorAddress: backend.addresses.executor,
+      KMSVerifierAddress: config.kmsContractAddress,
+      InputVerifierAddress: config.inputVerifierContractAddress,
+      relayerSignerAddress: zeroAddress,
+    };
+  }
+
+  typeof(handleBytes32: string): FhevmTypeName {
+    const { type } = parseHandle(checkHandle(handleBytes32));
+    const name = FhevmType[type] as FhevmTypeName | undefined;
+    if (name === undefined) {
+      throw new FhekitError(
+        'FHE_HANDLE_TYPE_UNKNOWN',
+        `Handle ${handleBytes32} holds type ${type}, which hre.fhevm has no name for.`,
+        {
+          hint: 'Pass a handle of an ebool, euintN or eaddress value.',
+        },
+      );
+    }
+    return name;
+  }
+
+  async tryParseFhevmError(
+    e: unknown,
+    options?: { encryptedInput?: RelayerEncryptedInput; out?: 'stderr' | 'stdout' | 'console' },
+  ): Promise<FhevmContractError | undefined> {
+    const revert = revertDataOf(e);
+    if (!revert) return undefined;
+    const tx = revert.txHash
+      ? ((await this.provider.request({ method: 'eth_getTransactionByHash', params: [revert.txHash] })) as {
+          from?: Address;
+          to?: Address;
+        } | null)
+      : null;
+    const input = options?.encryptedInput && this.inputBindings.get(options.encryptedInput);
+    const error = explainInputVerifierError(revert.data, tx ?? undefined, input);
+    if (error && options?.out) {
+      const text = `InvalidSigner error\n${error.longMessage}`;
+      if (options.out === 'stdout') process.stdout.write(`${text}\n`);
+      else if (options.out === 'stderr') process.stderr.write(`${text}\n`);
+      else console.log(text);
+    }
+    return error;
   }
 
   createEIP712(

@@ -147,6 +147,33 @@ export interface HardhatFhevmRuntimeDebugger {
   ): Promise<string[]>;
 }
 
+export type FhevmTypeName = keyof typeof FhevmType;
+
+/** `getRelayerMetadata()`: the chain and contracts the relayer API serves (mock-utils' `RelayerMetadata`). */
+export type RelayerMetadata = {
+  version: string;
+  chainId: number;
+  gatewayChainId: number;
+  ACLAddress: string;
+  CoprocessorAddress: string;
+  KMSVerifierAddress: string;
+  InputVerifierAddress: string;
+  /** The account the relayer sends transactions from: fhekit's relayer sends none (zero address). */
+  relayerSignerAddress: string;
+};
+
+/** `tryParseFhevmError()`: an encrypted input used by another contract or signer than it was made for. */
+export type FhevmContractError = {
+  type: 'InputVerifier';
+  name: 'InvalidSigner';
+  txContractAddress?: string;
+  txUserAddress?: string;
+  inputContractAddress?: string;
+  inputUserAddress?: string;
+  shortMessage: string;
+  longMessage: string;
+};
+
 export interface HardhatFhevmRuntimeEnvironment {
   /** True: a local chain with debugging powers (as in the Zama plugin's mock mode), here on real TFHE. */
   readonly isMock: boolean;
@@ -164,6 +191,13 @@ export interface HardhatFhevmRuntimeEnvironment {
   computeTransactionHCU(transactionReceipt: ReceiptLike): FhevmTransactionHCUInfo;
   assertCoprocessorInitialized(contract: AddressLike, contractName?: string): Promise<void>;
   getCoprocessorConfig(contractAddress: string): Promise<CoprocessorConfig>;
+  getRelayerMetadata(): Promise<RelayerMetadata>;
+  /** The encrypted type a handle holds, e.g. `'euint32'`. */
+  typeof(handleBytes32: string): FhevmTypeName;
+  tryParseFhevmError(
+    e: unknown,
+    options?: { encryptedInput?: RelayerEncryptedInput; out?: 'stderr' | 'stdout' | 'console' },
+  ): Promise<FhevmContractError | undefined>;
   createEncryptedInput(contractAddress: string, userAddress: string): RelayerEncryptedInput;
   createEIP712(
     publicKey: string,

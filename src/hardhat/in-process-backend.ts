@@ -16,9 +16,12 @@ import {
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { DEFAULT_GATEWAY, HOST_ADDRESSES, installHostContracts } from '../chain/host-contracts.js';
 import { loadOrCreateSigners } from '../chain/signers.js';
+import type { ComputeMode, ResultPolicy } from '../coprocessor/compute-mode.js';
 import { startCoprocessor } from '../coprocessor/coprocessor.js';
 import { openSqliteStore } from '../coprocessor/sqlite-store.js';
+import { createCleartextEvaluator } from '../engine/cleartext-evaluator.js';
 import { decodeClientKey } from '../engine/codec/client-key-codec.js';
+import type { FheEvaluator } from '../engine/evaluator.js';
 import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
 import { encryptToStoredBytes } from '../engine/secret-key-encryption.js';
 import { parseHandle } from '../fhevm/handles.js';
@@ -57,7 +60,12 @@ export interface InProcessBackendOptions {
    * plaintexts to the in-process input service, which encrypts and signs them. `proven`: SDK proofs.
    */
   inputs?: 'direct' | 'proven';
+  /** `real` (default): the TFHE engine; `cleartext`: plaintext semantics, fresh encryptions; `parity`: both, checked. */
+  compute?: ComputeMode;
 }
+
+/** Parity mismatches the end-of-run report lists (it counts them all). */
+const PARITY_LISTED = 20;
 
 /**
  * The whole fhEVM backend on an in-process chain (Hardhat's `hardhat` network), talking to it only
@@ -100,10 +108,21 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
     const gateway = DEFAULT_GATEWAY;
     await installHostContracts({ publicClient, walletClient, testClient, signers, gateway });
 
-    const evaluator = await createPooledEvaluator({
-      evaluationKeys,
-      ...(options.threads === undefined ? {} : { threads: options.threads }),
-    });
+    const compute = options.compute ?? 'real';
+    const { glweKey } = decodeClientKey(keyset.read('clientKey'));
+    let evaluator: FheEvaluator & { threads?: number };
+    let results: ResultPolicy = { mode: 'real' };
+    if (compute === 'cleartext') {
+      evaluator = createCleartextEvaluator({ glweKey });
+      results = { mode: 'cleartext' };
+    } else {
+      const pooled = await createPooledEvaluator({
+        evaluationKeys,
+        ...(options.threads === undefined ? {} : { threads: options.threads }),
+      });
+      evaluator = pooled;
+      if (compute === 'parity') results = { mode: 'parity', oracle: createCleartextEvaluator({ glweKey }) };
+    }
     stops.push(() => evaluator.stop());
     // Suites revert to snapshots all the time (loadFixture); the same transaction replayed after a
     // revert yields the same handles, whose results are then reused instead of recomputed.
@@ -114,8 +133,9 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
       transport,
       addresses: { acl: HOST_ADDRESSES.acl, executor: HOST_ADDRESSES.executor },
       evaluator,
+      results,
       logger: logger.child({ component: 'coprocessor' }),
-      concurrency: evaluator.threads,
+      ...(evaluator.threads === undefined ? {} : { concurrency: evaluator.threads }),
       pollIntervalMs: 50,
     });
     stops.push(() => coprocessor.stop());
@@ -124,7 +144,6 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
     stops.push(() => inputWorker.stop());
     const hostChainId = BigInt(options.chainId);
     const gatewayChainId = BigInt(gateway.chainId);
-    const { glweKey } = decodeClientKey(keyset.read('clientKey'));
     const inputs = createInputService({
       ...(options.inputs === 'proven'
         ? {}
@@ -199,7 +218,18 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
         );
         return [await signPublicDecryptVerification(signers.kms, decryptionDomain, handles, encoded)];
       },
-      report: () => reportFromMetrics(coprocessor.metrics),
+      report: async () => ({
+        ...(await reportFromMetrics(coprocessor.metrics, coprocessor.store)),
+        compute,
+        ...(compute === 'parity'
+          ? {
+              parity: {
+                mismatches: (await coprocessor.store.counts()).parityMismatches,
+                latest: await coprocessor.store.parityMismatches(PARITY_LISTED),
+              },
+            }
+          : {}),
+      }),
       stop: stopAll,
     };
   } catch (error) {

@@ -7,17 +7,21 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import pino from 'pino';
 import { HOST_ADDRESSES } from '../chain/host-contracts.js';
+import { COMPUTE_MODES, type ComputeMode } from '../coprocessor/compute-mode.js';
 import { FhekitError } from '../errors.js';
 import type { FhevmBackend } from './backend.js';
 import { cacheRoot, keysDir } from './cache-dirs.js';
+import { defaultFhekitNetwork } from './fhekit-network.js';
 import { FhekitFhevmRuntime } from './fhevm-runtime.js';
 import type { HardhatFhevmRuntimeEnvironment } from './fhevm-types.js';
+import * as fhevmTypes from './fhevm-types.js';
 import { HcuLedger } from './hcu-ledger.js';
 import { type Eip1193Provider, startInProcessBackend } from './in-process-backend.js';
 import { printKeygenProgress } from './keygen-progress.js';
 import { missingHostOpError, missingHostOpsIn } from './missing-host-ops.js';
 import { createOfflineSolcResolver, type SolcBuild } from './offline-solc.js';
 import { formatRunReport } from './run-report.js';
+import { shadowZamaPlugin } from './shadow-zama-plugin.js';
 import { connectToStackBackend } from './stack-backend.js';
 
 export * from './fhevm-types.js';
@@ -39,6 +43,9 @@ try {
   projectRequire('@nomicfoundation/hardhat-ethers');
 } catch {}
 
+// Imports of @fhevm/hardhat-plugin left in tests and tasks get fhekit's exports, not a second mock.
+shadowZamaPlugin(projectRequire, fhevmTypes);
+
 const SUPPORTED_HARDHAT = /^2\./;
 const hardhatVersion = (projectRequire('hardhat/package.json') as { version: string }).version;
 if (!SUPPORTED_HARDHAT.test(hardhatVersion)) {
@@ -51,9 +58,14 @@ if (!SUPPORTED_HARDHAT.test(hardhatVersion)) {
   );
 }
 
+const stateDir = process.env.FHE_STATE_DIR ?? '.fhe';
+
 hardhatConfig.extendConfig((config, userConfig) => {
   // Real FHE takes seconds per operation: Hardhat's 40 s default would fail mock-mode suites.
   if (userConfig.mocha?.timeout === undefined) config.mocha.timeout = 600_000;
+  if (userConfig.networks?.fhekit === undefined) {
+    config.networks.fhekit = defaultFhekitNetwork(config.networks.hardhat, stateDir);
+  }
 });
 
 const { ProviderWrapper } = projectRequire('hardhat/plugins') as typeof import('hardhat/plugins.js');
@@ -122,6 +134,7 @@ async function startBackend(
       chainId: hre.network.config.chainId ?? 31337,
       keysDir: keysDir(process.env),
       inputs: process.env.FHE_INPUTS === 'proven' ? 'proven' : 'direct',
+      compute: computeModeFromEnv(process.env.FHE_COMPUTE),
       ...(process.env.FHE_THREADS ? { threads: Number(process.env.FHE_THREADS) } : {}),
       logger,
       onKeygenProgress: printKeygenProgress(keysDir(process.env)),
@@ -129,11 +142,19 @@ async function startBackend(
   }
   const url = 'url' in hre.network.config ? hre.network.config.url : undefined;
   return connectToStackBackend({
-    stateDir: process.env.FHE_STATE_DIR ?? '.fhe',
+    stateDir,
     networkName: hre.network.name,
     rpcUrl: url,
     provider: hre.network.provider,
     logger,
+  });
+}
+
+function computeModeFromEnv(value: string | undefined): ComputeMode {
+  if (value === undefined || value === '') return 'real';
+  if ((COMPUTE_MODES as readonly string[]).includes(value)) return value as ComputeMode;
+  throw new FhekitError('FHE_BAD_COMPUTE_MODE', `FHE_COMPUTE='${value}' is not a compute mode.`, {
+    hint: `Set FHE_COMPUTE to one of ${COMPUTE_MODES.join(', ')} (or unset it for real TFHE).`,
   });
 }
 
@@ -153,18 +174,27 @@ hardhatConfig.subtask(taskNames.TASK_TEST_RUN_MOCHA_TESTS).setAction(async (args
   const runtime = hre.fhevm as FhekitFhevmRuntime;
   // Started before any test file runs, so a snapshot a test takes already holds the host contracts.
   await runtime.ready();
+  let failures = 0;
   try {
-    return await runSuper(args);
+    failures = (await runSuper(args)) as number;
   } finally {
     const backend = runtime.backend;
     if (backend) {
       const report = await backend.report();
-      console.log(
-        report
-          ? `\n${formatRunReport({ ...report, hcu: hcuLedger.summary() }, (Date.now() - backendStartedAt) / 1000).join('\n')}`
-          : '\nfhekit: the FHE work ran in the `fhe dev up` stack; `fhe dev status` shows its counts.',
+      const lines = formatRunReport(
+        { ...report, hcu: hcuLedger.summary() },
+        (Date.now() - backendStartedAt) / 1000,
       );
+      if (hre.network.name !== 'hardhat') {
+        lines.push('  (counted by the `fhe dev up` stack over this run: its other clients included)');
+      }
+      console.log(`\n${lines.join('\n')}`);
       await backend.stop();
+      // Parity mode exists to catch the engine disagreeing with the plaintext semantics: that fails the run.
+      const mismatches = report.parity?.mismatches ?? 0;
+      if (mismatches > 0) console.log(`fhekit: ${mismatches} parity mismatch(es): the run fails.`);
+      failures += mismatches;
     }
   }
+  return failures;
 });

@@ -1,5 +1,6 @@
+import type { ComputeMode } from '../coprocessor/compute-mode.js';
 import type { CoprocessorMetrics } from '../coprocessor/metrics.js';
-import type { CoprocessorStore } from '../coprocessor/store.js';
+import type { CoprocessorStore, ParityMismatchRow } from '../coprocessor/store.js';
 import { recentTransactionTraces, type TransactionTrace } from '../trace/transaction-trace.js';
 import { formatMs, traceText } from '../ui/trace-text.js';
 
@@ -17,6 +18,10 @@ export interface FheRunReport {
   hcu?: { transactions: number; maxPerTransaction: number; total: number };
   /** The run's most expensive transactions, from the in-process store. */
   expensive?: ExpensiveTransactions;
+  /** How results were computed (default `real`). */
+  compute?: ComputeMode;
+  /** `parity` mode: engine results that disagree with the plaintext semantics (the run fails on any). */
+  parity?: { mismatches: number; latest: ParityMismatchRow[] };
 }
 
 export interface ExpensiveTransactions {
@@ -26,6 +31,12 @@ export interface ExpensiveTransactions {
 }
 
 const TOP = 5;
+
+const COMPUTE_TITLES: Record<ComputeMode, string> = {
+  real: 'real TFHE',
+  cleartext: 'cleartext compute (plaintext semantics, no TFHE engine)',
+  parity: 'parity compute (real TFHE checked against the plaintext semantics)',
+};
 
 /** Every transaction of the run with FHE work, ranked by HCU and by engine time. */
 export async function expensiveTransactions(store: CoprocessorStore): Promise<ExpensiveTransactions> {
@@ -82,7 +93,7 @@ function expensiveLines(expensive: ExpensiveTransactions): string[] {
 
 export function formatRunReport(report: FheRunReport, wallSeconds: number): string[] {
   const lines = [
-    `fhekit: real TFHE report (${wallSeconds.toFixed(1)} s since the backend started)`,
+    `fhekit: ${COMPUTE_TITLES[report.compute ?? 'real']} report (${wallSeconds.toFixed(1)} s since the backend started)`,
     `  FHE operations computed  ${report.computed}`,
     `  results reused           ${report.reused} (same handle produced again, e.g. after evm_revert)`,
     `  failed computations      ${report.failed}`,
@@ -95,5 +106,13 @@ export function formatRunReport(report: FheRunReport, wallSeconds: number): stri
     );
   }
   if (report.expensive) lines.push(...expensiveLines(report.expensive));
+  if (report.parity) {
+    lines.push(`  parity mismatches        ${report.parity.mismatches}`);
+    for (const m of report.parity.latest) {
+      lines.push(
+        `    ${m.op} → ${m.type} ${m.handle}: engine ${m.actual}, plaintext semantics ${m.expected}`,
+      );
+    }
+  }
   return lines;
 }

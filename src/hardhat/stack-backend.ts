@@ -7,13 +7,13 @@ import { FhekitError } from '../errors.js';
 import { readStackRecord, type StackRecord } from '../stack/stack-record.js';
 import type { FhevmBackend } from './backend.js';
 import type { Eip1193Provider } from './in-process-backend.js';
+import { readStackTotals, totalsSince } from './stack-report.js';
 
 export interface StackBackendOptions {
   networkName: string;
   rpcUrl: string | undefined;
   provider: Eip1193Provider;
   logger: Logger;
-  /** Where `fhe dev up` keeps its state (default `FHE_STATE_DIR`, else `.fhe`). */
   /** The stack's state directory (`FHE_STATE_DIR`, read by the plugin entry; default `.fhe`). */
   stateDir: string;
 }
@@ -55,6 +55,8 @@ export async function connectToStackBackend(options: StackBackendOptions): Promi
   const chainId = await client.getChainId();
   const { gatewayChainId, inputVerification, decryption } = await readGatewayDomains(client);
   options.logger.info({ stateDir, api: record.apiUrl }, 'using a running fhekit stack');
+  // The end-of-run report is the stack's work since now, read off its Prometheus counters.
+  const totalsAtStart = await readStackTotals(record.metricsUrl);
   const unavailable = (what: string) =>
     new FhekitError('FHE_DEBUGGER_UNAVAILABLE', `${what} needs the in-process backend.`, {
       hint: 'Run on the default `hardhat` network, or decrypt through userDecrypt*/publicDecrypt*.',
@@ -83,7 +85,10 @@ export async function connectToStackBackend(options: StackBackendOptions): Promi
     signDecryption: async () => {
       throw unavailable('fhevm.debugger.createDecryptionSignatures');
     },
-    report: async () => null,
+    report: async () => ({
+      ...totalsSince(totalsAtStart, await readStackTotals(record.metricsUrl)),
+      compute: record.compute,
+    }),
     stop: async () => {},
   };
 }

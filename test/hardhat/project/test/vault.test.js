@@ -109,4 +109,54 @@ describe('fhekit/hardhat on the in-process network', () => {
     const hcu = fhevm.computeTransactionHCU(receipt);
     assert.ok(hcu.globalHCU > 0 && hcu.maxHCUDepth > 0 && hcu.maxHCUDepth <= hcu.globalHCU);
   });
+
+  it('explains an input used by another signer (tryParseFhevmError), and names handle types', async () => {
+    const address = await vault.getAddress();
+    const builder = fhevm.createEncryptedInput(address, alice.address);
+    const input = await builder.add8(5).encrypt();
+    assert.equal(fhevm.typeof(ethers.hexlify(input.handles[0])), 'euint8');
+    // An explicit gas limit skips estimation, so the revert comes from a mined transaction.
+    const sent = vault.connect(bob).store(input.handles[0], input.inputProof, { gasLimit: 5_000_000 });
+    const error = await sent.then(
+      () => assert.fail('the transaction should revert'),
+      (e) => e,
+    );
+    const parsed = await fhevm.tryParseFhevmError(error, { encryptedInput: builder });
+    assert.equal(parsed?.name, 'InvalidSigner');
+    assert.equal(parsed.inputUserAddress, alice.address);
+    assert.equal(parsed.txUserAddress, bob.address);
+    assert.match(parsed.shortMessage, new RegExp(`made for user ${alice.address}`));
+    assert.equal(await fhevm.tryParseFhevmError(new Error('unrelated')), undefined);
+  });
+
+  it('describes the relayer it talks to (getRelayerMetadata)', async () => {
+    const metadata = await fhevm.getRelayerMetadata();
+    assert.equal(metadata.chainId, 31337);
+    assert.match(metadata.version, /^fhekit /);
+    assert.deepEqual(await fhevm.getCoprocessorConfig(await vault.getAddress()), {
+      ACLAddress: metadata.ACLAddress,
+      CoprocessorAddress: metadata.CoprocessorAddress,
+      KMSVerifierAddress: metadata.KMSVerifierAddress,
+    });
+  });
+
+  it('serves an impersonated account whose balance a test set', async () => {
+    const whale = '0x000000000000000000000000000000000000bEEF';
+    await hre.network.provider.send('hardhat_setBalance', [whale, '0xDE0B6B3A7640000']);
+    await hre.network.provider.send('hardhat_impersonateAccount', [whale]);
+    const signer = await ethers.getImpersonatedSigner(whale);
+    const handle = await storeValue(vault, signer, 120);
+    assert.equal(await fhevm.debugger.decryptEuint(EUINT8, handle), 121n);
+    assert.equal(await fhevm.publicDecryptEbool(await vault.lastIsBig()), true);
+    await hre.network.provider.send('hardhat_stopImpersonatingAccount', [whale]);
+  });
+
+  it('runs a hardhat-exposed style generated contract ($-prefixed)', async () => {
+    const exposed = await (await ethers.getContractFactory('$VaultMath')).deploy();
+    const address = await exposed.getAddress();
+    await fhevm.assertCoprocessorInitialized(exposed, '$VaultMath');
+    const input = await fhevm.createEncryptedInput(address, alice.address).add8(30).encrypt();
+    await (await exposed.$_addScalar(input.handles[0], input.inputProof, 12)).wait();
+    assert.equal(await fhevm.userDecryptEuint(EUINT8, await exposed.$lastResult(), address, alice), 42n);
+  });
 });
