@@ -54,6 +54,39 @@ export function inputHandle(
   ]);
 }
 
+/**
+ * The result handle of a binary op as FHEVMExecutor derives it on chain: keccak256(op ‖ lhs ‖ rhs ‖
+ * scalarByte ‖ acl ‖ uint256 chainId), bytes 21–31 replaced by the computed-handle metadata. Lets a
+ * test predict a handle before the transaction (`fhevm.debugger.createHandleCoder()`).
+ */
+export function binaryOpHandle(
+  op: number,
+  lhs: Hex,
+  rhs: Hex,
+  scalar: boolean,
+  resultType: FheType,
+  aclAddress: Address,
+  chainId: bigint,
+): Hex {
+  const hash = keccak256(
+    concat([
+      numberToHex(op, { size: 1 }),
+      lhs,
+      rhs,
+      numberToHex(scalar ? 1 : 0, { size: 1 }),
+      aclAddress,
+      numberToHex(chainId, { size: 32 }),
+    ]),
+  );
+  return concat([
+    slice(hash, 0, 21),
+    numberToHex(COMPUTED_INDEX, { size: 1 }),
+    numberToHex(chainId, { size: 8 }),
+    numberToHex(resultType, { size: 1 }),
+    numberToHex(HANDLE_VERSION, { size: 1 }),
+  ]);
+}
+
 export interface ParsedHandle {
   handle: Hex;
   type: FheType;

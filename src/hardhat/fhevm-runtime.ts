@@ -6,7 +6,7 @@ import {
   type RelayerEncryptedInput,
   type UserDecryptResults,
 } from '@zama-fhe/relayer-sdk/node';
-import { type Abi, type Address, getAddress, type Hex, isAddress, isHex, toHex, zeroAddress } from 'viem';
+import { type Abi, type Address, getAddress, type Hex, isAddress, toHex, zeroAddress } from 'viem';
 import { aclAbi, fhevmExecutorAbi, hcuLimitAbi, inputVerifierAbi, kmsVerifierAbi } from '../chain/abis.js';
 import { FhekitError } from '../errors.js';
 import { parseHandle } from '../fhevm/handles.js';
@@ -30,6 +30,8 @@ import {
   type RelayerMetadata,
   type SignerLike,
 } from './fhevm-types.js';
+import { createHandleCoder } from './handle-coder.js';
+import { checkHandle } from './handle-input.js';
 import { computeTransactionHcu } from './hcu.js';
 import type { Eip1193Provider } from './in-process-backend.js';
 
@@ -69,6 +71,19 @@ export class FhekitFhevmRuntime implements HardhatFhevmRuntimeEnvironment {
       decryptEuint: (type, handle) => this.debugDecrypt(handle, type),
       decryptEaddress: async (handle) =>
         getAddress(toHex(await this.debugDecrypt(handle, FhevmType.eaddress), { size: 20 })),
+      createHandleCoder: () => {
+        if (!this.connected) {
+          throw new FhekitError(
+            'FHE_BACKEND_NOT_STARTED',
+            'debugger.createHandleCoder() needs the chain id and ACL of the running backend.',
+            {
+              hint: 'Call it inside a test (the backend starts before mocha), or after `await fhevm.initializeCLIApi()`.',
+            },
+          );
+        }
+        const { backend } = this.connected;
+        return createHandleCoder(backend.addresses.acl, BigInt(backend.sdkConfig.chainId));
+      },
       createDecryptionSignatures: async (handles, values) => {
         const { backend } = await this.ready();
         return backend.signDecryption(
@@ -528,29 +543,6 @@ async function resolveAddress(target: AddressLike): Promise<Address> {
   const value =
     typeof target === 'string' ? target : 'getAddress' in target ? await target.getAddress() : await target;
   return checkAddress(value, 'contract address');
-}
-
-/** A bytes32 hex handle (Uint8Array accepted), optionally of the type the caller expects. */
-function checkHandle(handle: string | Uint8Array, expected?: FhevmType): Hex {
-  const hex = typeof handle === 'string' ? handle : toHex(handle);
-  if (!isHex(hex) || hex.length !== 66) {
-    throw new FhekitError('FHE_HANDLE_MALFORMED', `Not a bytes32 handle: '${hex}'.`, {
-      hint: 'Pass the handle a contract returned (a 0x-prefixed 32-byte hex string).',
-    });
-  }
-  if (expected !== undefined && BigInt(hex) !== 0n) {
-    const { type } = parseHandle(hex);
-    if (type !== expected) {
-      throw new FhekitError(
-        'FHE_HANDLE_TYPE_MISMATCH',
-        `Handle ${hex} holds a ${FhevmType[type] ?? `type ${type}`}, not a ${FhevmType[expected]}.`,
-        {
-          hint: 'Decrypt it with the helper of its type (userDecryptEbool, userDecryptEuint(FhevmType.euintN, …), …).',
-        },
-      );
-    }
-  }
-  return hex.toLowerCase() as Hex;
 }
 
 function clearValueOf(results: Record<string, unknown>, handle: Hex): unknown {

@@ -11,6 +11,7 @@ import type {
   RelayerEncryptedInput,
   UserDecryptResults,
 } from '@zama-fhe/relayer-sdk/node';
+import type { FhevmHandleCoder } from './handle-coder.js';
 
 /** Encrypted value kinds; the numbers are the fhEVM `FheType` codes. */
 export enum FhevmType {
@@ -140,6 +141,8 @@ export interface HardhatFhevmRuntimeDebugger {
   decryptEbool(handleBytes32: bigint | string): Promise<boolean>;
   decryptEuint(fhevmType: FhevmTypeEuint, handleBytes32: bigint | string): Promise<bigint>;
   decryptEaddress(handleBytes32: bigint | string): Promise<`0x${string}`>;
+  /** Predicts binary-op result handles as FHEVMExecutor derives them (`fheAdd(lhs, rhs, scalar)`, …). */
+  createHandleCoder(): FhevmHandleCoder;
   /** KMS signatures over (handles, clear values), as `FHE.checkSignatures` verifies them. */
   createDecryptionSignatures(
     handlesBytes32Hex: string[],

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployFixture } from '../../src/chain/fixtures.js';
 import { connectToStack, type StackClient } from '../../src/client/stack-client.js';
 import { FheType } from '../../src/fhevm/fhe-types.js';
+import { binaryOpHandle } from '../../src/fhevm/handles.js';
 import { FheOp } from '../../src/fhevm/operations.js';
 import { readStackRecord } from '../../src/stack/stack-record.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
@@ -63,6 +64,11 @@ describe('a stack with --compute cleartext --inputs direct', () => {
     const control = await publish('inputEbool', [input.handles[2], input.inputProof]);
     const sum = await publish('binary', [FheOp.Add, a, b, false]);
     const chosen = await publish('select', [control, a, sum]);
+    // The executor's handle derivation, predicted off chain (what `debugger.createHandleCoder` uses).
+    const { acl } = stack.chain.addresses;
+    const chainId = BigInt(stack.chain.chainId);
+    expect(binaryOpHandle(FheOp.Add, a, b, false, FheType.Uint8, acl, chainId)).toBe(sum);
+    expect(binaryOpHandle(FheOp.Add, b, a, false, FheType.Uint8, acl, chainId)).not.toBe(sum);
 
     const sdk = await createInstance(stack.sdkConfig() as FhevmInstanceConfig);
     const decrypted = await sdk.publicDecrypt([a, control, sum, chosen]);

@@ -158,5 +158,16 @@ describe('fhekit/hardhat on the in-process network', () => {
     const input = await fhevm.createEncryptedInput(address, alice.address).add8(30).encrypt();
     await (await exposed.$_addScalar(input.handles[0], input.inputProof, 12)).wait();
     assert.equal(await fhevm.userDecryptEuint(EUINT8, await exposed.$lastResult(), address, alice), 42n);
+    // The handle the executor derived, predicted off chain (FHE.fromExternal keeps the input's handle).
+    const scalar = `0x${(12).toString(16).padStart(64, '0')}`;
+    const coder = fhevm.debugger.createHandleCoder();
+    assert.equal(
+      coder.fheAdd(ethers.hexlify(input.handles[0]), scalar, true),
+      (await exposed.$lastResult()).toLowerCase(),
+    );
+    assert.notEqual(
+      coder.fheSub(ethers.hexlify(input.handles[0]), scalar, true),
+      (await exposed.$lastResult()).toLowerCase(),
+    );
   });
 });
