@@ -85,6 +85,13 @@ export interface LocalKms {
   userDecrypt(request: UserDecryptRequest): Promise<UserDecryption>;
   /** The same, answered as relayer-sdk expects: plaintexts signcrypted to the request's ML-KEM key. */
   userDecryptShares(request: UserDecryptRequest): Promise<UserDecryptShare[]>;
+  /**
+   * The developer's debugger on a local stack (its API token holder): clear values of any handles,
+   * without the ACL, as the Hardhat plugin's `debugger.decrypt*` promise.
+   */
+  debugDecrypt(handles: readonly string[]): Promise<bigint[]>;
+  /** PublicDecryptVerification signatures over (handles, abi-encoded values), for oracle-style tests. */
+  signDecryption(handles: readonly Hex[], values: readonly bigint[]): Promise<Hex[]>;
 }
 
 export function createLocalKms(options: LocalKmsOptions): LocalKms {
@@ -151,6 +158,18 @@ export function createLocalKms(options: LocalKmsOptions): LocalKms {
     return parsed.map((h, i) => decryptWithClientKey(h.type, bytes[i]!, options.clientKey));
   }
 
+  const sign = (handles: readonly Hex[], decryptedResult: Hex) =>
+    Promise.all(
+      options.signers.map((signer) =>
+        signPublicDecryptVerification(signer, options.domain, handles, decryptedResult),
+      ),
+    );
+  const encodeValues = (values: readonly bigint[]) =>
+    encodeAbiParameters(
+      values.map(() => ({ type: 'uint256' })),
+      values,
+    );
+
   return {
     async publicDecrypt(handles) {
       const parsed = parseRequestHandles(handles);
@@ -159,19 +178,16 @@ export function createLocalKms(options: LocalKmsOptions): LocalKms {
       }
       const values = await decrypt(parsed);
       const ordered = parsed.map((h) => h.handle);
-      const decryptedResult = encodeAbiParameters(
-        values.map(() => ({ type: 'uint256' })),
-        values,
-      );
-      const signatures = await Promise.all(
-        options.signers.map((signer) =>
-          signPublicDecryptVerification(signer, options.domain, ordered, decryptedResult),
-        ),
-      );
+      const decryptedResult = encodeValues(values);
+      const signatures = await sign(ordered, decryptedResult);
       return { handles: ordered, values, decryptedResult, signatures, extraData: PUBLIC_DECRYPT_EXTRA_DATA };
     },
 
     userDecrypt: authorizeAndDecrypt,
+
+    debugDecrypt: async (handles) => decrypt(parseRequestHandles(handles)),
+
+    signDecryption: async (handles, values) => sign(handles, encodeValues(values)),
 
     async userDecryptShares(request) {
       if (options.signers.length !== 1) {

@@ -17,6 +17,7 @@ import {
   readDirectInputRequest,
   readInputProofRequest,
   readPublicDecryptRequest,
+  readSignDecryptionRequest,
   readUserDecryptRequest,
 } from './wire.js';
 
@@ -95,6 +96,8 @@ const OPERATIONS: readonly Operation[] = [
  * same body as `user-decrypt` and returns the plaintexts in clear, for clients without the SDK; because
  * that body is what the SDK sends (and anyone who saw one could replay it), it also needs the stack's token.
  * `POST /fhekit/direct-input` (same token) has the stack encrypt and sign plaintexts (`--inputs direct`).
+ * `POST /fhekit/debug-decrypt` and `/fhekit/sign-decryption` (same token) are the Hardhat debugger's:
+ * clear values without the ACL, and KMS signatures over given values.
  * `GET /ui` is the stack's web page; the data it shows comes from `GET /fhekit/ui/*` (same token).
  */
 export async function startRelayer(options: RelayerOptions): Promise<RelayerHandle> {
@@ -156,6 +159,18 @@ export async function startRelayer(options: RelayerOptions): Promise<RelayerHand
         return sendJson(res, 200, await options.webUi.transactions());
       if (view === 'trace' && txHash !== undefined && extra === undefined)
         return sendJson(res, 200, await options.webUi.trace(txHash));
+    }
+    if (req.method === 'POST' && path === '/fhekit/debug-decrypt') {
+      checkApiToken(req.headers.authorization, tokenDigest);
+      const handles = readPublicDecryptRequest(await readJson(req, maxBodyBytes, DECRYPT_SIZE_HINT));
+      const values = await options.kms.debugDecrypt(handles);
+      return sendJson(res, 200, { values: values.map(String) });
+    }
+    if (req.method === 'POST' && path === '/fhekit/sign-decryption') {
+      checkApiToken(req.headers.authorization, tokenDigest);
+      const body = await readJson(req, maxBodyBytes, DECRYPT_SIZE_HINT);
+      const { handles, values } = readSignDecryptionRequest(body);
+      return sendJson(res, 200, { signatures: await options.kms.signDecryption(handles, values) });
     }
     if (req.method === 'POST' && path === '/fhekit/user-decrypt') {
       checkApiToken(req.headers.authorization, tokenDigest);

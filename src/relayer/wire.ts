@@ -179,6 +179,22 @@ export function readPublicDecryptRequest(body: Json): Hex[] {
   });
 }
 
+/** `POST /fhekit/sign-decryption`: handles and the clear values to sign for them, one each. */
+export function readSignDecryptionRequest(body: Json): { handles: Hex[]; values: bigint[] } {
+  const r = new Reader(body);
+  const values = (r.array('values') ?? []).map((value, i) => r.uint(`values[${i}]`, value ?? null) ?? 0n);
+  r.done();
+  const handles = readPublicDecryptRequest(body);
+  if (handles.length !== values.length) {
+    throw new RelayerRequestError(
+      'RELAYER_VALIDATION_FAILED',
+      `${handles.length} handles but ${values.length} values.`,
+      [{ field: 'values', issue: 'must have one value per handle' }],
+    );
+  }
+  return { handles, values };
+}
+
 /** `user-decrypt` and (with `delegated`) `delegated-user-decrypt` bodies. */
 export function readUserDecryptRequest(body: Json, delegated: boolean): UserDecryptRequest {
   const r = new Reader(body);

@@ -42,6 +42,8 @@ const kms: LocalKms = {
     calls.userDecrypt.push(request);
     return [SHARE];
   },
+  debugDecrypt: async (handles) => handles.map(() => 77n),
+  signDecryption: async () => [SIGNATURE],
 };
 
 const accepted: AcceptedInput = {

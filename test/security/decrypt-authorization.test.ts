@@ -1,7 +1,9 @@
+import { encodeAbiParameters, type Hex, recoverTypedDataAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { aclAbi } from '../../src/chain/abis.js';
 import { signUserDecryptRequest } from '../../src/client/stack-client.js';
+import { publicDecryptTypedData } from '../../src/kms/kms-eip712.js';
 import { until } from '../coprocessor/helpers.js';
 import { type AttackStack, MINTED, startAttackStack } from './attack-stack.js';
 
@@ -90,6 +92,37 @@ describe('decryption authorization under attack', () => {
     }
     const direct = await call('/fhekit/user-decrypt', body, { Authorization: `Bearer ${s.apiToken}` });
     expect(direct.body.error?.code).toBe('KMS_NOT_ALLOWED');
+  });
+
+  it("keeps the Hardhat debugger's routes (clear values without the ACL, KMS signatures) to the token holder", async () => {
+    const decryptBody = { ciphertextHandles: [s.otherBalance] };
+    const signBody = { ciphertextHandles: [s.balance], values: ['7'] };
+    for (const [path, body] of [
+      ['/fhekit/debug-decrypt', decryptBody],
+      ['/fhekit/sign-decryption', signBody],
+    ] as const) {
+      const refused = await call(path, body, { Authorization: 'Bearer 00' });
+      expect(refused.status).toBe(401);
+      expect(refused.body.error?.code).toBe('RELAYER_UNAUTHORIZED');
+    }
+    const owner = { Authorization: `Bearer ${s.apiToken}` };
+    // The token holder is the developer of this local stack: any handle, whoever the ACL allows.
+    const decrypted = await call('/fhekit/debug-decrypt', { ciphertextHandles: [s.balance] }, owner);
+    expect(decrypted.body).toEqual({ values: [String(MINTED)] });
+    const signed = await call('/fhekit/sign-decryption', signBody, owner);
+    expect(signed.status).toBe(200);
+    const { gateway, signers } = s.stack.chain;
+    const typedData = publicDecryptTypedData(
+      { gatewayChainId: BigInt(gateway.chainId), decryptionAddress: gateway.decryption },
+      [s.balance],
+      encodeAbiParameters([{ type: 'uint256' }], [7n]),
+    );
+    const signatures = signed.body.signatures as Hex[];
+    expect(await recoverTypedDataAddress({ ...typedData, signature: signatures[0]! })).toBe(
+      signers.kms.address,
+    );
+    const mismatched = await call('/fhekit/sign-decryption', { ...signBody, values: [] }, owner);
+    expect(mismatched.status).toBe(400);
   });
 
   it('refuses every tampered field of a signed user-decrypt request', async () => {

@@ -9,6 +9,7 @@ import { connectToStack, type StackClient } from '../../src/client/stack-client.
 import { FheType } from '../../src/fhevm/fhe-types.js';
 import { binaryOpHandle } from '../../src/fhevm/handles.js';
 import { FheOp } from '../../src/fhevm/operations.js';
+import { connectToStackBackend } from '../../src/hardhat/stack-backend.js';
 import { readStackRecord } from '../../src/stack/stack-record.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
 import { stateDirLayout } from '../../src/state-dir.js';
@@ -82,6 +83,28 @@ describe('a stack with --compute cleartext --inputs direct', () => {
     expect(status.modes).toEqual({ compute: 'cleartext', inputs: 'direct' });
     expect(status.coprocessor).toMatchObject({ cleartextHandles: 2, parityMismatches: 0 });
     expect(readStackRecord(stateDir)).toMatchObject({ compute: 'cleartext', inputs: 'direct' });
+  });
+
+  it("serves the Hardhat plugin's debugger on --network fhekit (clear values, KMS signatures)", async () => {
+    const input = await client.directInput(ops.address, stack.chain.deployer.address, [
+      { type: FheType.Uint8, value: 9n },
+    ]);
+    const a = await publish('inputEuint8', [input.handles[0], input.inputProof]);
+    const doubled = await publish('binary', [FheOp.Add, a, a, false]);
+    const backend = await connectToStackBackend({
+      networkName: 'fhekit',
+      rpcUrl: stack.chain.rpcUrl,
+      provider: { request: (args) => stack.chain.publicClient.request(args as never) },
+      logger: pino({ level: 'silent' }),
+      stateDir,
+    });
+    // Bypasses the ACL (nobody was allowed on `doubled`): the local developer's debugger.
+    expect(await backend.debugDecrypt(doubled)).toBe(18n);
+    const [signature] = await backend.signDecryption([doubled], [18n]);
+    expect(signature).toMatch(/^0x[0-9a-f]{130}$/);
+    await expect(backend.debugDecrypt(`0x${'00'.repeat(31)}05`)).rejects.toMatchObject({
+      code: 'FHE_HANDLE_MALFORMED',
+    });
   });
 
   it('refuses a direct input without the stack’s API token', async () => {
