@@ -9,7 +9,6 @@ import {
   createWalletClient,
   custom,
   defineChain,
-  encodeAbiParameters,
   type Hex,
   parseEther,
 } from 'viem';
@@ -23,19 +22,11 @@ import { createCleartextEvaluator } from '../engine/cleartext-evaluator.js';
 import { decodeClientKey } from '../engine/codec/client-key-codec.js';
 import type { FheEvaluator } from '../engine/evaluator.js';
 import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
-import { encryptToStoredBytes } from '../engine/secret-key-encryption.js';
-import { parseHandle } from '../fhevm/handles.js';
 import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
-import { createInputService } from '../inputs/input-service.js';
-import { startInputWorker } from '../inputs/input-worker.js';
 import { ensureKeyset, type KeygenProgress } from '../keys/ensure-keyset.js';
 import { loadKeyset } from '../keys/load-keyset.js';
-import { createOnChainAclReader } from '../kms/acl-reader.js';
-import { signPublicDecryptVerification } from '../kms/kms-eip712.js';
-import { createLocalKms } from '../kms/local-kms.js';
-import { startRelayer } from '../relayer/server.js';
+import { startGatewayApi } from '../stack/gateway-api.js';
 import { stateDirLayout } from '../state-dir.js';
-import { decryptWithClientKey } from '../tfhe/client-ciphertexts.js';
 import type { FhevmBackend } from './backend.js';
 import { waitForStoredHandles } from './handle-waiter.js';
 import { reportFromMetrics } from './run-report.js';
@@ -85,8 +76,6 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
     await ensureKeyset({ dir: options.keysDir, onProgress: options.onKeygenProgress });
     const keyset = loadKeyset(options.keysDir);
     const clientKey = TfheClientKey.safe_deserialize(keyset.read('clientKey'), SERIALIZATION_LIMIT);
-    const publicKey = keyset.read('publicKey');
-    const crs = keyset.read('crs');
     const evaluationKeys = keyset.read('evaluationKeys');
 
     const transport = custom(options.provider);
@@ -140,48 +129,31 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
     });
     stops.push(() => coprocessor.stop());
 
-    const inputWorker = startInputWorker({ publicKey, crs, expansion: { evaluationKeys } });
-    stops.push(() => inputWorker.stop());
-    const hostChainId = BigInt(options.chainId);
-    const gatewayChainId = BigInt(gateway.chainId);
-    const inputs = createInputService({
-      ...(options.inputs === 'proven'
-        ? {}
-        : { encryptDirect: (type, value) => encryptToStoredBytes(value, type, glweKey) }),
-      hostChainId,
-      aclAddress: HOST_ADDRESSES.acl,
-      domain: { gatewayChainId, inputVerificationAddress: gateway.inputVerification },
-      signers: [signers.coprocessor],
-      verifier: inputWorker.verifier,
-      expander: inputWorker.expander,
-      store: coprocessor,
-    });
-    const decryptionDomain = { gatewayChainId, decryptionAddress: gateway.decryption };
     const waitTimeoutMs = options.waitTimeoutMs ?? 300_000;
-    const kms = createLocalKms({
-      hostChainId,
-      domain: decryptionDomain,
-      signers: [signers.kms],
+    const api = await startGatewayApi({
+      keyset,
       clientKey,
-      acl: createOnChainAclReader(publicClient, HOST_ADDRESSES.acl),
-      ciphertexts: coprocessor.store,
-      aclHistory: coprocessor.store,
-      waitTimeoutMs,
+      hostChainId: BigInt(options.chainId),
+      aclAddress: HOST_ADDRESSES.acl,
+      gateway,
+      signers,
+      publicClient,
+      inputSink: coprocessor,
+      store: coprocessor.store,
+      inputs: options.inputs === 'proven' ? 'proven' : 'direct',
+      glweKey: () => glweKey,
+      decryptTimeoutMs: waitTimeoutMs,
+      apiHost: '127.0.0.1',
+      apiPort: 0,
       // Tests move time with evm_increaseTime: validity windows follow the chain, not the wall clock.
       now: async () => (await publicClient.getBlock({ blockTag: 'latest' })).timestamp,
-    });
-    const relayer = await startRelayer({
-      host: '127.0.0.1',
-      port: 0,
-      inputs,
-      kms,
-      keys: { publicKey, crs },
       // The SDK shares this thread and blocks it for minutes while proving inputs on a busy machine; a
       // socket the server drops meanwhile would fail the SDK's next request (ECONNRESET).
       keepAliveTimeoutMs: 60 * 60_000,
-      logger: logger.child({ component: 'relayer' }),
+      logger,
     });
-    stops.push(() => relayer.stop());
+    for (const service of api.services) stops.push(() => service.stop());
+    const { relayer, inputs, kms } = api;
 
     const waitForHandles = (handles: readonly Hex[]) =>
       waitForStoredHandles({ publicClient, store: coprocessor.store, handles, timeoutMs: waitTimeoutMs });
@@ -208,16 +180,10 @@ export async function startInProcessBackend(options: InProcessBackendOptions): P
         : { acceptDirectInput: (request) => inputs.acceptDirectInput(request) }),
       async debugDecrypt(handle) {
         await waitForHandles([handle]);
-        const stored = await coprocessor.store.getCiphertext(handle);
-        return decryptWithClientKey(parseHandle(handle).type, stored!.bytes, clientKey);
+        const [value] = await kms.debugDecrypt([handle]);
+        return value!;
       },
-      async signDecryption(handles, values) {
-        const encoded = encodeAbiParameters(
-          values.map(() => ({ type: 'uint256' })),
-          [...values],
-        );
-        return [await signPublicDecryptVerification(signers.kms, decryptionDomain, handles, encoded)];
-      },
+      signDecryption: (handles, values) => kms.signDecryption(handles, values),
       report: async () => ({
         ...(await reportFromMetrics(coprocessor.metrics, coprocessor.store)),
         compute,

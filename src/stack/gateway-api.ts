@@ -6,11 +6,11 @@ import type { StackSigners } from '../chain/signers.js';
 import type { CoprocessorStore } from '../coprocessor/store.js';
 import { decodeClientKey } from '../engine/codec/client-key-codec.js';
 import { encryptToStoredBytes } from '../engine/secret-key-encryption.js';
-import { createInputService, type InputStore } from '../inputs/input-service.js';
+import { createInputService, type InputService, type InputStore } from '../inputs/input-service.js';
 import { startInputWorker } from '../inputs/input-worker.js';
 import type { Keyset } from '../keys/load-keyset.js';
 import { createOnChainAclReader } from '../kms/acl-reader.js';
-import { createLocalKms } from '../kms/local-kms.js';
+import { createLocalKms, type LocalKms } from '../kms/local-kms.js';
 import { type RelayerHandle, type RelayerOptions, startRelayer } from '../relayer/server.js';
 import type { Service } from '../runtime/service.js';
 import type { InputMode } from './stack-defaults.js';
@@ -34,7 +34,12 @@ export interface GatewayApiConfig {
   decryptTimeoutMs?: number;
   apiPort?: number;
   apiHost?: string;
-  apiToken: string;
+  /** The `/fhekit/` routes' secret; without one they refuse every request (the Hardhat plugin needs none). */
+  apiToken?: string;
+  /** Clock in seconds for user-decrypt validity (default: wall clock; the Hardhat plugin: chain time). */
+  now?: () => Promise<bigint>;
+  /** Idle keep-alive of the API's sockets (a client in the same process may block the loop for minutes). */
+  keepAliveTimeoutMs?: number;
   /** Data behind the `/ui` page (the stack that runs the coprocessor in the same process has it). */
   webUi?: RelayerOptions['webUi'];
   logger: Logger;
@@ -44,6 +49,9 @@ export interface GatewayApi {
   /** In start order; stop them in reverse. */
   services: [inputWorker: Service, relayer: RelayerHandle];
   relayer: RelayerHandle;
+  /** For callers in the same process (the Hardhat plugin's direct inputs and debugger). */
+  inputs: InputService;
+  kms: LocalKms;
 }
 
 /** The GLWE secret key of a keyset's client key, decoded on first use (cleartext and direct modes use it). */
@@ -88,6 +96,7 @@ export async function startGatewayApi(config: GatewayApiConfig): Promise<Gateway
       ciphertexts: config.store,
       aclHistory: config.store,
       ...(config.decryptTimeoutMs === undefined ? {} : { waitTimeoutMs: config.decryptTimeoutMs }),
+      ...(config.now === undefined ? {} : { now: config.now }),
     });
     const relayer = await startRelayer({
       ...(config.apiPort === undefined ? {} : { port: config.apiPort }),
@@ -95,11 +104,12 @@ export async function startGatewayApi(config: GatewayApiConfig): Promise<Gateway
       inputs,
       kms,
       keys: { publicKey, crs },
-      apiToken: config.apiToken,
+      ...(config.apiToken === undefined ? {} : { apiToken: config.apiToken }),
+      ...(config.keepAliveTimeoutMs === undefined ? {} : { keepAliveTimeoutMs: config.keepAliveTimeoutMs }),
       ...(config.webUi === undefined ? {} : { webUi: config.webUi }),
       logger: config.logger.child({ component: 'relayer' }),
     });
-    return { services: [inputWorker, relayer], relayer };
+    return { services: [inputWorker, relayer], relayer, inputs, kms };
   } catch (error) {
     await inputWorker.stop();
     throw error;
