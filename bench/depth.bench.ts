@@ -6,6 +6,7 @@
  * KS+PBS time measured here: Σ over rounds ⌈width / threads⌉ × t_PBS. Then the confidential transfer
  * on euint64 (ge, select, then sub and add side by side), also with the automatic choice.
  */
+
 import { availableParallelism, loadavg } from 'node:os';
 import type { TfheClientKey } from 'node-tfhe';
 import type { RadixCiphertext } from '../src/engine/block.js';
@@ -22,6 +23,7 @@ import { bitsOf, FheType, nameOf } from '../src/fhevm/fhe-types.js';
 import { FheOp, opName } from '../src/fhevm/operations.js';
 import { plaintextResult } from '../src/fhevm/plaintext-semantics.js';
 import { decryptWithClientKey, encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
+import { checkedTransfer } from './confidential-transfer.js';
 
 export interface DepthBenchOptions {
   evaluationKeys: Uint8Array;
@@ -205,7 +207,7 @@ export async function benchDepth(options: DepthBenchOptions): Promise<void> {
         ];
       }
       const started = performance.now();
-      await transferOnPool(pool, from, to, amount, clientKey);
+      await checkedTransfer(pool, clientKey, from, to, amount);
       const poolMs = performance.now() - started;
       transferRow([
         'confidential transfer euint64',
@@ -229,34 +231,6 @@ export async function benchDepth(options: DepthBenchOptions): Promise<void> {
   } finally {
     await Promise.all([...pools.values()].map((p) => p.stop()));
   }
-}
-
-async function transferOnPool(
-  pool: PooledEvaluator,
-  from: FhevmOperand,
-  to: FhevmOperand,
-  amount: FhevmOperand,
-  clientKey: TfheClientKey,
-): Promise<void> {
-  const U64 = FheType.Uint64;
-  const [ok, zero] = await Promise.all([
-    pool.compute({ op: FheOp.Ge, resultType: FheType.Bool, operands: [from, amount] }),
-    pool.compute({ op: FheOp.TrivialEncrypt, resultType: U64, operands: [{ scalar: 0n }] }),
-  ]);
-  const moved: FhevmOperand = {
-    type: U64,
-    ciphertext: await pool.compute({
-      op: FheOp.IfThenElse,
-      resultType: U64,
-      operands: [{ type: FheType.Bool, ciphertext: ok }, amount, { type: U64, ciphertext: zero }],
-    }),
-  };
-  const balances = await Promise.all([
-    pool.compute({ op: FheOp.Sub, resultType: U64, operands: [from, moved] }),
-    pool.compute({ op: FheOp.Add, resultType: U64, operands: [to, moved] }),
-  ]);
-  const [newFrom, newTo] = balances.map((c) => decryptWithClientKey(U64, c, clientKey));
-  if (newFrom !== 700n || newTo !== 350n) throw new Error(`transfer decrypted to ${newFrom}, ${newTo}`);
 }
 
 function warmup(clientKey: TfheClientKey) {

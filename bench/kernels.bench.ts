@@ -4,6 +4,7 @@
  * 1 thread), and the ERC-7984 confidential transfer on euint64 per kernel on a pool of 1 and of all
  * threads. node-tfhe's KS+PBS comes from the caller's run (or this one's, when run alone).
  */
+
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +21,8 @@ import { lutOf } from '../src/engine/pbs/lut.js';
 import { createPooledEvaluator, type PooledEvaluator } from '../src/engine/pool/pooled-evaluator.js';
 import { FheType } from '../src/fhevm/fhe-types.js';
 import { SERIALIZATION_LIMIT } from '../src/fhevm/limits.js';
-import { FheOp } from '../src/fhevm/operations.js';
-import { decryptWithClientKey, encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
+import { encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
+import { checkedTransfer } from './confidential-transfer.js';
 
 export interface KernelBenchOptions {
   evaluationKeys: Uint8Array;
@@ -50,29 +51,6 @@ function timeBootstrap(bootstrapper: Bootstrapper, lwe: BigUint64Array, reps: nu
     cpu.push((after.user + after.system) / 1000);
   }
   return { cpuMs: median(cpu), wallMs: median(wall), minMs: Math.min(...wall) };
-}
-
-/** ge, select, then sub and add side by side: what an ERC-7984 transfer asks of the coprocessor. */
-async function transfer(pool: PooledEvaluator, clientKey: TfheClientKey, operands: FhevmOperand[]) {
-  const [from, to, amount] = operands as [FhevmOperand, FhevmOperand, FhevmOperand];
-  const [ok, zero] = await Promise.all([
-    pool.compute({ op: FheOp.Ge, resultType: FheType.Bool, operands: [from, amount] }),
-    pool.compute({ op: FheOp.TrivialEncrypt, resultType: U64, operands: [{ scalar: 0n }] }),
-  ]);
-  const moved: FhevmOperand = {
-    type: U64,
-    ciphertext: await pool.compute({
-      op: FheOp.IfThenElse,
-      resultType: U64,
-      operands: [{ type: FheType.Bool, ciphertext: ok }, amount, { type: U64, ciphertext: zero }],
-    }),
-  };
-  const [newFrom, newTo] = await Promise.all([
-    pool.compute({ op: FheOp.Sub, resultType: U64, operands: [from, moved] }),
-    pool.compute({ op: FheOp.Add, resultType: U64, operands: [to, moved] }),
-  ]);
-  const balances = [newFrom, newTo].map((c) => decryptWithClientKey(U64, c, clientKey));
-  if (balances[0] !== 700n || balances[1] !== 350n) throw new Error(`transfer decrypted to ${balances}`);
 }
 
 function printTable(header: string[], rows: string[][]): void {
@@ -149,7 +127,7 @@ export async function benchKernels(options: KernelBenchOptions): Promise<void> {
     for (const kernel of kernels) {
       for (const threads of all > 1 ? [1, all] : [1]) {
         const pool = await createPooledEvaluator({ evaluationKeys: options.evaluationKeys, threads, kernel });
-        await transfer(pool, clientKey, operands); // warm-up
+        await checkedTransfer(pool, clientKey, ...(operands as [FhevmOperand, FhevmOperand, FhevmOperand])); // warm-up
         pools.push({ kernel, pool, wall: [], cores: [] });
       }
     }
@@ -157,7 +135,11 @@ export async function benchKernels(options: KernelBenchOptions): Promise<void> {
       for (const entry of pools) {
         const cpu = process.cpuUsage();
         const started = performance.now();
-        await transfer(entry.pool, clientKey, operands);
+        await checkedTransfer(
+          entry.pool,
+          clientKey,
+          ...(operands as [FhevmOperand, FhevmOperand, FhevmOperand]),
+        );
         const wallMs = performance.now() - started;
         const used = process.cpuUsage(cpu);
         entry.wall.push(wallMs);

@@ -10,7 +10,8 @@ import type { FhevmOperand } from '../src/engine/evaluator.js';
 import { createPooledEvaluator, type PooledEvaluator } from '../src/engine/pool/pooled-evaluator.js';
 import { FheType } from '../src/fhevm/fhe-types.js';
 import { FheOp } from '../src/fhevm/operations.js';
-import { decryptWithClientKey, encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
+import { encryptWithClientKey } from '../src/tfhe/client-ciphertexts.js';
+import { checkedTransfer } from './confidential-transfer.js';
 
 export interface PoolBenchOptions {
   evaluationKeys: Uint8Array;
@@ -52,26 +53,7 @@ export async function benchPool(options: PoolBenchOptions): Promise<void> {
   const amount = encrypt(U64, 300n);
   const xor = { op: FheOp.BitXor, resultType: U64, operands: [a, b] };
 
-  const transfer = async (pool: PooledEvaluator) => {
-    const [ok, zero] = await Promise.all([
-      pool.compute({ op: FheOp.Ge, resultType: FheType.Bool, operands: [from, amount] }),
-      pool.compute({ op: FheOp.TrivialEncrypt, resultType: U64, operands: [{ scalar: 0n }] }),
-    ]);
-    const moved: FhevmOperand = {
-      type: U64,
-      ciphertext: await pool.compute({
-        op: FheOp.IfThenElse,
-        resultType: U64,
-        operands: [{ type: FheType.Bool, ciphertext: ok }, amount, { type: U64, ciphertext: zero }],
-      }),
-    };
-    const [newFrom, newTo] = await Promise.all([
-      pool.compute({ op: FheOp.Sub, resultType: U64, operands: [from, moved] }),
-      pool.compute({ op: FheOp.Add, resultType: U64, operands: [to, moved] }),
-    ]);
-    const balances = [newFrom, newTo].map((c) => decryptWithClientKey(U64, c, clientKey));
-    if (balances[0] !== 700n || balances[1] !== 350n) throw new Error(`transfer decrypted to ${balances}`);
-  };
+  const transfer = (pool: PooledEvaluator) => checkedTransfer(pool, clientKey, from, to, amount);
 
   // Both pools stay up and take turns, so the machine's load (shared with other jobs) hits both alike.
   const all = availableParallelism();
