@@ -14,38 +14,45 @@ import { readStackReport } from '../../src/stack/stack-status.js';
 import { type Stack, startStack } from '../../src/stack/start-stack.js';
 import { stateDirLayout } from '../../src/state-dir.js';
 import { SOLC_CACHE_DIR } from '../chain/fixture-chain.js';
-import { startTestPostgres, type TestPostgres } from '../postgres-cluster.js';
+import { startTestPostgres } from '../postgres-cluster.js';
 import { TEST_KEYS_DIR } from '../test-keys.js';
 import { type HandleOps, publishHandle } from './publish-handle.js';
 
+/** A stack on a fresh database of a throwaway cluster (cleartext compute: what is checked is the plumbing). */
+async function startPostgresStack(inputs: 'direct' | 'proven') {
+  const cluster = await startTestPostgres();
+  const url = await cluster.createDatabase();
+  const stateDir = mkdtempSync(join(tmpdir(), 'fhekit-pg-stack-'));
+  const stack = await startStack({
+    stateDir,
+    keysDir: TEST_KEYS_DIR,
+    compute: 'cleartext',
+    inputs,
+    databaseUrl: url,
+    rpcPort: 0,
+    apiPort: 0,
+    metricsPort: 0,
+    logger: pino({ level: 'silent' }),
+  });
+  const stop = async () => {
+    await stack.stop();
+    await cluster.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  return { cluster, url, stateDir, stack, stop };
+}
+
 /** `fhe dev up --database-url`: the listener, the worker and the API of one process on PostgreSQL. */
 describe('a stack on PostgreSQL', () => {
-  let cluster: TestPostgres;
   let stack: Stack;
   let stateDir: string;
   let url: string;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    cluster = await startTestPostgres();
-    url = await cluster.createDatabase();
-    stateDir = mkdtempSync(join(tmpdir(), 'fhekit-pg-stack-'));
-    stack = await startStack({
-      stateDir,
-      keysDir: TEST_KEYS_DIR,
-      compute: 'cleartext',
-      inputs: 'direct',
-      databaseUrl: url,
-      rpcPort: 0,
-      apiPort: 0,
-      metricsPort: 0,
-      logger: pino({ level: 'silent' }),
-    });
+    ({ stack, stateDir, url, stop } = await startPostgresStack('direct'));
   });
-  afterAll(async () => {
-    await stack?.stop();
-    await cluster?.stop();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
-  });
+  afterAll(() => stop?.());
 
   it('stores inputs and results in the database, the KMS decrypts from it, and dev status reads it', async () => {
     const ops = (await deployFixture(stack.chain, 'HandleOps', [], {
@@ -82,31 +89,15 @@ describe('a stack on PostgreSQL', () => {
 });
 
 describe('fhe coprocessor api beside a stack on PostgreSQL', () => {
-  let cluster: TestPostgres;
   let stack: Stack;
   let stateDir: string;
   let url: string;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    cluster = await startTestPostgres();
-    url = await cluster.createDatabase();
-    stateDir = mkdtempSync(join(tmpdir(), 'fhekit-pg-api-'));
-    stack = await startStack({
-      stateDir,
-      keysDir: TEST_KEYS_DIR,
-      compute: 'cleartext',
-      databaseUrl: url,
-      rpcPort: 0,
-      apiPort: 0,
-      metricsPort: 0,
-      logger: pino({ level: 'silent' }),
-    });
+    ({ stack, stateDir, url, stop } = await startPostgresStack('proven'));
   });
-  afterAll(async () => {
-    await stack?.stop();
-    await cluster?.stop();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
-  });
+  afterAll(() => stop?.());
 
   const apiConfig = () => ({
     databaseUrl: url,
