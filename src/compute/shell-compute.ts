@@ -7,7 +7,7 @@ import { createPooledEvaluator } from '../engine/pool/pooled-evaluator.js';
 import { FhekitError } from '../errors.js';
 import { bitsOf, FheType } from '../fhevm/fhe-types.js';
 import { SERIALIZATION_LIMIT } from '../fhevm/limits.js';
-import { FheOp } from '../fhevm/operations.js';
+import { FheOp, isComparison } from '../fhevm/operations.js';
 import { plaintextResult } from '../fhevm/plaintext-semantics.js';
 import { type Keyset, loadKeyset } from '../keys/load-keyset.js';
 import { checkStateKeyset } from '../stack/state-keyset.js';
@@ -52,7 +52,6 @@ export const SHELL_OPS = {
 export type ShellVerb = keyof typeof SHELL_OPS | 'encrypt' | 'decrypt';
 export const SHELL_VERBS = ['encrypt', 'decrypt', ...Object.keys(SHELL_OPS)] as ShellVerb[];
 
-const COMPARISONS = new Set<FheOp>([FheOp.Eq, FheOp.Ne, FheOp.Ge, FheOp.Gt, FheOp.Le, FheOp.Lt]);
 const ARITY: Partial<Record<FheOp, number>> = {
   [FheOp.Neg]: 1,
   [FheOp.Not]: 1,
@@ -149,11 +148,7 @@ export async function shellCompute(request: ShellComputeRequest): Promise<ShellC
     plaintexts.push(decryptWithClientKey(operandType, bytes, clientKey));
   }
   const resultType =
-    op === FheOp.Cast
-      ? requireType(request.toType, 'cast (--to)')
-      : COMPARISONS.has(op)
-        ? FheType.Bool
-        : type;
+    op === FheOp.Cast ? requireType(request.toType, 'cast (--to)') : isComparison(op) ? FheType.Bool : type;
   const evaluator = await createPooledEvaluator({
     evaluationKeys: keyset.read('evaluationKeys'),
     ...(request.threads === undefined ? {} : { threads: request.threads }),

@@ -38,6 +38,13 @@ export function isFheOp(code: number): code is FheOp {
   return NAME_BY_CODE.has(code);
 }
 
+const COMPARISONS: ReadonlySet<FheOp> = new Set([FheOp.Eq, FheOp.Ne, FheOp.Ge, FheOp.Gt, FheOp.Le, FheOp.Lt]);
+
+/** eq, ne, ge, gt, le, lt: their result is an ebool whatever the operands' type. */
+export function isComparison(op: FheOp): boolean {
+  return COMPARISONS.has(op);
+}
+
 /** `Add`, `IfThenElse`, … for logs and metrics labels. */
 export function opName(op: FheOp): string {
   return NAME_BY_CODE.get(op)!;

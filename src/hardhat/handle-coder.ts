@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem';
 import { FheType } from '../fhevm/fhe-types.js';
 import { binaryOpHandle, typeOfHandle } from '../fhevm/handles.js';
-import { FheOp } from '../fhevm/operations.js';
+import { FheOp, isComparison } from '../fhevm/operations.js';
 import { checkHandle } from './handle-input.js';
 
 type BinaryOpName =
@@ -50,15 +50,13 @@ const BINARY_OPS: readonly BinaryOpName[] = [
   'Lt',
 ];
 
-const COMPARISONS: ReadonlySet<BinaryOpName> = new Set(['Eq', 'Ne', 'Ge', 'Gt', 'Le', 'Lt']);
-
 export function createHandleCoder(aclAddress: Address, chainId: bigint): FhevmHandleCoder {
   const coder: Partial<Record<string, FhevmHandleCoder['fheAdd']>> = {};
   for (const name of BINARY_OPS) {
     coder[`fhe${name}`] = (lhs, rhs, scalar) => {
       const left = checkHandle(lhs);
       // A comparison's result is an ebool; every other binary op keeps its lhs type.
-      const resultType = COMPARISONS.has(name) ? FheType.Bool : typeOfHandle(left);
+      const resultType = isComparison(FheOp[name]) ? FheType.Bool : typeOfHandle(left);
       return binaryOpHandle(
         FheOp[name],
         left,
