@@ -149,17 +149,24 @@ export function describeMultiProcess(type: typeof FheType.Uint8 | typeof FheType
            WHERE claimed_by = 'a' AND status = 'pending'`,
           )
         ).map((r) => r.key);
+      // Frozen (SIGSTOP) before the look, so a claim seen unfinished cannot finish before the kill; a look
+      // that finds every claim already done (a result committed just as a froze) thaws a and tries again.
       const killedMidBatch = (async () => {
-        await until(
-          async () => ((await claimedByA()).length > 0 ? true : null),
-          120_000,
-          'worker a holding claims',
-        );
-        await a.kill9();
-        // Read after the kill: a claim a finished between the look and the kill is rightly its own.
-        const held = await claimedByA();
-        expect(held.length, 'worker a was killed holding unfinished claims').toBeGreaterThan(0);
-        return held;
+        for (;;) {
+          await until(
+            async () => ((await claimedByA()).length > 0 ? true : null),
+            120_000,
+            'worker a holding claims',
+          );
+          a.freeze();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          const held = await claimedByA();
+          if (held.length > 0) {
+            await a.kill9();
+            return held;
+          }
+          a.thaw();
+        }
       })();
       for (let account = 0; account < 2; account++) {
         balances.push(await call('trivialEncrypt', [100n, type]));

@@ -43,6 +43,15 @@ export class ServiceProcess {
     await exited;
   }
 
+  /** SIGSTOP / SIGCONT: holds the process still, so what it has claimed stays unfinished while a test looks. */
+  freeze(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.child.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<number | null>((resolve) => this.child.once('exit', (code) => resolve(code)));
