@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { FheType } from './fhe-types.js';
-import { FheOp, opName } from './operations.js';
+import { BINARY_OPS, FheOp, opName } from './operations.js';
 
 /**
  * HCU (homomorphic complexity units): what the host chain's HCULimit contract charges per op, and the
@@ -85,29 +85,8 @@ function pricingFunction(op: FheOp): string {
   return op === FheOp.Cast || op === FheOp.TrivialEncrypt || op === FheOp.IfThenElse ? name : `Fhe${name}`;
 }
 
-/** Ops the executor prices by their lhs operand's type (the rest by the result type). */
-const PRICED_BY_LHS: ReadonlySet<FheOp> = new Set([
-  FheOp.Add,
-  FheOp.Sub,
-  FheOp.Mul,
-  FheOp.Div,
-  FheOp.Rem,
-  FheOp.BitAnd,
-  FheOp.BitOr,
-  FheOp.BitXor,
-  FheOp.Shl,
-  FheOp.Shr,
-  FheOp.Rotl,
-  FheOp.Rotr,
-  FheOp.Eq,
-  FheOp.Ne,
-  FheOp.Ge,
-  FheOp.Gt,
-  FheOp.Le,
-  FheOp.Lt,
-  FheOp.Min,
-  FheOp.Max,
-]);
+/** Binary ops the executor prices by their lhs operand's type (the rest by the result type). */
+const PRICED_BY_LHS: ReadonlySet<FheOp> = new Set(BINARY_OPS);
 
 /**
  * The HCU HCULimit charges for one op. Binary ops are priced by the lhs type (a comparison's result is

@@ -38,6 +38,9 @@ export function isFheOp(code: number): code is FheOp {
   return NAME_BY_CODE.has(code);
 }
 
+/** add … max (codes 0–19): the ops of two operands, an encrypted lhs and an encrypted or scalar rhs. */
+export const BINARY_OPS: readonly FheOp[] = Object.values(FheOp).filter((op) => op <= FheOp.Max);
+
 const COMPARISONS: ReadonlySet<FheOp> = new Set([FheOp.Eq, FheOp.Ne, FheOp.Ge, FheOp.Gt, FheOp.Le, FheOp.Lt]);
 
 /** eq, ne, ge, gt, le, lt: their result is an ebool whatever the operands' type. */

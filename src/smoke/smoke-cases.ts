@@ -1,5 +1,5 @@
 import { bitsOf, FheType, nameOf } from '../fhevm/fhe-types.js';
-import { FheOp, opName } from '../fhevm/operations.js';
+import { BINARY_OPS, FheOp, opName } from '../fhevm/operations.js';
 import { plaintextResult } from '../fhevm/plaintext-semantics.js';
 
 /** The two encrypted inputs every type gets (one proof carries them all); chosen to hit carries and wrap-around. */
@@ -53,26 +53,8 @@ function binary(op: FheOp, type: FheType, scalar?: bigint): SmokeCase {
   return exact(name, call, plaintextResult(op, type, INPUT_A[type], b));
 }
 
-const ALL_BINARY = [
-  FheOp.Add,
-  FheOp.Sub,
-  FheOp.Mul,
-  FheOp.BitAnd,
-  FheOp.BitOr,
-  FheOp.BitXor,
-  FheOp.Shl,
-  FheOp.Shr,
-  FheOp.Rotl,
-  FheOp.Rotr,
-  FheOp.Eq,
-  FheOp.Ne,
-  FheOp.Ge,
-  FheOp.Gt,
-  FheOp.Le,
-  FheOp.Lt,
-  FheOp.Min,
-  FheOp.Max,
-];
+/** Div and rem take only a scalar divisor (everyOp adds them as such). */
+const ALL_BINARY = BINARY_OPS.filter((op) => op !== FheOp.Div && op !== FheOp.Rem);
 
 /** Every op on the type with both operands encrypted, plus the scalar forms (div/rem only exist as scalar). */
 function everyOp(type: FheType): SmokeCase[] {
