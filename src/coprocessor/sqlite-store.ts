@@ -48,16 +48,35 @@ export interface SqliteStoreOptions {
   keepRolledBackCiphertexts?: boolean;
 }
 
+/**
+ * Why `new Database(path)` failed. better-sqlite3 loads its compiled module on first use, not at import,
+ * so a build for another Node.js version (e.g. installed under one node, run under another) fails here.
+ */
+export function sqliteOpenError(path: string, cause: unknown): FhekitError {
+  if ((cause as { code?: unknown } | null)?.code === 'ERR_DLOPEN_FAILED') {
+    const reason = String((cause as Error).message).split('\n')[0];
+    return new FhekitError(
+      'FHE_SQLITE_NATIVE_UNLOADABLE',
+      `better-sqlite3's compiled module does not load in Node.js ${process.version}: ${reason}`,
+      {
+        hint: 'Rebuild it with the Node.js you run fhekit with: `npm rebuild better-sqlite3` (a build made under another Node.js version cannot load).',
+        cause,
+      },
+    );
+  }
+  return new FhekitError('FHE_STORE_OPEN', `Cannot open the coprocessor database ${path}.`, {
+    hint: 'Check that the state directory is writable, or pass another --state-dir.',
+    cause,
+  });
+}
+
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteCoprocessorStore {
   let db: Database.Database;
   try {
     mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
   } catch (cause) {
-    throw new FhekitError('FHE_STORE_OPEN', `Cannot open the coprocessor database ${path}.`, {
-      hint: 'Check that the state directory is writable, or pass another --state-dir.',
-      cause,
-    });
+    throw sqliteOpenError(path, cause);
   }
   db.function('ciphertext_digest', { deterministic: true }, (handle, type, bytes) =>
     ciphertextDigest(handle as Buffer, Number(type), bytes as Buffer),

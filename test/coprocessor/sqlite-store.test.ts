@@ -3,7 +3,11 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/coprocessor/sqlite-migrations.js';
-import { openSqliteStore, type SqliteCoprocessorStore } from '../../src/coprocessor/sqlite-store.js';
+import {
+  openSqliteStore,
+  type SqliteCoprocessorStore,
+  sqliteOpenError,
+} from '../../src/coprocessor/sqlite-store.js';
 import { handle, hash32, tempDir } from './helpers.js';
 import { add, block, CT, describeStoreContract, input } from './store-contract.js';
 
@@ -21,6 +25,42 @@ describeStoreContract('SQLite', () => {
     },
     cleanup: async () => dir.cleanup(),
   };
+});
+
+describe('opening the SQLite store', () => {
+  it('names a better-sqlite3 build that does not load in this Node.js, and says to rebuild it', () => {
+    const dir = tempDir();
+    try {
+      // What loading a compiled module built for another Node.js throws: a real dlopen failure.
+      const notAModule = join(dir.dir, 'better_sqlite3.node');
+      writeFileSync(notAModule, 'not an ELF file');
+      let failure: unknown;
+      try {
+        process.dlopen({ exports: {} }, notAModule);
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure).toMatchObject({ code: 'ERR_DLOPEN_FAILED' });
+      const error = sqliteOpenError(join(dir.dir, 'coprocessor.db'), failure);
+      expect(error.code).toBe('FHE_SQLITE_NATIVE_UNLOADABLE');
+      expect(error.message).toContain(process.version);
+      expect(error.hint).toContain('npm rebuild better-sqlite3');
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('reports a state directory it cannot create as FHE_STORE_OPEN', () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir.dir, 'state'), 'a file where the state directory should be');
+      expect(() => openSqliteStore(join(dir.dir, 'state', 'coprocessor.db'))).toThrow(
+        expect.objectContaining({ code: 'FHE_STORE_OPEN' }),
+      );
+    } finally {
+      dir.cleanup();
+    }
+  });
 });
 
 describe('SqliteCoprocessorStore', () => {
