@@ -1,6 +1,7 @@
-// The PBS kernels, written once over GCC/Clang vector extensions (8 doubles per vector) and compiled by
-// each kernel-*.cc with its own instruction-set flags: 8 doubles are one zmm register with AVX-512F, two
-// ymm with AVX2, four xmm (SSE2 on x86-64, NEON on arm64) on the portable build.
+// The PBS kernels, written once over GCC/Clang vector extensions of W doubles and compiled by each
+// kernel-*.cc with its own instruction-set flags and W (FHEKIT_KERNEL_W): W = 8 is one zmm register with
+// AVX-512F, W = 4 one ymm with AVX2; the portable build uses W = 8 as four xmm (SSE2 on x86-64, NEON on
+// arm64).
 //
 // Negacyclic product: a polynomial of N torus coefficients is folded into M = N/2 complex values
 // z_j = p_j + i·p_{j+M}, twisted by e^{iπj/N}, and transformed by a radix-4 FFT of M points, decimation
@@ -9,7 +10,7 @@
 //
 // Layouts:
 // - FFT buffers: split re[M] / im[M] (so every stage with a quarter of 8 or more is whole vectors);
-// - Fourier BSK, per GGSW (4N doubles): M/8 chunks of 64 doubles, chunk c = points 8c..8c+7 of
+// - Fourier BSK, per GGSW (4N doubles): M/W chunks of 8W doubles, chunk c = points Wc..Wc+W−1 of
 //   G00 re, G00 im, G10 re, G10 im, G01 re, G01 im, G11 re, G11 im (Grc = row r, column c): one
 //   sequential stream per external product;
 // - accumulator: the caller's [mask poly, body poly] u64, updated in place.
@@ -25,18 +26,23 @@ namespace fhekit {
 namespace FHEKIT_KERNEL_NS {
 namespace {
 
-constexpr int W = 8;
+constexpr int W = FHEKIT_KERNEL_W;
+static_assert(W == 4 || W == 8, "the FFT tail handles W = 4 and W = 8");
+/**
+ * Points per block of the FFT tail: the stages whose quarter is below W (lengths 16 and 4 for W = 8,
+ * length 4 for W = 4) run on W blocks of B points transposed so that lane = block.
+ */
+constexpr int B = W == 8 ? 16 : 4;
 typedef double vd __attribute__((vector_size(W * 8), aligned(8)));
 typedef int64_t vl __attribute__((vector_size(W * 8), aligned(8)));
 typedef uint64_t vu __attribute__((vector_size(W * 8), aligned(8)));
 typedef int32_t vi __attribute__((vector_size(W * 4), aligned(4)));
 
-inline vd ld(const double* p) {
-  vd v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void st(double* p, vd v) { std::memcpy(p, &v, sizeof v); }
+// Unaligned, aliasing vector access (GCC 12 expands a 32-byte memcpy as two 16-byte moves through the
+// stack, which stalls store forwarding).
+typedef double vdu __attribute__((vector_size(W * 8), aligned(8), may_alias));
+inline vd ld(const double* p) { return *reinterpret_cast<const vdu*>(p); }
+inline void st(double* p, vd v) { *reinterpret_cast<vdu*>(p) = v; }
 inline vd splat(double x) { return vd{} + x; }
 
 /** 1.5·2^52: y + MAGIC, for |y| < 2^51, holds round(y) (ties to even) in its low mantissa bits. */
@@ -175,8 +181,18 @@ inline void inverseColumn(double* re, double* im, int j, int q, const double* w,
   store(i0 + 3 * q, d02i - d13r);
 }
 
-/** 8×8 transpose of rows r[0..7] in place (three rounds of two-input shuffles). */
-inline void transpose8(vd* r) {
+/** W×W transpose of rows r[0..W−1] in place (log2 W rounds of two-input shuffles). */
+inline void transpose(vd* r) {
+#if FHEKIT_KERNEL_W == 4
+  const vd t0 = __builtin_shufflevector(r[0], r[1], 0, 4, 2, 6);
+  const vd t1 = __builtin_shufflevector(r[0], r[1], 1, 5, 3, 7);
+  const vd t2 = __builtin_shufflevector(r[2], r[3], 0, 4, 2, 6);
+  const vd t3 = __builtin_shufflevector(r[2], r[3], 1, 5, 3, 7);
+  r[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+  r[1] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+  r[2] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+  r[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+#else
   vd t[8], u[8];
   for (int i = 0; i < 8; i += 2) {
     t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 2, 10, 4, 12, 6, 14);
@@ -192,33 +208,34 @@ inline void transpose8(vd* r) {
     r[i] = __builtin_shufflevector(u[i], u[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
     r[i + 4] = __builtin_shufflevector(u[i], u[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
   }
+#endif
 }
 
 /**
- * Loads 8 consecutive 16-point blocks at p (16 doubles each) as 16 vectors x[k], lane b = block b's
- * element k; `transposed` false reads them natural, true reads the transposed layout (x[k] at p + 8k).
+ * Loads W consecutive B-point blocks at p as B vectors x[k], lane b = block b's element k; `transposed`
+ * false reads them natural, true reads the transposed layout (x[k] at p + W·k).
  */
 inline void loadGroup(const double* p, vd* x, bool transposed) {
   if (transposed) {
-    for (int k = 0; k < 16; k++) x[k] = ld(p + 8 * k);
+    for (int k = 0; k < B; k++) x[k] = ld(p + W * k);
     return;
   }
-  for (int half = 0; half < 2; half++) {
-    vd* rows = x + 8 * half;
-    for (int b = 0; b < 8; b++) rows[b] = ld(p + 16 * b + 8 * half);
-    transpose8(rows);
+  for (int part = 0; part < B / W; part++) {
+    vd* rows = x + W * part;
+    for (int b = 0; b < W; b++) rows[b] = ld(p + B * b + W * part);
+    transpose(rows);
   }
 }
 
 inline void storeGroup(double* p, vd* x, bool transposed) {
   if (transposed) {
-    for (int k = 0; k < 16; k++) st(p + 8 * k, x[k]);
+    for (int k = 0; k < B; k++) st(p + W * k, x[k]);
     return;
   }
-  for (int half = 0; half < 2; half++) {
-    vd* rows = x + 8 * half;
-    transpose8(rows);
-    for (int b = 0; b < 8; b++) st(p + 16 * b + 8 * half, rows[b]);
+  for (int part = 0; part < B / W; part++) {
+    vd* rows = x + W * part;
+    transpose(rows);
+    for (int b = 0; b < W; b++) st(p + B * b + W * part, rows[b]);
   }
 }
 
@@ -298,19 +315,19 @@ struct Prefetcher {
 /** Lines per FFT column so that the 4 FFTs of one external product prefetch a whole GGSW (4N doubles). */
 int prefetchLinesPerColumn(const Tables& T) {
   int stages = 0;
-  for (int L = T.M; L >= 64; L /= 4) stages++;
+  for (int L = T.M; L > B; L /= 4) stages++;
   const int columns = 4 * stages * (T.M / (4 * W));
   const int lines = T.N * 4 * (int)sizeof(double) / 64;
   return (lines + columns - 1) / columns;
 }
 
-// The FFT needs M ≥ 256 (M a power of 4): stages of length ≥ 64 are whole vectors (quarter ≥ 16), and
-// the last two (lengths 16 and 4) run on groups of 8 blocks of 16, transposed so that lane = block. The
-// forward transform leaves its output transposed; the inverse starts from that layout.
+// The FFT needs M ≥ 256 (M a power of 4): stages longer than B are whole vectors (quarter ≥ W), and the
+// rest (lengths B down to 4) run on groups of W blocks of B, transposed so that lane = block. The forward
+// transform leaves its output transposed; the inverse starts from that layout.
 
 void forwardFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
   int stage = 0;
-  for (int L = T.M; L >= 64; L /= 4, stage++) {
+  for (int L = T.M; L > B; L /= 4, stage++) {
     const int q = L / 4;
     const double* w = T.stages[stage].data();
     for (int s = 0; s < T.M; s += L) {
@@ -321,12 +338,14 @@ void forwardFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
     }
   }
   const Stage16 w16 = stage16Of(T);
-  for (int g = 0; g < T.M; g += 128) {
-    vd xr[16], xi[16];
+  for (int g = 0; g < T.M; g += W * B) {
+    vd xr[B], xi[B];
     loadGroup(re + g, xr, false);
     loadGroup(im + g, xi, false);
-    for (int j = 0; j < 4; j++) forwardButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
-    for (int s = 0; s < 16; s += 4) forwardButterfly(xr, xi, s, 1, nullptr);
+    if constexpr (B == 16) {
+      for (int j = 0; j < 4; j++) forwardButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
+    }
+    for (int s = 0; s < B; s += 4) forwardButterfly(xr, xi, s, 1, nullptr);
     storeGroup(re + g, xr, true);
     storeGroup(im + g, xi, true);
   }
@@ -334,17 +353,19 @@ void forwardFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
 
 void inverseFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
   const Stage16 w16 = stage16Of(T);
-  for (int g = 0; g < T.M; g += 128) {
-    vd xr[16], xi[16];
+  for (int g = 0; g < T.M; g += W * B) {
+    vd xr[B], xi[B];
     loadGroup(re + g, xr, true);
     loadGroup(im + g, xi, true);
-    for (int s = 0; s < 16; s += 4) inverseButterfly(xr, xi, s, 1, nullptr);
-    for (int j = 0; j < 4; j++) inverseButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
+    for (int s = 0; s < B; s += 4) inverseButterfly(xr, xi, s, 1, nullptr);
+    if constexpr (B == 16) {
+      for (int j = 0; j < 4; j++) inverseButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
+    }
     storeGroup(re + g, xr, false);
     storeGroup(im + g, xi, false);
   }
-  int stage = (int)T.stages.size() - 3;
-  for (int L = 64; L <= T.M; L *= 4, stage--) {
+  int stage = (int)T.stages.size() - (B == 16 ? 3 : 2);
+  for (int L = 4 * B; L <= T.M; L *= 4, stage--) {
     const int q = L / 4;
     const double* w = T.stages[stage].data();
     for (int s = 0; s < T.M; s += L) {
