@@ -36,13 +36,15 @@ constexpr int B = W == 8 ? 16 : 4;
 typedef double vd __attribute__((vector_size(W * 8), aligned(8)));
 typedef int64_t vl __attribute__((vector_size(W * 8), aligned(8)));
 typedef uint64_t vu __attribute__((vector_size(W * 8), aligned(8)));
-typedef int32_t vi __attribute__((vector_size(W * 4), aligned(4)));
 
 // Unaligned, aliasing vector access (GCC 12 expands a 32-byte memcpy as two 16-byte moves through the
 // stack, which stalls store forwarding).
 typedef double vdu __attribute__((vector_size(W * 8), aligned(8), may_alias));
 inline vd ld(const double* p) { return *reinterpret_cast<const vdu*>(p); }
 inline void st(double* p, vd v) { *reinterpret_cast<vdu*>(p) = v; }
+typedef uint64_t vuu __attribute__((vector_size(W * 8), aligned(8), may_alias));
+inline vu ldu(const uint64_t* p) { return *reinterpret_cast<const vuu*>(p); }
+inline void stu(uint64_t* p, vu v) { *reinterpret_cast<vuu*>(p) = v; }
 inline vd splat(double x) { return vd{} + x; }
 
 /** 1.5·2^52: y + MAGIC, for |y| < 2^51, holds round(y) (ties to even) in its low mantissa bits. */
@@ -400,44 +402,60 @@ void untwistAccumulate(const Tables& T, const double* buf, uint64_t* acc) {
   const double* ui = T.untwist.data() + M;
   for (int j = 0; j < M; j += W) {
     const vd r = ld(re + j), i = ld(im + j), a = ld(ur + j), b = ld(ui + j);
-    vu lo, hi;
-    std::memcpy(&lo, acc + j, sizeof lo);
-    std::memcpy(&hi, acc + M + j, sizeof hi);
-    lo += wrapTorus(r * a - i * b);
-    hi += wrapTorus(r * b + i * a);
-    std::memcpy(acc + j, &lo, sizeof lo);
-    std::memcpy(acc + M + j, &hi, sizeof hi);
+    stu(acc + j, ldu(acc + j) + wrapTorus(r * a - i * b));
+    stu(acc + M + j, ldu(acc + M + j) + wrapTorus(r * b + i * a));
   }
+}
+
+/** (X^a·P − P)_k for the W values k in [j, j + W): X^a·P has ±P[k − r] at k ≥ r, ∓P[k − r + N] below. */
+inline vu rotatedDifference(const uint64_t* P, int j, int N, int r, bool flip) {
+  vu rotated;
+  if (j >= r) {
+    rotated = ldu(P + j - r);
+    if (flip) rotated = -rotated;
+  } else if (j + W <= r) {
+    rotated = ldu(P + j - r + N);
+    if (!flip) rotated = -rotated;
+  } else {
+    for (int k = 0; k < W; k++) {
+      const bool wraps = j + k < r;
+      const uint64_t src = wraps ? P[j + k - r + N] : P[j + k - r];
+      rotated[k] = wraps != flip ? 0 - src : src;
+    }
+  }
+  return rotated - ldu(P + j);
 }
 
 /**
- * Balanced level-1 digits of (X^a·P − P)_k for k in [from, to), where the rotated coefficient is
- * ±P[k − shift] (NEGATE: −): digit = round(x / 2^s) in [−B/2, B/2), from the high word as s ≥ 32.
+ * The balanced level-1 digits of x, round(x / 2^shift) in [−B/2, B/2), as doubles: the top bits of
+ * x + rounding, sign-flipped by the XOR with B/2 into [0, B), are placed in the mantissa of 2^52.
  */
-template <bool NEGATE>
-inline void digitRange(const uint64_t* P, double* out, int from, int to, int srcShift, uint64_t rounding,
-                       int highShift) {
-  for (int k = from; k < to; k++) {
-    const uint64_t src = P[k - srcShift];
-    const uint64_t rotated = NEGATE ? 0 - src : src;
-    const uint64_t x = rotated - P[k] + rounding;
-    out[k] = (double)((int32_t)(uint32_t)(x >> 32) >> highShift);
-  }
+inline vd digitsOf(vu x, uint64_t rounding, int shift, uint64_t halfBase) {
+  const vu biased = ((x + rounding) >> shift) ^ halfBase;
+  const vu two52 = (vu){} + (uint64_t)0x4330000000000000;
+  return (vd)(biased | two52) - splat(4503599627370496.0 + (double)halfBase);
 }
 
-void decompose(const uint64_t* P, double* out, int N, uint32_t a, int baseLog) {
+/**
+ * The input of one external product's forward FFT: the digits of X^a·P − P, folded (p_j + i·p_{j+M})
+ * and twisted, into buf = [re M | im M]; one pass instead of a scalar decomposition and a twist.
+ */
+void decomposeTwisted(const Tables& T, const uint64_t* P, double* buf, uint32_t a, int baseLog) {
+  const int N = T.N;
+  const int M = T.M;
   const int shift = 64 - baseLog;
   const uint64_t rounding = (uint64_t)1 << (shift - 1);
-  const int highShift = shift - 32;
+  const uint64_t halfBase = (uint64_t)1 << (baseLog - 1);
   const bool flip = a >= (uint32_t)N;
   const int r = (int)(a & (uint32_t)(N - 1));
-  // k < r wraps around X^N = −1.
-  if (flip) {
-    digitRange<false>(P, out, 0, r, r - N, rounding, highShift);
-    digitRange<true>(P, out, r, N, r, rounding, highShift);
-  } else {
-    digitRange<true>(P, out, 0, r, r - N, rounding, highShift);
-    digitRange<false>(P, out, r, N, r, rounding, highShift);
+  const double* tr = T.twist.data();
+  const double* ti = T.twist.data() + M;
+  for (int j = 0; j < M; j += W) {
+    const vd dr = digitsOf(rotatedDifference(P, j, N, r, flip), rounding, shift, halfBase);
+    const vd di = digitsOf(rotatedDifference(P, j + M, N, r, flip), rounding, shift, halfBase);
+    const vd twr = ld(tr + j), twi = ld(ti + j);
+    st(buf + j, dr * twr - di * twi);
+    st(buf + M + j, dr * twi + di * twr);
   }
 }
 
@@ -503,10 +521,8 @@ void blindRotate(const double* fourier, uint64_t* acc, const uint32_t* mask, int
   for (int i = 0; i < n; i++) {
     const uint32_t a = mask[i];
     if (a == 0) continue;
-    decompose(accMask, d0, N, a, baseLog);
-    decompose(accBody, d1, N, a, baseLog);
-    twist(T, d0);
-    twist(T, d1);
+    decomposeTwisted(T, accMask, d0, a, baseLog);
+    decomposeTwisted(T, accBody, d1, a, baseLog);
     const double* ggsw = fourier + (size_t)i * 4 * N;
     Prefetcher prefetch;
     prefetch.linesPerStep = linesPerColumn;
