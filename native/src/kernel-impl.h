@@ -9,13 +9,12 @@
 // which takes that order back: products are pointwise, so no bit reversal is ever done.
 //
 // Layouts:
-// - FFT buffers: split re[M] / im[M] (so every stage with a quarter of 8 or more is whole vectors);
+// - FFT buffers: split re[M] / im[M] (so every stage with a quarter of W or more is whole vectors);
 // - Fourier BSK, per GGSW (4N doubles): M/W chunks of 8W doubles, chunk c = points Wc..Wc+W−1 of
 //   G00 re, G00 im, G10 re, G10 im, G01 re, G01 im, G11 re, G11 im (Grc = row r, column c): one
 //   sequential stream per external product;
 // - accumulator: the caller's [mask poly, body poly] u64, updated in place.
 #include <cmath>
-#include <cstring>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -339,7 +338,8 @@ void forwardFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
       }
     }
   }
-  const Stage16 w16 = stage16Of(T);
+  Stage16 w16{};  // only the W = 8 tail has a length-16 stage
+  if constexpr (B == 16) w16 = stage16Of(T);
   for (int g = 0; g < T.M; g += W * B) {
     vd xr[B], xi[B];
     loadGroup(re + g, xr, false);
@@ -354,7 +354,8 @@ void forwardFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
 }
 
 void inverseFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
-  const Stage16 w16 = stage16Of(T);
+  Stage16 w16{};  // only the W = 8 tail has a length-16 stage
+  if constexpr (B == 16) w16 = stage16Of(T);
   for (int g = 0; g < T.M; g += W * B) {
     vd xr[B], xi[B];
     loadGroup(re + g, xr, true);
