@@ -1,6 +1,7 @@
-// The PBS kernels, written once over GCC/Clang vector extensions (8 doubles per vector) and compiled by
-// each kernel-*.cc with its own instruction-set flags: 8 doubles are one zmm register with AVX-512F, two
-// ymm with AVX2, four xmm (SSE2 on x86-64, NEON on arm64) on the portable build.
+// The PBS kernels, written once over GCC/Clang vector extensions of W doubles and compiled by each
+// kernel-*.cc with its own instruction-set flags and W (FHEKIT_KERNEL_W): W = 8 is one zmm register with
+// AVX-512F, W = 4 one ymm with AVX2; the portable build uses W = 8 as four xmm (SSE2 on x86-64, NEON on
+// arm64).
 //
 // Negacyclic product: a polynomial of N torus coefficients is folded into M = N/2 complex values
 // z_j = p_j + i·p_{j+M}, twisted by e^{iπj/N}, and transformed by a radix-4 FFT of M points, decimation
@@ -8,13 +9,12 @@
 // which takes that order back: products are pointwise, so no bit reversal is ever done.
 //
 // Layouts:
-// - FFT buffers: split re[M] / im[M] (so every stage with a quarter of 8 or more is whole vectors);
-// - Fourier BSK, per GGSW (4N doubles): M/8 chunks of 64 doubles, chunk c = points 8c..8c+7 of
+// - FFT buffers: split re[M] / im[M] (so every stage with a quarter of W or more is whole vectors);
+// - Fourier BSK, per GGSW (4N doubles): M/W chunks of 8W doubles, chunk c = points Wc..Wc+W−1 of
 //   G00 re, G00 im, G10 re, G10 im, G01 re, G01 im, G11 re, G11 im (Grc = row r, column c): one
 //   sequential stream per external product;
 // - accumulator: the caller's [mask poly, body poly] u64, updated in place.
 #include <cmath>
-#include <cstring>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -25,18 +25,25 @@ namespace fhekit {
 namespace FHEKIT_KERNEL_NS {
 namespace {
 
-constexpr int W = 8;
+constexpr int W = FHEKIT_KERNEL_W;
+static_assert(W == 4 || W == 8, "the FFT tail handles W = 4 and W = 8");
+/**
+ * Points per block of the FFT tail: the stages whose quarter is below W (lengths 16 and 4 for W = 8,
+ * length 4 for W = 4) run on W blocks of B points transposed so that lane = block.
+ */
+constexpr int B = W == 8 ? 16 : 4;
 typedef double vd __attribute__((vector_size(W * 8), aligned(8)));
 typedef int64_t vl __attribute__((vector_size(W * 8), aligned(8)));
 typedef uint64_t vu __attribute__((vector_size(W * 8), aligned(8)));
-typedef int32_t vi __attribute__((vector_size(W * 4), aligned(4)));
 
-inline vd ld(const double* p) {
-  vd v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void st(double* p, vd v) { std::memcpy(p, &v, sizeof v); }
+// Unaligned, aliasing vector access (GCC 12 expands a 32-byte memcpy as two 16-byte moves through the
+// stack, which stalls store forwarding).
+typedef double vdu __attribute__((vector_size(W * 8), aligned(8), may_alias));
+inline vd ld(const double* p) { return *reinterpret_cast<const vdu*>(p); }
+inline void st(double* p, vd v) { *reinterpret_cast<vdu*>(p) = v; }
+typedef uint64_t vuu __attribute__((vector_size(W * 8), aligned(8), may_alias));
+inline vu ldu(const uint64_t* p) { return *reinterpret_cast<const vuu*>(p); }
+inline void stu(uint64_t* p, vu v) { *reinterpret_cast<vuu*>(p) = v; }
 inline vd splat(double x) { return vd{} + x; }
 
 /** 1.5·2^52: y + MAGIC, for |y| < 2^51, holds round(y) (ties to even) in its low mantissa bits. */
@@ -175,8 +182,18 @@ inline void inverseColumn(double* re, double* im, int j, int q, const double* w,
   store(i0 + 3 * q, d02i - d13r);
 }
 
-/** 8×8 transpose of rows r[0..7] in place (three rounds of two-input shuffles). */
-inline void transpose8(vd* r) {
+/** W×W transpose of rows r[0..W−1] in place (log2 W rounds of two-input shuffles). */
+inline void transpose(vd* r) {
+#if FHEKIT_KERNEL_W == 4
+  const vd t0 = __builtin_shufflevector(r[0], r[1], 0, 4, 2, 6);
+  const vd t1 = __builtin_shufflevector(r[0], r[1], 1, 5, 3, 7);
+  const vd t2 = __builtin_shufflevector(r[2], r[3], 0, 4, 2, 6);
+  const vd t3 = __builtin_shufflevector(r[2], r[3], 1, 5, 3, 7);
+  r[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+  r[1] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+  r[2] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+  r[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+#else
   vd t[8], u[8];
   for (int i = 0; i < 8; i += 2) {
     t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 2, 10, 4, 12, 6, 14);
@@ -192,33 +209,34 @@ inline void transpose8(vd* r) {
     r[i] = __builtin_shufflevector(u[i], u[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
     r[i + 4] = __builtin_shufflevector(u[i], u[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
   }
+#endif
 }
 
 /**
- * Loads 8 consecutive 16-point blocks at p (16 doubles each) as 16 vectors x[k], lane b = block b's
- * element k; `transposed` false reads them natural, true reads the transposed layout (x[k] at p + 8k).
+ * Loads W consecutive B-point blocks at p as B vectors x[k], lane b = block b's element k; `transposed`
+ * false reads them natural, true reads the transposed layout (x[k] at p + W·k).
  */
 inline void loadGroup(const double* p, vd* x, bool transposed) {
   if (transposed) {
-    for (int k = 0; k < 16; k++) x[k] = ld(p + 8 * k);
+    for (int k = 0; k < B; k++) x[k] = ld(p + W * k);
     return;
   }
-  for (int half = 0; half < 2; half++) {
-    vd* rows = x + 8 * half;
-    for (int b = 0; b < 8; b++) rows[b] = ld(p + 16 * b + 8 * half);
-    transpose8(rows);
+  for (int part = 0; part < B / W; part++) {
+    vd* rows = x + W * part;
+    for (int b = 0; b < W; b++) rows[b] = ld(p + B * b + W * part);
+    transpose(rows);
   }
 }
 
 inline void storeGroup(double* p, vd* x, bool transposed) {
   if (transposed) {
-    for (int k = 0; k < 16; k++) st(p + 8 * k, x[k]);
+    for (int k = 0; k < B; k++) st(p + W * k, x[k]);
     return;
   }
-  for (int half = 0; half < 2; half++) {
-    vd* rows = x + 8 * half;
-    transpose8(rows);
-    for (int b = 0; b < 8; b++) st(p + 16 * b + 8 * half, rows[b]);
+  for (int part = 0; part < B / W; part++) {
+    vd* rows = x + W * part;
+    transpose(rows);
+    for (int b = 0; b < W; b++) st(p + B * b + W * part, rows[b]);
   }
 }
 
@@ -298,19 +316,19 @@ struct Prefetcher {
 /** Lines per FFT column so that the 4 FFTs of one external product prefetch a whole GGSW (4N doubles). */
 int prefetchLinesPerColumn(const Tables& T) {
   int stages = 0;
-  for (int L = T.M; L >= 64; L /= 4) stages++;
+  for (int L = T.M; L > B; L /= 4) stages++;
   const int columns = 4 * stages * (T.M / (4 * W));
   const int lines = T.N * 4 * (int)sizeof(double) / 64;
   return (lines + columns - 1) / columns;
 }
 
-// The FFT needs M ≥ 256 (M a power of 4): stages of length ≥ 64 are whole vectors (quarter ≥ 16), and
-// the last two (lengths 16 and 4) run on groups of 8 blocks of 16, transposed so that lane = block. The
-// forward transform leaves its output transposed; the inverse starts from that layout.
+// The FFT needs M ≥ 256 (M a power of 4): stages longer than B are whole vectors (quarter ≥ W), and the
+// rest (lengths B down to 4) run on groups of W blocks of B, transposed so that lane = block. The forward
+// transform leaves its output transposed; the inverse starts from that layout.
 
 void forwardFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
   int stage = 0;
-  for (int L = T.M; L >= 64; L /= 4, stage++) {
+  for (int L = T.M; L > B; L /= 4, stage++) {
     const int q = L / 4;
     const double* w = T.stages[stage].data();
     for (int s = 0; s < T.M; s += L) {
@@ -320,31 +338,37 @@ void forwardFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
       }
     }
   }
-  const Stage16 w16 = stage16Of(T);
-  for (int g = 0; g < T.M; g += 128) {
-    vd xr[16], xi[16];
+  Stage16 w16{};  // only the W = 8 tail has a length-16 stage
+  if constexpr (B == 16) w16 = stage16Of(T);
+  for (int g = 0; g < T.M; g += W * B) {
+    vd xr[B], xi[B];
     loadGroup(re + g, xr, false);
     loadGroup(im + g, xi, false);
-    for (int j = 0; j < 4; j++) forwardButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
-    for (int s = 0; s < 16; s += 4) forwardButterfly(xr, xi, s, 1, nullptr);
+    if constexpr (B == 16) {
+      for (int j = 0; j < 4; j++) forwardButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
+    }
+    for (int s = 0; s < B; s += 4) forwardButterfly(xr, xi, s, 1, nullptr);
     storeGroup(re + g, xr, true);
     storeGroup(im + g, xi, true);
   }
 }
 
 void inverseFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
-  const Stage16 w16 = stage16Of(T);
-  for (int g = 0; g < T.M; g += 128) {
-    vd xr[16], xi[16];
+  Stage16 w16{};  // only the W = 8 tail has a length-16 stage
+  if constexpr (B == 16) w16 = stage16Of(T);
+  for (int g = 0; g < T.M; g += W * B) {
+    vd xr[B], xi[B];
     loadGroup(re + g, xr, true);
     loadGroup(im + g, xi, true);
-    for (int s = 0; s < 16; s += 4) inverseButterfly(xr, xi, s, 1, nullptr);
-    for (int j = 0; j < 4; j++) inverseButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
+    for (int s = 0; s < B; s += 4) inverseButterfly(xr, xi, s, 1, nullptr);
+    if constexpr (B == 16) {
+      for (int j = 0; j < 4; j++) inverseButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
+    }
     storeGroup(re + g, xr, false);
     storeGroup(im + g, xi, false);
   }
-  int stage = (int)T.stages.size() - 3;
-  for (int L = 64; L <= T.M; L *= 4, stage--) {
+  int stage = (int)T.stages.size() - (B == 16 ? 3 : 2);
+  for (int L = 4 * B; L <= T.M; L *= 4, stage--) {
     const int q = L / 4;
     const double* w = T.stages[stage].data();
     for (int s = 0; s < T.M; s += L) {
@@ -379,44 +403,60 @@ void untwistAccumulate(const Tables& T, const double* buf, uint64_t* acc) {
   const double* ui = T.untwist.data() + M;
   for (int j = 0; j < M; j += W) {
     const vd r = ld(re + j), i = ld(im + j), a = ld(ur + j), b = ld(ui + j);
-    vu lo, hi;
-    std::memcpy(&lo, acc + j, sizeof lo);
-    std::memcpy(&hi, acc + M + j, sizeof hi);
-    lo += wrapTorus(r * a - i * b);
-    hi += wrapTorus(r * b + i * a);
-    std::memcpy(acc + j, &lo, sizeof lo);
-    std::memcpy(acc + M + j, &hi, sizeof hi);
+    stu(acc + j, ldu(acc + j) + wrapTorus(r * a - i * b));
+    stu(acc + M + j, ldu(acc + M + j) + wrapTorus(r * b + i * a));
   }
+}
+
+/** (X^a·P − P)_k for the W values k in [j, j + W): X^a·P has ±P[k − r] at k ≥ r, ∓P[k − r + N] below. */
+inline vu rotatedDifference(const uint64_t* P, int j, int N, int r, bool flip) {
+  vu rotated;
+  if (j >= r) {
+    rotated = ldu(P + j - r);
+    if (flip) rotated = -rotated;
+  } else if (j + W <= r) {
+    rotated = ldu(P + j - r + N);
+    if (!flip) rotated = -rotated;
+  } else {
+    for (int k = 0; k < W; k++) {
+      const bool wraps = j + k < r;
+      const uint64_t src = wraps ? P[j + k - r + N] : P[j + k - r];
+      rotated[k] = wraps != flip ? 0 - src : src;
+    }
+  }
+  return rotated - ldu(P + j);
 }
 
 /**
- * Balanced level-1 digits of (X^a·P − P)_k for k in [from, to), where the rotated coefficient is
- * ±P[k − shift] (NEGATE: −): digit = round(x / 2^s) in [−B/2, B/2), from the high word as s ≥ 32.
+ * The balanced level-1 digits of x, round(x / 2^shift) in [−B/2, B/2), as doubles: the top bits of
+ * x + rounding, sign-flipped by the XOR with B/2 into [0, B), are placed in the mantissa of 2^52.
  */
-template <bool NEGATE>
-inline void digitRange(const uint64_t* P, double* out, int from, int to, int srcShift, uint64_t rounding,
-                       int highShift) {
-  for (int k = from; k < to; k++) {
-    const uint64_t src = P[k - srcShift];
-    const uint64_t rotated = NEGATE ? 0 - src : src;
-    const uint64_t x = rotated - P[k] + rounding;
-    out[k] = (double)((int32_t)(uint32_t)(x >> 32) >> highShift);
-  }
+inline vd digitsOf(vu x, uint64_t rounding, int shift, uint64_t halfBase) {
+  const vu biased = ((x + rounding) >> shift) ^ halfBase;
+  const vu two52 = (vu){} + (uint64_t)0x4330000000000000;
+  return (vd)(biased | two52) - splat(4503599627370496.0 + (double)halfBase);
 }
 
-void decompose(const uint64_t* P, double* out, int N, uint32_t a, int baseLog) {
+/**
+ * The input of one external product's forward FFT: the digits of X^a·P − P, folded (p_j + i·p_{j+M})
+ * and twisted, into buf = [re M | im M]; one pass instead of a scalar decomposition and a twist.
+ */
+void decomposeTwisted(const Tables& T, const uint64_t* P, double* buf, uint32_t a, int baseLog) {
+  const int N = T.N;
+  const int M = T.M;
   const int shift = 64 - baseLog;
   const uint64_t rounding = (uint64_t)1 << (shift - 1);
-  const int highShift = shift - 32;
+  const uint64_t halfBase = (uint64_t)1 << (baseLog - 1);
   const bool flip = a >= (uint32_t)N;
   const int r = (int)(a & (uint32_t)(N - 1));
-  // k < r wraps around X^N = −1.
-  if (flip) {
-    digitRange<false>(P, out, 0, r, r - N, rounding, highShift);
-    digitRange<true>(P, out, r, N, r, rounding, highShift);
-  } else {
-    digitRange<true>(P, out, 0, r, r - N, rounding, highShift);
-    digitRange<false>(P, out, r, N, r, rounding, highShift);
+  const double* tr = T.twist.data();
+  const double* ti = T.twist.data() + M;
+  for (int j = 0; j < M; j += W) {
+    const vd dr = digitsOf(rotatedDifference(P, j, N, r, flip), rounding, shift, halfBase);
+    const vd di = digitsOf(rotatedDifference(P, j + M, N, r, flip), rounding, shift, halfBase);
+    const vd twr = ld(tr + j), twi = ld(ti + j);
+    st(buf + j, dr * twr - di * twi);
+    st(buf + M + j, dr * twi + di * twr);
   }
 }
 
@@ -482,10 +522,8 @@ void blindRotate(const double* fourier, uint64_t* acc, const uint32_t* mask, int
   for (int i = 0; i < n; i++) {
     const uint32_t a = mask[i];
     if (a == 0) continue;
-    decompose(accMask, d0, N, a, baseLog);
-    decompose(accBody, d1, N, a, baseLog);
-    twist(T, d0);
-    twist(T, d1);
+    decomposeTwisted(T, accMask, d0, a, baseLog);
+    decomposeTwisted(T, accBody, d1, a, baseLog);
     const double* ggsw = fourier + (size_t)i * 4 * N;
     Prefetcher prefetch;
     prefetch.linesPerStep = linesPerColumn;
