@@ -17,6 +17,7 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <vector>
 
 #include "kernel.h"
@@ -45,34 +46,59 @@ typedef uint64_t vuu __attribute__((vector_size(W * 8), aligned(8), may_alias));
 inline vu ldu(const uint64_t* p) { return *reinterpret_cast<const vuu*>(p); }
 inline void stu(uint64_t* p, vu v) { *reinterpret_cast<vuu*>(p) = v; }
 inline vd splat(double x) { return vd{} + x; }
+/**
+ * A load kept in a register: GCC otherwise folds a value used twice into two memory operands, which
+ * made the inverse FFT stages load 22 vectors per column instead of 14 (the load ports bound them).
+ */
+inline vd ldr(const double* p) {
+  vd v = ld(p);
+#if defined(__AVX__)
+  asm("" : "+v"(v));
+#endif
+  return v;
+}
+
+/** 64-byte-aligned storage: a 32-byte load that straddles a cache line made the FFT ~25% slower. */
+template <class T>
+struct Aligned64 {
+  using value_type = T;
+  Aligned64() = default;
+  template <class U>
+  Aligned64(const Aligned64<U>&) {}
+  T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(64))); }
+  void deallocate(T* p, size_t) { ::operator delete(p, std::align_val_t(64)); }
+  template <class U>
+  bool operator==(const Aligned64<U>&) const { return true; }
+  template <class U>
+  bool operator!=(const Aligned64<U>&) const { return false; }
+};
+template <class T>
+using AlignedVector = std::vector<T, Aligned64<T>>;
 
 /** 1.5·2^52: y + MAGIC, for |y| < 2^51, holds round(y) (ties to even) in its low mantissa bits. */
 constexpr double MAGIC = 6755399441055744.0;
-constexpr double TWO_32 = 4294967296.0;
+constexpr double TWO_52 = 4503599627370496.0;
 
 /**
- * round(x·2^64) mod 2^64 for torus values x of any magnitude (inverse-FFT outputs reach ~2^26 here):
- * f = x − round(x) is exact, f·2^32 = hi + lo/2^32 with both parts exact, and each is rounded through
- * MAGIC, which also yields its integer bits without a double → int64 conversion (AVX-512F has none).
+ * round(x·2^64) mod 2^64 for torus values x of any magnitude, to 2^12: the fraction f = x − round(x) is
+ * exact, and round(f·2^52) comes out of the mantissa of f·2^52 + MAGIC without a double → int64
+ * conversion (AVX2 and AVX-512F have none). Dropping the last 12 bits costs nothing: inverse-FFT outputs
+ * reach ~2^26 in torus units, so their own ulp is already ~2^38.
  */
 inline vu wrapTorus(vd x) {
   const vd magic = splat(MAGIC);
   const vd fraction = x - ((x + magic) - magic);
-  const vd scaled = fraction * TWO_32;
-  const vd hiBits = scaled + magic;
-  const vd hi = hiBits - magic;
-  const vd loBits = (scaled - hi) * TWO_32 + magic;
-  const vl magicBits = (vl)magic;
-  return (vu)((((vl)hiBits - magicBits) << 32) + ((vl)loBits - magicBits));
+  const vd bits = fraction * TWO_52 + magic;
+  return (vu)((vl)bits - (vl)magic) << 12;
 }
 
 struct Tables {
   int N = 0;
   int M = 0;
-  std::vector<double> twist;    // re[M], im[M]: e^{iπj/N}
-  std::vector<double> untwist;  // re[M], im[M]: e^{−iπj/N} / M / 2^64 (inverse scale, torus units)
+  AlignedVector<double> twist;    // re[M], im[M]: e^{iπj/N}
+  AlignedVector<double> untwist;  // re[M], im[M]: e^{−iπj/N} / M / 2^64 (inverse scale, torus units)
   /** Per stage L = M, M/4, …, 4: W^j, W^2j, W^3j (W = e^{−2πi/L}) as 6 arrays of L/4 (re1 im1 re2 im2 re3 im3). */
-  std::vector<std::vector<double>> stages;
+  std::vector<AlignedVector<double>> stages;
 };
 
 const Tables& tablesFor(int N) {
@@ -100,7 +126,7 @@ const Tables& tablesFor(int N) {
   }
   for (int L = M; L >= 4; L /= 4) {
     const int q = L / 4;
-    std::vector<double> w(6 * q);
+    AlignedVector<double> w(6 * q);
     for (int j = 0; j < q; j++) {
       for (int p = 1; p <= 3; p++) {
         const long double angle = -2 * pi * p * j / L;
@@ -123,7 +149,7 @@ inline double load<double>(const double* p) {
 }
 template <>
 inline vd load<vd>(const double* p) {
-  return ld(p);
+  return ldr(p);
 }
 inline void store(double* p, double v) { *p = v; }
 inline void store(double* p, vd v) { st(p, v); }
@@ -323,10 +349,11 @@ int prefetchLinesPerColumn(const Tables& T) {
 }
 
 // The FFT needs M ≥ 256 (M a power of 4): stages longer than B are whole vectors (quarter ≥ W), and the
-// rest (lengths B down to 4) run on groups of W blocks of B, transposed so that lane = block. The forward
-// transform leaves its output transposed; the inverse starts from that layout.
+// rest (lengths B down to 4, the tail) run on groups of W blocks of B, transposed so that lane = block.
+// The forward transform leaves its output transposed; the inverse starts from that layout. In a blind
+// rotation, the tails and the GGSW product are one pass (multiplyGgswAtTail).
 
-void forwardFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
+void forwardStages(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
   int stage = 0;
   for (int L = T.M; L > B; L /= 4, stage++) {
     const int q = L / 4;
@@ -338,35 +365,43 @@ void forwardFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
       }
     }
   }
+}
+
+/** The forward tail on one group, natural order in, transposed out (lane = block). */
+inline void forwardTail(vd* xr, vd* xi, const Stage16& w16) {
+  if constexpr (B == 16) {
+    for (int j = 0; j < 4; j++) forwardButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
+  }
+  for (int s = 0; s < B; s += 4) forwardButterfly(xr, xi, s, 1, nullptr);
+}
+
+inline void inverseTail(vd* xr, vd* xi, const Stage16& w16) {
+  for (int s = 0; s < B; s += 4) inverseButterfly(xr, xi, s, 1, nullptr);
+  if constexpr (B == 16) {
+    for (int j = 0; j < 4; j++) inverseButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
+  }
+}
+
+Stage16 tailTwiddles(const Tables& T) {
   Stage16 w16{};  // only the W = 8 tail has a length-16 stage
   if constexpr (B == 16) w16 = stage16Of(T);
+  return w16;
+}
+
+void forwardFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
+  forwardStages(T, re, im, prefetch);
+  const Stage16 w16 = tailTwiddles(T);
   for (int g = 0; g < T.M; g += W * B) {
     vd xr[B], xi[B];
     loadGroup(re + g, xr, false);
     loadGroup(im + g, xi, false);
-    if constexpr (B == 16) {
-      for (int j = 0; j < 4; j++) forwardButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
-    }
-    for (int s = 0; s < B; s += 4) forwardButterfly(xr, xi, s, 1, nullptr);
+    forwardTail(xr, xi, w16);
     storeGroup(re + g, xr, true);
     storeGroup(im + g, xi, true);
   }
 }
 
-void inverseFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
-  Stage16 w16{};  // only the W = 8 tail has a length-16 stage
-  if constexpr (B == 16) w16 = stage16Of(T);
-  for (int g = 0; g < T.M; g += W * B) {
-    vd xr[B], xi[B];
-    loadGroup(re + g, xr, true);
-    loadGroup(im + g, xi, true);
-    for (int s = 0; s < B; s += 4) inverseButterfly(xr, xi, s, 1, nullptr);
-    if constexpr (B == 16) {
-      for (int j = 0; j < 4; j++) inverseButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
-    }
-    storeGroup(re + g, xr, false);
-    storeGroup(im + g, xi, false);
-  }
+void inverseStages(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
   int stage = (int)T.stages.size() - (B == 16 ? 3 : 2);
   for (int L = 4 * B; L <= T.M; L *= 4, stage--) {
     const int q = L / 4;
@@ -377,6 +412,42 @@ void inverseFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
         prefetch.step();
       }
     }
+  }
+}
+
+/**
+ * Both digit polys (d0 mask, d1 body; [re M | im M], after forwardStages) through the forward tail, the
+ * GGSW product (d0, d1) ← (d0·G00 + d1·G10, d0·G01 + d1·G11) and the inverse tail, a group at a time:
+ * one pass over d0, d1 and the GGSW where separate tails and product took five.
+ */
+void multiplyGgswAtTail(const Tables& T, double* d0, double* d1, const double* g) {
+  const int M = T.M;
+  const Stage16 w16 = tailTwiddles(T);
+  for (int at = 0; at < M; at += W * B) {
+    vd ar[B], ai[B], br[B], bi[B];
+    loadGroup(d0 + at, ar, false);
+    loadGroup(d0 + M + at, ai, false);
+    forwardTail(ar, ai, w16);
+    loadGroup(d1 + at, br, false);
+    loadGroup(d1 + M + at, bi, false);
+    forwardTail(br, bi, w16);
+    // Transposed vector k of this group sits at at + W·k: GGSW chunk at/W + k.
+    const double* c = g + (size_t)at * 8;
+    for (int k = 0; k < B; k++, c += 8 * W) {
+      const vd xr = ar[k], xi = ai[k], yr = br[k], yi = bi[k];
+      const vd g00r = ld(c), g00i = ld(c + W), g10r = ld(c + 2 * W), g10i = ld(c + 3 * W);
+      const vd g01r = ld(c + 4 * W), g01i = ld(c + 5 * W), g11r = ld(c + 6 * W), g11i = ld(c + 7 * W);
+      ar[k] = xr * g00r - xi * g00i + yr * g10r - yi * g10i;
+      ai[k] = xr * g00i + xi * g00r + yr * g10i + yi * g10r;
+      br[k] = xr * g01r - xi * g01i + yr * g11r - yi * g11i;
+      bi[k] = xr * g01i + xi * g01r + yr * g11i + yi * g11r;
+    }
+    inverseTail(ar, ai, w16);
+    storeGroup(d0 + at, ar, false);
+    storeGroup(d0 + M + at, ai, false);
+    inverseTail(br, bi, w16);
+    storeGroup(d1 + at, br, false);
+    storeGroup(d1 + M + at, bi, false);
   }
 }
 
@@ -460,21 +531,8 @@ void decomposeTwisted(const Tables& T, const uint64_t* P, double* buf, uint32_t 
   }
 }
 
-/** d0 = mask digits, d1 = body digits (Fourier, [re M | im M] each) ← (d0·G00 + d1·G10, d0·G01 + d1·G11). */
-void multiplyGgsw(double* d0, double* d1, const double* g, int M) {
-  for (int j = 0; j < M; j += W, g += 8 * W) {
-    const vd ar = ld(d0 + j), ai = ld(d0 + M + j), br = ld(d1 + j), bi = ld(d1 + M + j);
-    const vd g00r = ld(g), g00i = ld(g + W), g10r = ld(g + 2 * W), g10i = ld(g + 3 * W);
-    const vd g01r = ld(g + 4 * W), g01i = ld(g + 5 * W), g11r = ld(g + 6 * W), g11i = ld(g + 7 * W);
-    st(d0 + j, ar * g00r - ai * g00i + br * g10r - bi * g10i);
-    st(d0 + M + j, ar * g00i + ai * g00r + br * g10i + bi * g10r);
-    st(d1 + j, ar * g01r - ai * g01i + br * g11r - bi * g11i);
-    st(d1 + M + j, ar * g01i + ai * g01r + br * g11i + bi * g11r);
-  }
-}
-
 struct Scratch {
-  std::vector<double> d0, d1;
+  AlignedVector<double> d0, d1;
 };
 
 Scratch& scratchFor(int N) {
@@ -533,11 +591,11 @@ void blindRotate(const double* fourier, uint64_t* acc, const uint32_t* mask, int
       prefetch.next = reinterpret_cast<const char*>(ggsw + 2 * 4 * N);
       prefetch.end = prefetch.next + (size_t)4 * N * sizeof(double);
     }
-    forwardFft(T, d0, d0 + M, prefetch);
-    forwardFft(T, d1, d1 + M, prefetch);
-    multiplyGgsw(d0, d1, ggsw, M);
-    inverseFft(T, d0, d0 + M, prefetch);
-    inverseFft(T, d1, d1 + M, prefetch);
+    forwardStages(T, d0, d0 + M, prefetch);
+    forwardStages(T, d1, d1 + M, prefetch);
+    multiplyGgswAtTail(T, d0, d1, ggsw);
+    inverseStages(T, d0, d0 + M, prefetch);
+    inverseStages(T, d1, d1 + M, prefetch);
     untwistAccumulate(T, d0, accMask);
     untwistAccumulate(T, d1, accBody);
   }
