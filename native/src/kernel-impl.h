@@ -96,7 +96,6 @@ struct Tables {
   int N = 0;
   int M = 0;
   AlignedVector<double> twist;    // re[M], im[M]: e^{iπj/N}
-  AlignedVector<double> untwist;  // re[M], im[M]: e^{−iπj/N} / M / 2^64 (inverse scale, torus units)
   /** Per stage L = M, M/4, …, 4: W^j, W^2j, W^3j (W = e^{−2πi/L}) as 6 arrays of L/4 (re1 im1 re2 im2 re3 im3). */
   std::vector<AlignedVector<double>> stages;
 };
@@ -115,14 +114,11 @@ const Tables& tablesFor(int N) {
   t->M = N / 2;
   const int M = t->M;
   t->twist.resize(2 * M);
-  t->untwist.resize(2 * M);
   const long double pi = 3.141592653589793238462643383279502884L;
   for (int j = 0; j < M; j++) {
     const long double angle = pi * j / N;
     t->twist[j] = (double)cosl(angle);
     t->twist[M + j] = (double)sinl(angle);
-    t->untwist[j] = (double)(cosl(angle) / M / 18446744073709551616.0L);
-    t->untwist[M + j] = (double)(-sinl(angle) / M / 18446744073709551616.0L);
   }
   for (int L = M; L >= 4; L /= 4) {
     const int q = L / 4;
@@ -140,72 +136,60 @@ const Tables& tablesFor(int N) {
   return *(last = all.back().get());
 }
 
-// One radix-4 butterfly column, on doubles (short stages) or whole vectors (stages with q ≥ 8).
-template <class V>
-inline V load(const double* p);
-template <>
-inline double load<double>(const double* p) {
-  return *p;
-}
-template <>
-inline vd load<vd>(const double* p) {
-  return ldr(p);
-}
-inline void store(double* p, double v) { *p = v; }
-inline void store(double* p, vd v) { st(p, v); }
+/** The twiddles W^j, W^2j, W^3j of radix-4 butterflies: one j per lane, or one j splatted. */
+struct Twiddles {
+  vd w1r, w1i, w2r, w2i, w3r, w3i;
+};
 
-template <class V>
-inline void forwardColumn(double* re, double* im, int j, int q, const double* w, int t) {
-  double* r0 = re + j;
-  double* i0 = im + j;
-  const V a0r = load<V>(r0), a0i = load<V>(i0);
-  const V a1r = load<V>(r0 + q), a1i = load<V>(i0 + q);
-  const V a2r = load<V>(r0 + 2 * q), a2i = load<V>(i0 + 2 * q);
-  const V a3r = load<V>(r0 + 3 * q), a3i = load<V>(i0 + 3 * q);
-  const V s02r = a0r + a2r, s02i = a0i + a2i, d02r = a0r - a2r, d02i = a0i - a2i;
-  const V s13r = a1r + a3r, s13i = a1i + a3i, d13r = a1r - a3r, d13i = a1i - a3i;
-  store(r0, s02r + s13r);
-  store(i0, s02i + s13i);
+/** A stage's table (Tables::stages: 6 arrays of q) at j..j+W−1. */
+inline Twiddles twiddlesAt(const double* w, int q, int j) {
+  return {ldr(w + j), ldr(w + q + j), ldr(w + 2 * q + j), ldr(w + 3 * q + j), ldr(w + 4 * q + j), ldr(w + 5 * q + j)};
+}
+
+/** Radix-4 DIF butterfly in place on the points (r[k], i[k]), k = 0..3; no twiddles when tw is null. */
+inline void forwardRadix4(vd* r, vd* i, const Twiddles* tw) {
+  const vd s02r = r[0] + r[2], s02i = i[0] + i[2], d02r = r[0] - r[2], d02i = i[0] - i[2];
+  const vd s13r = r[1] + r[3], s13i = i[1] + i[3], d13r = r[1] - r[3], d13i = i[1] - i[3];
+  r[0] = s02r + s13r;
+  i[0] = s02i + s13i;
   // y1 = (d02 − i·d13)·W^j, y2 = (s02 − s13)·W^2j, y3 = (d02 + i·d13)·W^3j
-  const V y1r = d02r + d13i, y1i = d02i - d13r;
-  const V y2r = s02r - s13r, y2i = s02i - s13i;
-  const V y3r = d02r - d13i, y3i = d02i + d13r;
-  const V w1r = load<V>(w + t), w1i = load<V>(w + q + t);
-  const V w2r = load<V>(w + 2 * q + t), w2i = load<V>(w + 3 * q + t);
-  const V w3r = load<V>(w + 4 * q + t), w3i = load<V>(w + 5 * q + t);
-  store(r0 + q, y1r * w1r - y1i * w1i);
-  store(i0 + q, y1r * w1i + y1i * w1r);
-  store(r0 + 2 * q, y2r * w2r - y2i * w2i);
-  store(i0 + 2 * q, y2r * w2i + y2i * w2r);
-  store(r0 + 3 * q, y3r * w3r - y3i * w3i);
-  store(i0 + 3 * q, y3r * w3i + y3i * w3r);
+  const vd y1r = d02r + d13i, y1i = d02i - d13r;
+  const vd y2r = s02r - s13r, y2i = s02i - s13i;
+  const vd y3r = d02r - d13i, y3i = d02i + d13r;
+  if (tw == nullptr) {
+    r[1] = y1r, i[1] = y1i, r[2] = y2r, i[2] = y2i, r[3] = y3r, i[3] = y3i;
+    return;
+  }
+  r[1] = y1r * tw->w1r - y1i * tw->w1i;
+  i[1] = y1r * tw->w1i + y1i * tw->w1r;
+  r[2] = y2r * tw->w2r - y2i * tw->w2i;
+  i[2] = y2r * tw->w2i + y2i * tw->w2r;
+  r[3] = y3r * tw->w3r - y3i * tw->w3i;
+  i[3] = y3r * tw->w3i + y3i * tw->w3r;
 }
 
-template <class V>
-inline void inverseColumn(double* re, double* im, int j, int q, const double* w, int t) {
-  double* r0 = re + j;
-  double* i0 = im + j;
-  const V w1r = load<V>(w + t), w1i = load<V>(w + q + t);
-  const V w2r = load<V>(w + 2 * q + t), w2i = load<V>(w + 3 * q + t);
-  const V w3r = load<V>(w + 4 * q + t), w3i = load<V>(w + 5 * q + t);
-  const V x1r = load<V>(r0 + q), x1i = load<V>(i0 + q);
-  const V x2r = load<V>(r0 + 2 * q), x2i = load<V>(i0 + 2 * q);
-  const V x3r = load<V>(r0 + 3 * q), x3i = load<V>(i0 + 3 * q);
-  // y_p = x_p · conj(W^pj)
-  const V y0r = load<V>(r0), y0i = load<V>(i0);
-  const V y1r = x1r * w1r + x1i * w1i, y1i = x1i * w1r - x1r * w1i;
-  const V y2r = x2r * w2r + x2i * w2i, y2i = x2i * w2r - x2r * w2i;
-  const V y3r = x3r * w3r + x3i * w3i, y3i = x3i * w3r - x3r * w3i;
-  const V s02r = y0r + y2r, s02i = y0i + y2i, d02r = y0r - y2r, d02i = y0i - y2i;
-  const V s13r = y1r + y3r, s13i = y1i + y3i, d13r = y1r - y3r, d13i = y1i - y3i;
-  store(r0, s02r + s13r);
-  store(i0, s02i + s13i);
-  store(r0 + q, d02r - d13i);
-  store(i0 + q, d02i + d13r);
-  store(r0 + 2 * q, s02r - s13r);
-  store(i0 + 2 * q, s02i - s13i);
-  store(r0 + 3 * q, d02r + d13i);
-  store(i0 + 3 * q, d02i - d13r);
+/** The mirrored radix-4 DIT butterfly (conjugate twiddles first): forwardRadix4 undone, times 4. */
+inline void inverseRadix4(vd* r, vd* i, const Twiddles* tw) {
+  vd y1r = r[1], y1i = i[1], y2r = r[2], y2i = i[2], y3r = r[3], y3i = i[3];
+  if (tw != nullptr) {
+    y1r = r[1] * tw->w1r + i[1] * tw->w1i, y1i = i[1] * tw->w1r - r[1] * tw->w1i;
+    y2r = r[2] * tw->w2r + i[2] * tw->w2i, y2i = i[2] * tw->w2r - r[2] * tw->w2i;
+    y3r = r[3] * tw->w3r + i[3] * tw->w3i, y3i = i[3] * tw->w3r - r[3] * tw->w3i;
+  }
+  const vd s02r = r[0] + y2r, s02i = i[0] + y2i, d02r = r[0] - y2r, d02i = i[0] - y2i;
+  const vd s13r = y1r + y3r, s13i = y1i + y3i, d13r = y1r - y3r, d13i = y1i - y3i;
+  r[0] = s02r + s13r, i[0] = s02i + s13i;
+  r[1] = d02r - d13i, i[1] = d02i + d13r;
+  r[2] = s02r - s13r, i[2] = s02i - s13i;
+  r[3] = d02r + d13i, i[3] = d02i - d13r;
+}
+
+/** The 4 points j + kq (k = 0..3) of the split buffers re, im into r, i (and back). */
+inline void loadQuad(const double* re, const double* im, int j, int q, vd* r, vd* i) {
+  for (int k = 0; k < 4; k++) r[k] = ldr(re + j + k * q), i[k] = ldr(im + j + k * q);
+}
+inline void storeQuad(double* re, double* im, int j, int q, const vd* r, const vd* i) {
+  for (int k = 0; k < 4; k++) st(re + j + k * q, r[k]), st(im + j + k * q, i[k]);
 }
 
 /** W×W transpose of rows r[0..W−1] in place (log2 W rounds of two-input shuffles). */
@@ -266,62 +250,34 @@ inline void storeGroup(double* p, vd* x, bool transposed) {
   }
 }
 
-/** Radix-4 DIF butterfly on x[i], x[i+q], x[i+2q], x[i+3q] (vectors), twiddles (w1, w2, w3) splatted. */
-inline void forwardButterfly(vd* xr, vd* xi, int i, int q, const double* w) {
-  const vd a0r = xr[i], a0i = xi[i], a1r = xr[i + q], a1i = xi[i + q];
-  const vd a2r = xr[i + 2 * q], a2i = xi[i + 2 * q], a3r = xr[i + 3 * q], a3i = xi[i + 3 * q];
-  const vd s02r = a0r + a2r, s02i = a0i + a2i, d02r = a0r - a2r, d02i = a0i - a2i;
-  const vd s13r = a1r + a3r, s13i = a1i + a3i, d13r = a1r - a3r, d13i = a1i - a3i;
-  xr[i] = s02r + s13r;
-  xi[i] = s02i + s13i;
-  const vd y1r = d02r + d13i, y1i = d02i - d13r;
-  const vd y2r = s02r - s13r, y2i = s02i - s13i;
-  const vd y3r = d02r - d13i, y3i = d02i + d13r;
-  if (w == nullptr) {
-    xr[i + q] = y1r, xi[i + q] = y1i, xr[i + 2 * q] = y2r, xi[i + 2 * q] = y2i;
-    xr[i + 3 * q] = y3r, xi[i + 3 * q] = y3i;
-    return;
-  }
-  const double w1r = w[0], w1i = w[1], w2r = w[2], w2i = w[3], w3r = w[4], w3i = w[5];
-  xr[i + q] = y1r * w1r - y1i * w1i;
-  xi[i + q] = y1r * w1i + y1i * w1r;
-  xr[i + 2 * q] = y2r * w2r - y2i * w2i;
-  xi[i + 2 * q] = y2r * w2i + y2i * w2r;
-  xr[i + 3 * q] = y3r * w3r - y3i * w3i;
-  xi[i + 3 * q] = y3r * w3i + y3i * w3r;
-}
-
-inline void inverseButterfly(vd* xr, vd* xi, int i, int q, const double* w) {
-  const vd y0r = xr[i], y0i = xi[i];
-  vd y1r = xr[i + q], y1i = xi[i + q], y2r = xr[i + 2 * q], y2i = xi[i + 2 * q];
-  vd y3r = xr[i + 3 * q], y3i = xi[i + 3 * q];
-  if (w != nullptr) {
-    const double w1r = w[0], w1i = w[1], w2r = w[2], w2i = w[3], w3r = w[4], w3i = w[5];
-    const vd x1r = y1r, x1i = y1i, x2r = y2r, x2i = y2i, x3r = y3r, x3i = y3i;
-    y1r = x1r * w1r + x1i * w1i, y1i = x1i * w1r - x1r * w1i;
-    y2r = x2r * w2r + x2i * w2i, y2i = x2i * w2r - x2r * w2i;
-    y3r = x3r * w3r + x3i * w3i, y3i = x3i * w3r - x3r * w3i;
-  }
-  const vd s02r = y0r + y2r, s02i = y0i + y2i, d02r = y0r - y2r, d02i = y0i - y2i;
-  const vd s13r = y1r + y3r, s13i = y1i + y3i, d13r = y1r - y3r, d13i = y1i - y3i;
-  xr[i] = s02r + s13r, xi[i] = s02i + s13i;
-  xr[i + q] = d02r - d13i, xi[i + q] = d02i + d13r;
-  xr[i + 2 * q] = s02r - s13r, xi[i + 2 * q] = s02i - s13i;
-  xr[i + 3 * q] = d02r + d13i, xi[i + 3 * q] = d02i - d13r;
-}
-
-/** Twiddles of the length-16 stage as 4 × (w1r w1i w2r w2i w3r w3i). */
+/** The splatted twiddles of the length-16 stage (the W = 8 tail), for j = 1..3 (j = 0 has none). */
 struct Stage16 {
-  double w[4][6];
+  Twiddles w[4];
 };
 
-Stage16 stage16Of(const Tables& T) {
-  const double* w = T.stages[T.stages.size() - 2].data();
-  Stage16 s;
-  for (int j = 0; j < 4; j++) {
-    for (int p = 0; p < 6; p++) s.w[j][p] = w[p * 4 + j];
+Stage16 tailTwiddles(const Tables& T) {
+  Stage16 s{};
+  if constexpr (B == 16) {
+    const double* w = T.stages[T.stages.size() - 2].data();
+    for (int j = 1; j < 4; j++) {
+      s.w[j] = {splat(w[j]), splat(w[4 + j]), splat(w[8 + j]), splat(w[12 + j]), splat(w[16 + j]), splat(w[20 + j])};
+    }
   }
   return s;
+}
+
+/** A radix-4 butterfly on the vectors x[j + kq] of a tail group. */
+inline void forwardAt(vd* xr, vd* xi, int j, int q, const Twiddles* tw) {
+  vd r[4] = {xr[j], xr[j + q], xr[j + 2 * q], xr[j + 3 * q]};
+  vd i[4] = {xi[j], xi[j + q], xi[j + 2 * q], xi[j + 3 * q]};
+  forwardRadix4(r, i, tw);
+  for (int k = 0; k < 4; k++) xr[j + k * q] = r[k], xi[j + k * q] = i[k];
+}
+inline void inverseAt(vd* xr, vd* xi, int j, int q, const Twiddles* tw) {
+  vd r[4] = {xr[j], xr[j + q], xr[j + 2 * q], xr[j + 3 * q]};
+  vd i[4] = {xi[j], xi[j + q], xi[j + 2 * q], xi[j + 3 * q]};
+  inverseRadix4(r, i, tw);
+  for (int k = 0; k < 4; k++) xr[j + k * q] = r[k], xi[j + k * q] = i[k];
 }
 
 /**
@@ -348,19 +304,44 @@ int prefetchLinesPerColumn(const Tables& T) {
   return (lines + columns - 1) / columns;
 }
 
-// The FFT needs M ≥ 256 (M a power of 4): stages longer than B are whole vectors (quarter ≥ W), and the
+// The FFT needs M ≥ 256 (M a power of 4). Stages longer than B are whole vectors (quarter ≥ W), and the
 // rest (lengths B down to 4, the tail) run on groups of W blocks of B, transposed so that lane = block.
 // The forward transform leaves its output transposed; the inverse starts from that layout. In a blind
-// rotation, the tails and the GGSW product are one pass (multiplyGgswAtTail).
+// rotation the tails and the GGSW product are one pass (multiplyGgswAtTail).
 
+/** The forward vector stages (lengths M down to 4B), in place. */
 void forwardStages(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
   int stage = 0;
   for (int L = T.M; L > B; L /= 4, stage++) {
     const int q = L / 4;
     const double* w = T.stages[stage].data();
-    for (int s = 0; s < T.M; s += L) {
-      for (int j = 0; j < q; j += W) {
-        forwardColumn<vd>(re + s, im + s, j, q, w, j);
+    // Column-major, so that each column's twiddles are loaded once for all blocks.
+    for (int j = 0; j < q; j += W) {
+      const Twiddles tw = twiddlesAt(w, q, j);
+      for (int s = 0; s < T.M; s += L) {
+        vd r[4], i[4];
+        loadQuad(re + s, im + s, j, q, r, i);
+        forwardRadix4(r, i, &tw);
+        storeQuad(re + s, im + s, j, q, r, i);
+        prefetch.step();
+      }
+    }
+  }
+}
+
+/** The inverse vector stages (lengths 4B up to M), in place. */
+void inverseStages(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
+  int stage = (int)T.stages.size() - (B == 16 ? 3 : 2);
+  for (int L = 4 * B; L <= T.M; L *= 4, stage--) {
+    const int q = L / 4;
+    const double* w = T.stages[stage].data();
+    for (int j = 0; j < q; j += W) {
+      const Twiddles tw = twiddlesAt(w, q, j);
+      for (int s = 0; s < T.M; s += L) {
+        vd r[4], i[4];
+        loadQuad(re + s, im + s, j, q, r, i);
+        inverseRadix4(r, i, &tw);
+        storeQuad(re + s, im + s, j, q, r, i);
         prefetch.step();
       }
     }
@@ -370,26 +351,22 @@ void forwardStages(const Tables& T, double* re, double* im, Prefetcher& prefetch
 /** The forward tail on one group, natural order in, transposed out (lane = block). */
 inline void forwardTail(vd* xr, vd* xi, const Stage16& w16) {
   if constexpr (B == 16) {
-    for (int j = 0; j < 4; j++) forwardButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
+    for (int j = 0; j < 4; j++) forwardAt(xr, xi, j, 4, j == 0 ? nullptr : &w16.w[j]);
   }
-  for (int s = 0; s < B; s += 4) forwardButterfly(xr, xi, s, 1, nullptr);
+  for (int s = 0; s < B; s += 4) forwardAt(xr, xi, s, 1, nullptr);
 }
 
 inline void inverseTail(vd* xr, vd* xi, const Stage16& w16) {
-  for (int s = 0; s < B; s += 4) inverseButterfly(xr, xi, s, 1, nullptr);
+  for (int s = 0; s < B; s += 4) inverseAt(xr, xi, s, 1, nullptr);
   if constexpr (B == 16) {
-    for (int j = 0; j < 4; j++) inverseButterfly(xr, xi, j, 4, j == 0 ? nullptr : w16.w[j]);
+    for (int j = 0; j < 4; j++) inverseAt(xr, xi, j, 4, j == 0 ? nullptr : &w16.w[j]);
   }
 }
 
-Stage16 tailTwiddles(const Tables& T) {
-  Stage16 w16{};  // only the W = 8 tail has a length-16 stage
-  if constexpr (B == 16) w16 = stage16Of(T);
-  return w16;
-}
-
-void forwardFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
-  forwardStages(T, re, im, prefetch);
+/** The whole forward FFT, in place on [re M | im M] (the Fourier BSK's conversion). */
+void forwardFft(const Tables& T, double* re, double* im) {
+  Prefetcher none;
+  forwardStages(T, re, im, none);
   const Stage16 w16 = tailTwiddles(T);
   for (int g = 0; g < T.M; g += W * B) {
     vd xr[B], xi[B];
@@ -401,24 +378,10 @@ void forwardFft(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
   }
 }
 
-void inverseStages(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
-  int stage = (int)T.stages.size() - (B == 16 ? 3 : 2);
-  for (int L = 4 * B; L <= T.M; L *= 4, stage--) {
-    const int q = L / 4;
-    const double* w = T.stages[stage].data();
-    for (int s = 0; s < T.M; s += L) {
-      for (int j = 0; j < q; j += W) {
-        inverseColumn<vd>(re + s, im + s, j, q, w, j);
-        prefetch.step();
-      }
-    }
-  }
-}
-
 /**
- * Both digit polys (d0 mask, d1 body; [re M | im M], after forwardStages) through the forward tail, the
- * GGSW product (d0, d1) ← (d0·G00 + d1·G10, d0·G01 + d1·G11) and the inverse tail, a group at a time:
- * one pass over d0, d1 and the GGSW where separate tails and product took five.
+ * Both digit polys (d0 mask, d1 body; [re M | im M], after the forward stages) through the forward tail,
+ * the GGSW product (d0, d1) ← (d0·G00 + d1·G10, d0·G01 + d1·G11) and the inverse tail, a group at a
+ * time: one pass over d0, d1 and the GGSW where separate tails and product took five.
  */
 void multiplyGgswAtTail(const Tables& T, double* d0, double* d1, const double* g) {
   const int M = T.M;
@@ -448,34 +411,6 @@ void multiplyGgswAtTail(const Tables& T, double* d0, double* d1, const double* g
     inverseTail(br, bi, w16);
     storeGroup(d1 + at, br, false);
     storeGroup(d1 + M + at, bi, false);
-  }
-}
-
-/** buf = [re M | im M] holding the folded poly (p_j, p_{j+M}); multiplies by the twist in place. */
-void twist(const Tables& T, double* buf) {
-  const int M = T.M;
-  double* re = buf;
-  double* im = buf + M;
-  const double* tr = T.twist.data();
-  const double* ti = T.twist.data() + M;
-  for (int j = 0; j < M; j += W) {
-    const vd r = ld(re + j), i = ld(im + j), a = ld(tr + j), b = ld(ti + j);
-    st(re + j, r * a - i * b);
-    st(im + j, r * b + i * a);
-  }
-}
-
-/** acc[k] += round(untwisted inverse output) mod 2^64, for the poly in buf = [re M | im M]. */
-void untwistAccumulate(const Tables& T, const double* buf, uint64_t* acc) {
-  const int M = T.M;
-  const double* re = buf;
-  const double* im = buf + M;
-  const double* ur = T.untwist.data();
-  const double* ui = T.untwist.data() + M;
-  for (int j = 0; j < M; j += W) {
-    const vd r = ld(re + j), i = ld(im + j), a = ld(ur + j), b = ld(ui + j);
-    stu(acc + j, ldu(acc + j) + wrapTorus(r * a - i * b));
-    stu(acc + M + j, ldu(acc + M + j) + wrapTorus(r * b + i * a));
   }
 }
 
@@ -510,7 +445,8 @@ inline vd digitsOf(vu x, uint64_t rounding, int shift, uint64_t halfBase) {
 
 /**
  * The input of one external product's forward FFT: the digits of X^a·P − P, folded (p_j + i·p_{j+M})
- * and twisted, into buf = [re M | im M]; one pass instead of a scalar decomposition and a twist.
+ * and twisted by e^{iπj/N}, into buf = [re M | im M]; one pass instead of a scalar decomposition and a
+ * twist. (Fusing the first FFT stage in as well was slower: 4 scattered rotations per column.)
  */
 void decomposeTwisted(const Tables& T, const uint64_t* P, double* buf, uint32_t a, int baseLog) {
   const int N = T.N;
@@ -525,9 +461,24 @@ void decomposeTwisted(const Tables& T, const uint64_t* P, double* buf, uint32_t 
   for (int j = 0; j < M; j += W) {
     const vd dr = digitsOf(rotatedDifference(P, j, N, r, flip), rounding, shift, halfBase);
     const vd di = digitsOf(rotatedDifference(P, j + M, N, r, flip), rounding, shift, halfBase);
-    const vd twr = ld(tr + j), twi = ld(ti + j);
+    const vd twr = ldr(tr + j), twi = ldr(ti + j);
     st(buf + j, dr * twr - di * twi);
     st(buf + M + j, dr * twi + di * twr);
+  }
+}
+
+/**
+ * acc[k] += round(untwisted inverse output) mod 2^64, for the poly in buf = [re M | im M]. The Fourier
+ * BSK carries the inverse's 1/M and the torus's 2^-64, so the untwist is a plain e^{−iπj/N}.
+ */
+void untwistAccumulate(const Tables& T, const double* buf, uint64_t* acc) {
+  const int M = T.M;
+  const double* tr = T.twist.data();
+  const double* ti = T.twist.data() + M;
+  for (int j = 0; j < M; j += W) {
+    const vd r = ldr(buf + j), i = ldr(buf + M + j), a = ldr(tr + j), b = ldr(ti + j);
+    stu(acc + j, ldu(acc + j) + wrapTorus(r * a + i * b));
+    stu(acc + M + j, ldu(acc + M + j) + wrapTorus(i * a - r * b));
   }
 }
 
@@ -547,17 +498,23 @@ Scratch& scratchFor(int N) {
 void convertBsk(const uint64_t* standard, double* fourier, int n, int N) {
   const Tables& T = tablesFor(N);
   const int M = N / 2;
-  std::vector<double> buf(N);
+  // The inverse FFT's 1/M and the torus's 2^-64, applied here once (exact: a power of two).
+  const double scale = 1.0 / ((double)M * 18446744073709551616.0);
+  const double* tr = T.twist.data();
+  const double* ti = T.twist.data() + M;
+  AlignedVector<double> buf(N);
   // Standard order per GGSW: (row, column) = (0,0), (0,1), (1,0), (1,1); chunk slots: G00, G10, G01, G11.
   const int slotOf[4] = {0, 2, 1, 3};
   for (int i = 0; i < n; i++) {
     double* out = fourier + (size_t)i * 4 * N;
     for (int poly = 0; poly < 4; poly++) {
       const uint64_t* p = standard + ((size_t)i * 4 + poly) * N;
-      for (int k = 0; k < N; k++) buf[k] = (double)(int64_t)p[k];
-      twist(T, buf.data());
-      Prefetcher none;
-      forwardFft(T, buf.data(), buf.data() + M, none);
+      for (int j = 0; j < M; j++) {
+        const double re = (double)(int64_t)p[j] * scale, im = (double)(int64_t)p[j + M] * scale;
+        buf[j] = re * tr[j] - im * ti[j];
+        buf[M + j] = re * ti[j] + im * tr[j];
+      }
+      forwardFft(T, buf.data(), buf.data() + M);
       const int slot = slotOf[poly];
       for (int j = 0; j < M; j++) {
         double* chunk = out + (j / W) * 8 * W + slot * 2 * W + j % W;
@@ -580,23 +537,23 @@ void blindRotate(const double* fourier, uint64_t* acc, const uint32_t* mask, int
   for (int i = 0; i < n; i++) {
     const uint32_t a = mask[i];
     if (a == 0) continue;
-    decomposeTwisted(T, accMask, d0, a, baseLog);
-    decomposeTwisted(T, accBody, d1, a, baseLog);
     const double* ggsw = fourier + (size_t)i * 4 * N;
     Prefetcher prefetch;
     prefetch.linesPerStep = linesPerColumn;
-    // Two GGSWs ahead: measured here, a stream prefetched ~128 KiB ahead reads at twice the speed of one
+    // Two GGSWs ahead: measured, a stream prefetched ~128 KiB ahead reads at twice the speed of one
     // left to the hardware prefetcher.
     if (i + 2 < n) {
       prefetch.next = reinterpret_cast<const char*>(ggsw + 2 * 4 * N);
       prefetch.end = prefetch.next + (size_t)4 * N * sizeof(double);
     }
+    decomposeTwisted(T, accMask, d0, a, baseLog);
     forwardStages(T, d0, d0 + M, prefetch);
+    decomposeTwisted(T, accBody, d1, a, baseLog);
     forwardStages(T, d1, d1 + M, prefetch);
     multiplyGgswAtTail(T, d0, d1, ggsw);
     inverseStages(T, d0, d0 + M, prefetch);
-    inverseStages(T, d1, d1 + M, prefetch);
     untwistAccumulate(T, d0, accMask);
+    inverseStages(T, d1, d1 + M, prefetch);
     untwistAccumulate(T, d1, accBody);
   }
 }
