@@ -36,21 +36,41 @@ const U64 = FheType.Uint64;
 const TRANSFER_REPS = 3;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
-/** CPU and wall ms of one KS+PBS, medians over `reps` after two warm-ups. */
-function timeBootstrap(bootstrapper: Bootstrapper, lwe: BigUint64Array, reps: number) {
+interface BootstrapTiming {
+  cpuMs: number;
+  wallMs: number;
+  minMs: number;
+  /** Wall ms per round, in turn order with the other bootstrappers' (for paired ratios). */
+  walls: number[];
+}
+
+/**
+ * CPU and wall ms of one KS+PBS per bootstrapper, medians over `reps[i]` after two warm-ups. The
+ * bootstrappers take turns, one bootstrap each, so that this shared machine's slow spells (which last
+ * seconds) hit every kernel alike instead of whichever was timed then.
+ */
+function timeBootstraps(bootstrappers: Bootstrapper[], reps: number[], lwe: BigUint64Array): BootstrapTiming[] {
   const lut = lutOf((x) => (x + 1) % 4);
-  for (let i = 0; i < 2; i++) bootstrapper.bootstrap(lwe, lut);
-  const cpu: number[] = [];
-  const wall: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const used = process.cpuUsage();
-    const started = performance.now();
-    bootstrapper.bootstrap(lwe, lut);
-    wall.push(performance.now() - started);
-    const after = process.cpuUsage(used);
-    cpu.push((after.user + after.system) / 1000);
+  for (const b of bootstrappers) for (let i = 0; i < 2; i++) b.bootstrap(lwe, lut);
+  const cpu: number[][] = bootstrappers.map(() => []);
+  const wall: number[][] = bootstrappers.map(() => []);
+  for (let round = 0; round < Math.max(...reps); round++) {
+    bootstrappers.forEach((b, k) => {
+      if (round >= reps[k]!) return;
+      const used = process.cpuUsage();
+      const started = performance.now();
+      b.bootstrap(lwe, lut);
+      wall[k]!.push(performance.now() - started);
+      const after = process.cpuUsage(used);
+      cpu[k]!.push((after.user + after.system) / 1000);
+    });
   }
-  return { cpuMs: median(cpu), wallMs: median(wall), minMs: Math.min(...wall) };
+  return bootstrappers.map((_, k) => ({
+    cpuMs: median(cpu[k]!),
+    wallMs: median(wall[k]!),
+    minMs: Math.min(...wall[k]!),
+    walls: wall[k]!,
+  }));
 }
 
 function printTable(header: string[], rows: string[][]): void {
@@ -71,16 +91,24 @@ export async function benchKernels(options: KernelBenchOptions): Promise<void> {
   });
   const lwe = 'value' in input ? input.value.blocks[0]!.lwe : new BigUint64Array(0);
 
-  const pbsRows: [string, ReturnType<typeof timeBootstrap>][] = [];
-  for (const name of kernels) {
-    const k = selectKernels(name);
-    pbsRows.push([k.label, timeBootstrap(new Bootstrapper(keys, k.blindRotator, k.keyswitcher), lwe, 20)]);
-  }
-  pbsRows.push([
-    'TypeScript',
-    timeBootstrap(new Bootstrapper(keys, createTypeScriptBlindRotator, createTypeScriptKeyswitcher), lwe, 3),
-  ]);
-  const wasmCpu = pbsRows.find(([label]) => label.startsWith('wasm'))![1].cpuMs;
+  const labels = [...kernels.map((name) => selectKernels(name).label), 'TypeScript'];
+  const timings = timeBootstraps(
+    [
+      ...kernels.map((name) => {
+        const k = selectKernels(name);
+        return new Bootstrapper(keys, k.blindRotator, k.keyswitcher);
+      }),
+      new Bootstrapper(keys, createTypeScriptBlindRotator, createTypeScriptKeyswitcher),
+    ],
+    [...kernels.map(() => 30), 3],
+    lwe,
+  );
+  const pbsRows = labels.map((label, k) => [label, timings[k]!] as const);
+  const wasm = pbsRows.find(([label]) => label.startsWith('wasm'))![1];
+  const wasmCpu = wasm.cpuMs;
+  // The median of per-round ratios: each pair of bootstraps ran back to back, under the same load.
+  const pairedVsWasm = (t: BootstrapTiming) =>
+    median(t.walls.map((w, round) => wasm.walls[round]! / w));
   printTable(
     [
       'KS+PBS, 1 thread',
@@ -88,6 +116,7 @@ export async function benchKernels(options: KernelBenchOptions): Promise<void> {
       'wall ms (median)',
       'wall ms (min)',
       'vs wasm (CPU)',
+      'vs wasm (paired wall)',
       'vs node-tfhe (CPU)',
     ],
     [
@@ -97,6 +126,7 @@ export async function benchKernels(options: KernelBenchOptions): Promise<void> {
         t.wallMs.toFixed(2),
         t.minMs.toFixed(2),
         `${(wasmCpu / t.cpuMs).toFixed(2)}x`,
+        `${pairedVsWasm(t).toFixed(2)}x`,
         tfhePerBlockMs === undefined ? '-' : `${(tfhePerBlockMs / t.cpuMs).toFixed(1)}x`,
       ]),
       ...(tfhePerBlockMs === undefined
@@ -108,6 +138,7 @@ export async function benchKernels(options: KernelBenchOptions): Promise<void> {
               '-',
               '-',
               `${(wasmCpu / tfhePerBlockMs).toFixed(3)}x`,
+              '-',
               '1x',
             ],
           ]),
