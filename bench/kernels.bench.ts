@@ -49,7 +49,11 @@ interface BootstrapTiming {
  * bootstrappers take turns, one bootstrap each, so that this shared machine's slow spells (which last
  * seconds) hit every kernel alike instead of whichever was timed then.
  */
-function timeBootstraps(bootstrappers: Bootstrapper[], reps: number[], lwe: BigUint64Array): BootstrapTiming[] {
+function timeBootstraps(
+  bootstrappers: Bootstrapper[],
+  reps: number[],
+  lwe: BigUint64Array,
+): BootstrapTiming[] {
   const lut = lutOf((x) => (x + 1) % 4);
   for (const b of bootstrappers) for (let i = 0; i < 2; i++) b.bootstrap(lwe, lut);
   const cpu: number[][] = bootstrappers.map(() => []);
@@ -107,8 +111,7 @@ export async function benchKernels(options: KernelBenchOptions): Promise<void> {
   const wasm = pbsRows.find(([label]) => label.startsWith('wasm'))![1];
   const wasmCpu = wasm.cpuMs;
   // The median of per-round ratios: each pair of bootstraps ran back to back, under the same load.
-  const pairedVsWasm = (t: BootstrapTiming) =>
-    median(t.walls.map((w, round) => wasm.walls[round]! / w));
+  const pairedVsWasm = (t: BootstrapTiming) => median(t.walls.map((w, round) => wasm.walls[round]! / w));
   printTable(
     [
       'KS+PBS, 1 thread',
