@@ -315,43 +315,34 @@ int prefetchLinesPerColumn(const Tables& T) {
 // The forward transform leaves its output transposed; the inverse starts from that layout. In a blind
 // rotation the tails and the GGSW product are one pass (multiplyGgswAtTail).
 
-/** The forward vector stages (lengths M down to 4B), in place. */
-void forwardStages(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
-  int stage = 0;
-  for (int L = T.M; L > B; L /= 4, stage++) {
-    const int q = L / 4;
-    const double* w = T.stages[stage].data();
-    // Column-major, so that each column's twiddles are loaded once for all blocks.
-    for (int j = 0; j < q; j += W) {
-      const Twiddles tw = twiddlesAt(w, q, j);
-      for (int s = 0; s < T.M; s += L) {
-        vd r[4], i[4];
-        loadQuad(re + s, im + s, j, q, r, i);
-        forwardRadix4(r, i, &tw);
-        storeQuad(re + s, im + s, j, q, r, i);
-        prefetch.step();
-      }
+/**
+ * One vector stage of length L in place, column by column: each column's twiddles are loaded once for
+ * all blocks. Butterfly: forwardRadix4 or inverseRadix4.
+ */
+template <void (*Butterfly)(vd*, vd*, const Twiddles*)>
+void vectorStage(const Tables& T, double* re, double* im, int L, Prefetcher& prefetch) {
+  const int q = L / 4;
+  const double* w = T.stages[(__builtin_ctz(T.M) - __builtin_ctz(L)) / 2].data();
+  for (int j = 0; j < q; j += W) {
+    const Twiddles tw = twiddlesAt(w, q, j);
+    for (int s = 0; s < T.M; s += L) {
+      vd r[4], i[4];
+      loadQuad(re + s, im + s, j, q, r, i);
+      Butterfly(r, i, &tw);
+      storeQuad(re + s, im + s, j, q, r, i);
+      prefetch.step();
     }
   }
 }
 
+/** The forward vector stages (lengths M down to 4B), in place. */
+void forwardStages(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
+  for (int L = T.M; L > B; L /= 4) vectorStage<forwardRadix4>(T, re, im, L, prefetch);
+}
+
 /** The inverse vector stages (lengths 4B up to M), in place. */
 void inverseStages(const Tables& T, double* re, double* im, Prefetcher& prefetch) {
-  int stage = (int)T.stages.size() - (B == 16 ? 3 : 2);
-  for (int L = 4 * B; L <= T.M; L *= 4, stage--) {
-    const int q = L / 4;
-    const double* w = T.stages[stage].data();
-    for (int j = 0; j < q; j += W) {
-      const Twiddles tw = twiddlesAt(w, q, j);
-      for (int s = 0; s < T.M; s += L) {
-        vd r[4], i[4];
-        loadQuad(re + s, im + s, j, q, r, i);
-        inverseRadix4(r, i, &tw);
-        storeQuad(re + s, im + s, j, q, r, i);
-        prefetch.step();
-      }
-    }
-  }
+  for (int L = 4 * B; L <= T.M; L *= 4) vectorStage<inverseRadix4>(T, re, im, L, prefetch);
 }
 
 /** The forward tail on one group, natural order in, transposed out (lane = block). */
