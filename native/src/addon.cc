@@ -96,13 +96,38 @@ bool validRingSize(int32_t N) {
   return log % 2 == 0;
 }
 
+/**
+ * The Fourier BSK starts at the first 64-byte boundary of its array, which holds FOURIER_SLACK more
+ * doubles for that: V8 places a large SharedArrayBuffer at 16 mod 64, where every other 32-byte load of
+ * the key straddles two cache lines. The array's address is the same in every thread, so is the start.
+ */
+constexpr size_t FOURIER_SLACK = 8;
+
+size_t fourierLength(int32_t n, int32_t N) { return (size_t)n * 4 * N + FOURIER_SLACK; }
+
+double* fourierStart(double* data) {
+  return reinterpret_cast<double*>((reinterpret_cast<uintptr_t>(data) + 63) & ~(uintptr_t)63);
+}
+
 napi_value Kernel(napi_env env, napi_callback_info) {
   napi_value result;
   napi_create_string_utf8(env, selectedKernel()->name, NAPI_AUTO_LENGTH, &result);
   return result;
 }
 
-// convertBsk(standard: BigUint64Array, fourier: Float64Array, n, N)
+// fourierLength(n, N): the doubles a Fourier BSK array must hold
+napi_value FourierLength(napi_env env, napi_callback_info info) {
+  Arguments args;
+  if (!getArgs(env, info, args, 2)) return nullptr;
+  int32_t n, N;
+  if (!getInt(env, args.values[0], n, 1, 1 << 16, "n") || !getInt(env, args.values[1], N, 32, 1 << 16, "N"))
+    return nullptr;
+  napi_value result;
+  napi_create_double(env, (double)fourierLength(n, N), &result);
+  return result;
+}
+
+// convertBsk(standard: BigUint64Array, fourier: Float64Array (fourierLength), n, N)
 napi_value ConvertBsk(napi_env env, napi_callback_info info) {
   Arguments args;
   if (!getArgs(env, info, args, 4)) return nullptr;
@@ -116,13 +141,13 @@ napi_value ConvertBsk(napi_env env, napi_callback_info info) {
   const size_t length = (size_t)n * 4 * N;
   auto* standard = typedArray<uint64_t>(env, args.values[0], napi_biguint64_array, length, "standard BSK");
   if (standard == nullptr) return nullptr;
-  auto* fourier = typedArray<double>(env, args.values[1], napi_float64_array, length, "Fourier BSK");
+  auto* fourier = typedArray<double>(env, args.values[1], napi_float64_array, fourierLength(n, N), "Fourier BSK");
   if (fourier == nullptr) return nullptr;
-  selectedKernel()->convertBsk(standard, fourier, n, N);
+  selectedKernel()->convertBsk(standard, fourierStart(fourier), n, N);
   return nullptr;
 }
 
-// blindRotate(fourier: Float64Array, acc: BigUint64Array (in place), mask: Uint32Array, n, N, baseLog)
+// blindRotate(fourier: Float64Array (fourierLength), acc: BigUint64Array (in place), mask: Uint32Array, n, N, baseLog)
 napi_value BlindRotate(napi_env env, napi_callback_info info) {
   Arguments args;
   if (!getArgs(env, info, args, 6)) return nullptr;
@@ -134,8 +159,7 @@ napi_value BlindRotate(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, nullptr, "N/2 must be a power of 4, at least 256");
     return nullptr;
   }
-  auto* fourier =
-      typedArray<double>(env, args.values[0], napi_float64_array, (size_t)n * 4 * N, "Fourier BSK");
+  auto* fourier = typedArray<double>(env, args.values[0], napi_float64_array, fourierLength(n, N), "Fourier BSK");
   if (fourier == nullptr) return nullptr;
   auto* acc = typedArray<uint64_t>(env, args.values[1], napi_biguint64_array, (size_t)2 * N, "accumulator");
   if (acc == nullptr) return nullptr;
@@ -147,7 +171,7 @@ napi_value BlindRotate(napi_env env, napi_callback_info info) {
       return nullptr;
     }
   }
-  selectedKernel()->blindRotate(fourier, acc, mask, n, N, baseLog);
+  selectedKernel()->blindRotate(fourierStart(fourier), acc, mask, n, N, baseLog);
   return nullptr;
 }
 
@@ -179,6 +203,7 @@ napi_value Keyswitch(napi_env env, napi_callback_info info) {
 NAPI_MODULE_INIT() {
   const napi_property_descriptor properties[] = {
       {"kernel", nullptr, Kernel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"fourierLength", nullptr, FourierLength, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"convertBsk", nullptr, ConvertBsk, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"blindRotate", nullptr, BlindRotate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"keyswitch", nullptr, Keyswitch, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

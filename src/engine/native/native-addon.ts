@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 export interface NativeAddon {
   /** The instruction-set variant chosen at load: 'avx512f', 'avx2+fma' or 'portable'. */
   kernel(): string;
+  /** Doubles a Fourier BSK array must hold: n·4N plus slack for the addon to start it on a 64-byte boundary. */
+  fourierLength(n: number, N: number): number;
   convertBsk(standard: BigUint64Array, fourier: Float64Array, n: number, N: number): void;
   blindRotate(
     fourier: Float64Array,

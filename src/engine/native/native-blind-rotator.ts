@@ -4,7 +4,8 @@ import { type NativeAddon, nativeAddon, nativeAddonUnavailableReason } from './n
 export type BlindRotationParams = Parameters<BlindRotatorFactory>[1];
 
 /**
- * A Fourier BSK in a SharedArrayBuffer (n·4N f64, 57 MiB for the real parameters). Structured-clonable:
+ * A Fourier BSK in a SharedArrayBuffer (n·4N f64, 57 MiB for the real parameters, plus the few doubles
+ * the addon skips to start it on a 64-byte boundary). Structured-clonable:
  * a worker thread that receives it views the same memory, so `attachNativeBlindRotator` copies nothing.
  */
 export interface SharedNativeBsk {
@@ -54,7 +55,7 @@ export const createNativeBlindRotator: BlindRotatorFactory = (bskStandard, param
   const length = params.n * 4 * params.N;
   if (bskStandard.length !== length)
     throw new RangeError(`BSK must hold n*4*N = ${length} coefficients, got ${bskStandard.length}`);
-  const fourier = new Float64Array(new SharedArrayBuffer(length * 8));
+  const fourier = new Float64Array(new SharedArrayBuffer(addon.fourierLength(params.n, params.N) * 8));
   addon.convertBsk(bskStandard, fourier, params.n, params.N);
   return new NativeBlindRotator({ fourier, params: { ...params } });
 };

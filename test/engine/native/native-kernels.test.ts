@@ -209,6 +209,24 @@ describe.skipIf(missing !== undefined)(
       }
     });
 
+    it('rotates an accumulator at every alignment alike, in place (the addon copies a misaligned one)', () => {
+      const rng = createRng(5);
+      const params = { ...ROTATION, n: 3 };
+      const shared = sharedNativeBskOf(createNativeBlindRotator(randomU64Poly(rng, 3 * 4 * N), params));
+      const acc = randomU64Poly(rng, 2 * N);
+      const mask = Uint32Array.of(5, 2 * N - 1, N + 3);
+      const addon = nativeAddon()!;
+      // Offsets 0..7 u64 cover every address mod 64: at most one of them is 64-byte aligned.
+      const rotated = [0, 1, 2, 3, 4, 5, 6, 7].map((offset) => {
+        const view = new BigUint64Array(2 * N + 8).subarray(offset, offset + 2 * N);
+        view.set(acc);
+        addon.blindRotate(shared.fourier, view, mask, params.n, N, params.baseLog);
+        return [...view];
+      });
+      expect(rotated[0]).not.toEqual([...acc]);
+      for (const out of rotated) expect(out).toEqual(rotated[0]);
+    });
+
     it('rejects wrong sizes, out-of-range rotations and a missing kernel choice with clear errors', () => {
       const rotator = createNativeBlindRotator(new BigUint64Array(n * 4 * N), ROTATION);
       expect(() => rotator.rotate(new BigUint64Array(2 * N), new Uint32Array(n - 1))).toThrow(RangeError);
