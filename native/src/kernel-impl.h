@@ -10,10 +10,11 @@
 //
 // Layouts:
 // - FFT buffers: split re[M] / im[M] (so every stage with a quarter of W or more is whole vectors);
-// - Fourier BSK, per GGSW (4N doubles): M/W chunks of 8W doubles, chunk c = points Wc..Wc+W−1 of
-//   G00 re, G00 im, G10 re, G10 im, G01 re, G01 im, G11 re, G11 im (Grc = row r, column c): one
-//   sequential stream per external product;
-// - accumulator: the caller's [mask poly, body poly] u64, updated in place.
+// - Fourier BSK, per GGSW (4N doubles, scaled by 1/M · 2^-64 so the inverse lands in torus units): M/W
+//   chunks of 8W doubles, chunk c = points Wc..Wc+W−1 of G00 re, G00 im, G10 re, G10 im, G01 re,
+//   G01 im, G11 re, G11 im (Grc = row r, column c): one sequential stream per external product;
+// - accumulator: the caller's [mask poly, body poly] u64, updated in place (through aligned scratch
+//   when the caller's is not 64-byte aligned).
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -231,15 +232,8 @@ inline void transpose(vd* r) {
 #endif
 }
 
-/**
- * Loads W consecutive B-point blocks at p as B vectors x[k], lane b = block b's element k; `transposed`
- * false reads them natural, true reads the transposed layout (x[k] at p + W·k).
- */
-inline void loadGroup(const double* p, vd* x, bool transposed) {
-  if (transposed) {
-    for (int k = 0; k < B; k++) x[k] = ld(p + W * k);
-    return;
-  }
+/** Loads W consecutive B-point blocks at p (natural order) as B vectors x[k], lane b = block b's element k. */
+inline void loadGroup(const double* p, vd* x) {
   for (int part = 0; part < B / W; part++) {
     vd* rows = x + W * part;
     for (int b = 0; b < W; b++) rows[b] = ld(p + B * b + W * part);
@@ -247,6 +241,7 @@ inline void loadGroup(const double* p, vd* x, bool transposed) {
   }
 }
 
+/** Stores a group back in natural order, or (`transposed`) as is: x[k] at p + W·k. */
 inline void storeGroup(double* p, vd* x, bool transposed) {
   if (transposed) {
     for (int k = 0; k < B; k++) st(p + W * k, x[k]);
@@ -368,8 +363,8 @@ void forwardFft(const Tables& T, double* re, double* im) {
   const Stage16 w16 = tailTwiddles(T);
   for (int g = 0; g < T.M; g += W * B) {
     vd xr[B], xi[B];
-    loadGroup(re + g, xr, false);
-    loadGroup(im + g, xi, false);
+    loadGroup(re + g, xr);
+    loadGroup(im + g, xi);
     forwardTail(xr, xi, w16);
     storeGroup(re + g, xr, true);
     storeGroup(im + g, xi, true);
@@ -386,11 +381,11 @@ void multiplyGgswAtTail(const Tables& T, double* d0, double* d1, const double* g
   const Stage16 w16 = tailTwiddles(T);
   for (int at = 0; at < M; at += W * B) {
     vd ar[B], ai[B], br[B], bi[B];
-    loadGroup(d0 + at, ar, false);
-    loadGroup(d0 + M + at, ai, false);
+    loadGroup(d0 + at, ar);
+    loadGroup(d0 + M + at, ai);
     forwardTail(ar, ai, w16);
-    loadGroup(d1 + at, br, false);
-    loadGroup(d1 + M + at, bi, false);
+    loadGroup(d1 + at, br);
+    loadGroup(d1 + M + at, bi);
     forwardTail(br, bi, w16);
     // Transposed vector k of this group sits at at + W·k: GGSW chunk at/W + k.
     const double* c = g + (size_t)at * 8;
