@@ -96,6 +96,14 @@ bool validRingSize(int32_t N) {
   return log % 2 == 0;
 }
 
+/** The LWE dimension n and ring size N of a blind rotation, range-checked; N as the native FFT needs it. */
+bool getRotationDimensions(napi_env env, napi_value nValue, napi_value NValue, int32_t& n, int32_t& N) {
+  if (!getInt(env, nValue, n, 1, 1 << 16, "n") || !getInt(env, NValue, N, 32, 1 << 16, "N")) return false;
+  if (validRingSize(N)) return true;
+  napi_throw_range_error(env, nullptr, "N/2 must be a power of 4, at least 256");
+  return false;
+}
+
 /**
  * The Fourier BSK starts at the first 64-byte boundary of its array, which holds FOURIER_SLACK more
  * doubles for that: V8 places a large SharedArrayBuffer at 16 mod 64, where every other 32-byte load of
@@ -120,8 +128,7 @@ napi_value FourierLength(napi_env env, napi_callback_info info) {
   Arguments args;
   if (!getArgs(env, info, args, 2)) return nullptr;
   int32_t n, N;
-  if (!getInt(env, args.values[0], n, 1, 1 << 16, "n") || !getInt(env, args.values[1], N, 32, 1 << 16, "N"))
-    return nullptr;
+  if (!getRotationDimensions(env, args.values[0], args.values[1], n, N)) return nullptr;
   napi_value result;
   napi_create_double(env, (double)fourierLength(n, N), &result);
   return result;
@@ -132,12 +139,7 @@ napi_value ConvertBsk(napi_env env, napi_callback_info info) {
   Arguments args;
   if (!getArgs(env, info, args, 4)) return nullptr;
   int32_t n, N;
-  if (!getInt(env, args.values[2], n, 1, 1 << 16, "n") || !getInt(env, args.values[3], N, 32, 1 << 16, "N"))
-    return nullptr;
-  if (!validRingSize(N)) {
-    napi_throw_range_error(env, nullptr, "N/2 must be a power of 4, at least 256");
-    return nullptr;
-  }
+  if (!getRotationDimensions(env, args.values[2], args.values[3], n, N)) return nullptr;
   const size_t length = (size_t)n * 4 * N;
   auto* standard = typedArray<uint64_t>(env, args.values[0], napi_biguint64_array, length, "standard BSK");
   if (standard == nullptr) return nullptr;
@@ -152,13 +154,9 @@ napi_value BlindRotate(napi_env env, napi_callback_info info) {
   Arguments args;
   if (!getArgs(env, info, args, 6)) return nullptr;
   int32_t n, N, baseLog;
-  if (!getInt(env, args.values[3], n, 1, 1 << 16, "n") || !getInt(env, args.values[4], N, 32, 1 << 16, "N") ||
+  if (!getRotationDimensions(env, args.values[3], args.values[4], n, N) ||
       !getInt(env, args.values[5], baseLog, 1, 31, "baseLog"))
     return nullptr;
-  if (!validRingSize(N)) {
-    napi_throw_range_error(env, nullptr, "N/2 must be a power of 4, at least 256");
-    return nullptr;
-  }
   auto* fourier = typedArray<double>(env, args.values[0], napi_float64_array, fourierLength(n, N), "Fourier BSK");
   if (fourier == nullptr) return nullptr;
   auto* acc = typedArray<uint64_t>(env, args.values[1], napi_biguint64_array, (size_t)2 * N, "accumulator");
